@@ -1,0 +1,15 @@
+"""Keras recurrent networks (SimpleRNN, LSTM, GRU) as scikit-learn estimators."""
+
+from ._classifier import RNNClassifier
+from ._regressor import RNNRegressor
+from ._supervised import make_supervised
+from ._window import SlidingWindowTransformer
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "RNNClassifier",
+    "RNNRegressor",
+    "SlidingWindowTransformer",
+    "make_supervised",
+]

@@ -1,0 +1,316 @@
+"""BaseRNN: the shared machinery of the recurrent estimators (the class to subclass)."""
+
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import _check_sample_weight
+
+from ._backend import draw_seed, get_keras, seeded
+from ._network import CELLS, build_network
+from ._sequences import validate_sequences
+
+OPTIMIZERS = {
+    "adam": "Adam",
+    "adamw": "AdamW",
+    "nadam": "Nadam",
+    "adamax": "Adamax",
+    "rmsprop": "RMSprop",
+    "sgd": "SGD",
+    "adagrad": "Adagrad",
+    "adadelta": "Adadelta",
+    "lion": "Lion",
+}
+
+# Rows per call of the compiled forward pass; larger inputs are fed in chunks.
+_PREDICT_CHUNK = 4096
+
+
+def _as_units(value, name: str, *, allow_empty: bool) -> tuple:
+    """``units``-like parameter as a tuple of positive ints, or a clear error."""
+    units = (value,) if isinstance(value, Integral) else tuple(value)
+    if not units and not allow_empty:
+        raise ValueError(f"{name} must be a positive int or a non-empty tuple of them.")
+    for u in units:
+        if not isinstance(u, Integral) or isinstance(u, bool) or u < 1:
+            raise ValueError(
+                f"{name} must contain positive ints only, got {name}={value!r}."
+            )
+    return tuple(int(u) for u in units)
+
+
+class BaseRNN(BaseEstimator, metaclass=ABCMeta):
+    """Base class of the recurrent-network estimators.
+
+    This is the class to subclass for a new kind of recurrent estimator. It
+    owns the hyperparameters, input validation, model building, the training
+    loop (``fit``, ``partial_fit``, ``warm_start``, early stopping), the fast
+    forward pass and divergence checks. Subclasses supply what really
+    differs: the output layer and loss (:meth:`_output_spec`), and how the
+    target is encoded for training (:meth:`_prepare_target`).
+
+    Warning: This class should not be used directly. Use derived classes
+    instead.
+    """
+
+    _parameter_constraints: dict = {
+        "cell": [StrOptions(set(CELLS))],
+        "units": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "bidirectional": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
+        "dense_units": [tuple, list],
+        "dense_activation": [str],
+        "optimizer": [StrOptions(set(OPTIMIZERS))],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "clipnorm": [Interval(Real, 0, None, closed="neither"), None],
+        "clipvalue": [Interval(Real, 0, None, closed="neither"), None],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "scale_inputs": ["boolean"],
+        "callbacks": [list, None],
+        "model_fn": [callable, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+    }
+
+    @abstractmethod
+    def __init__(
+        self,
+        cell,
+        units,
+        *,
+        bidirectional,
+        dropout,
+        recurrent_dropout,
+        dense_units,
+        dense_activation,
+        optimizer,
+        learning_rate,
+        clipnorm,
+        clipvalue,
+        epochs,
+        batch_size,
+        shuffle,
+        early_stopping,
+        validation_fraction,
+        n_iter_no_change,
+        tol,
+        scale_inputs,
+        callbacks,
+        model_fn,
+        random_state,
+        verbose,
+        warm_start,
+    ):
+        self.cell = cell
+        self.units = units
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.recurrent_dropout = recurrent_dropout
+        self.dense_units = dense_units
+        self.dense_activation = dense_activation
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.clipnorm = clipnorm
+        self.clipvalue = clipvalue
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.scale_inputs = scale_inputs
+        self.callbacks = callbacks
+        self.model_fn = model_fn
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+
+    # -- what subclasses define ------------------------------------------------
+
+    @abstractmethod
+    def _output_spec(self) -> tuple:
+        """Return ``(n_outputs, output_activation, loss)`` of the network."""
+
+    @abstractmethod
+    def _prepare_target(self, y, sample_weight, *, reset, classes=None):
+        """Return ``(y, sample_weight)`` as the network trains on them."""
+
+    # Keyword arguments of validate_sequences for y.
+    _y_checks: dict = {}
+
+    # -- the steps of fitting ------------------------------------------------
+
+    def _validate_input(self, X, y="no_validation", *, reset):
+        return validate_sequences(self, X, y, reset=reset, **self._y_checks)
+
+    def _input_statistics(self, X):
+        """Per-feature mean and variance over samples and time steps."""
+        if not self.scale_inputs:
+            return None, None
+        mean = X.mean(axis=(0, 1), dtype=np.float64)
+        variance = X.var(axis=(0, 1), dtype=np.float64)
+        # a constant feature is centred, not blown up by a zero variance
+        variance[~(variance > 0)] = 1.0
+        return mean, variance
+
+    def _make_optimizer(self):
+        keras = get_keras()
+        clip = {k: getattr(self, k) for k in ("clipnorm", "clipvalue")}
+        return getattr(keras.optimizers, OPTIMIZERS[self.optimizer])(
+            learning_rate=self.learning_rate,
+            **{k: v for k, v in clip.items() if v is not None},
+        )
+
+    def _build_model(self, X):
+        """Build and compile the Keras model for 3-D training data ``X``."""
+        n_outputs, activation, loss = self._output_spec()
+        mean, variance = self._input_statistics(X)
+        self.input_mean_, self.input_variance_ = mean, variance
+        model = build_network(
+            input_shape=self.input_shape_,
+            n_outputs=n_outputs,
+            output_activation=activation,
+            cell=self.cell,
+            units=_as_units(self.units, "units", allow_empty=False),
+            bidirectional=self.bidirectional,
+            dropout=self.dropout,
+            recurrent_dropout=self.recurrent_dropout,
+            dense_units=_as_units(self.dense_units, "dense_units", allow_empty=True),
+            dense_activation=self.dense_activation,
+            input_mean=mean,
+            input_variance=variance,
+            body=self.model_fn,
+        )
+        model.compile(optimizer=self._make_optimizer(), loss=loss)
+        return model
+
+    def _callbacks(self, validation: bool) -> list:
+        keras = get_keras()
+        callbacks = [keras.callbacks.TerminateOnNaN(), *(self.callbacks or [])]
+        if validation:
+            callbacks.append(
+                keras.callbacks.EarlyStopping(
+                    monitor="val_loss",
+                    patience=self.n_iter_no_change,
+                    min_delta=self.tol,
+                    restore_best_weights=True,
+                )
+            )
+        return callbacks
+
+    def _split_validation(self, X, y, sample_weight):
+        """Hold out the *last* ``validation_fraction`` of the rows (time order)."""
+        n_val = max(1, int(round(self.validation_fraction * X.shape[0])))
+        if X.shape[0] - n_val < 1:
+            raise ValueError(
+                f"early_stopping needs at least 2 samples to hold out "
+                f"validation_fraction={self.validation_fraction}; got "
+                f"n_samples={X.shape[0]}."
+            )
+        cut = X.shape[0] - n_val
+        if sample_weight is None:
+            return (X[:cut], y[:cut], None), (X[cut:], y[cut:])
+        sw = sample_weight
+        return (X[:cut], y[:cut], sw[:cut]), (X[cut:], y[cut:], sw[cut:])
+
+    def _train(self, X, y, sample_weight, *, epochs, validate):
+        """Run Keras's training loop; return its per-epoch history dict."""
+        validation_data = None
+        if validate:
+            (X, y, sample_weight), validation_data = self._split_validation(
+                X, y, sample_weight
+            )
+        history = self.model_.fit(
+            X,
+            y,
+            sample_weight=sample_weight,
+            batch_size=self.batch_size,
+            epochs=epochs,
+            shuffle=self.shuffle,
+            validation_data=validation_data,
+            callbacks=self._callbacks(validate),
+            verbose=int(self.verbose),
+        )
+        return history.history
+
+    def _check_finite(self, history):
+        losses = np.asarray(history.get("loss", []), dtype=float)
+        weights_ok = all(np.all(np.isfinite(w)) for w in self.model_.get_weights())
+        if weights_ok and np.all(np.isfinite(losses)):
+            return
+        bad = np.flatnonzero(~np.isfinite(losses))
+        when = f" at epoch {self.n_iter_ + bad[0] + 1}" if bad.size else ""
+        self._forget_fit()
+        raise ValueError(
+            f"Training diverged: the loss became non-finite{when}. Lower "
+            "learning_rate, set clipnorm, keep scale_inputs=True, or check X and "
+            "y for extreme values. The estimator is left unfitted."
+        )
+
+    def _forget_fit(self):
+        """Drop every fitted attribute, so that the estimator reads as unfitted."""
+        for name in [k for k in vars(self) if k.endswith("_") and k[:2] != "__"]:
+            delattr(self, name)
+
+    def _fit(self, X, y, sample_weight=None, *, incremental, classes=None):
+        reset = not (hasattr(self, "model_") and (incremental or self.warm_start))
+        X, y = self._validate_input(X, y, reset=reset)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
+        y, sample_weight = self._prepare_target(
+            y, sample_weight, reset=reset, classes=classes
+        )
+        if reset:
+            self._seed = draw_seed(self.random_state)
+        validate = self.early_stopping and not incremental
+        with seeded(self._seed + (0 if reset else self.n_iter_)):
+            if reset:
+                self.model_ = self._build_model(X)
+                self.history_, self.n_iter_ = {}, 0
+            history = self._train(
+                X,
+                y,
+                sample_weight,
+                epochs=1 if incremental else self.epochs,
+                validate=validate,
+            )
+        self._check_finite(history)
+        for key, values in history.items():
+            self.history_.setdefault(key, []).extend(float(v) for v in values)
+        self.n_iter_ += len(history.get("loss", []))
+        self.loss_curve_ = self.history_["loss"]
+        if validate:
+            self.best_validation_loss_ = float(np.min(history["val_loss"]))
+        return self
+
+    # -- the forward pass -----------------------------------------------------
+
+    def _forward(self, X):
+        """Network outputs for 3-D ``X`` as float64, through the compiled step.
+
+        ``predict_on_batch`` skips ``Model.predict``'s per-call set-up (tens
+        of milliseconds on TensorFlow), which dominates for a few rows.
+        """
+        chunks = [
+            self.model_.predict_on_batch(
+                np.ascontiguousarray(X[i : i + _PREDICT_CHUNK], dtype=np.float32)
+            )
+            for i in range(0, X.shape[0], _PREDICT_CHUNK)
+        ]
+        return np.concatenate(chunks).astype(np.float64, copy=False)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        return tags

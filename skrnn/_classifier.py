@@ -1,0 +1,345 @@
+"""RNNClassifier: a recurrent network for binary and multiclass classification."""
+
+import numpy as np
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
+
+from ._base import BaseRNN
+
+
+class RNNClassifier(ClassifierMixin, BaseRNN):
+    """Recurrent neural network classifier (SimpleRNN, LSTM or GRU).
+
+    Takes sequences ``(n_samples, n_timesteps, n_features)`` (a sensor trace,
+    an image read row by row) and labels of any type; the network ends in a
+    softmax over the classes and is trained with cross-entropy. Inputs are
+    standardised from the training data by default.
+
+    Parameters
+    ----------
+    cell : {"lstm", "gru", "simple_rnn"}, default="lstm"
+        Recurrent cell: ``keras.layers.LSTM``, ``GRU`` or ``SimpleRNN``.
+
+    units : int or tuple of int, default=32
+        Units of the recurrent layer; a tuple stacks layers, first to last,
+        e.g. ``(64, 32)``.
+
+    bidirectional : bool, default=False
+        Wrap each recurrent layer in ``keras.layers.Bidirectional``.
+
+    dropout : float, default=0.0
+        Fraction of the inputs dropped in each recurrent layer while training.
+
+    recurrent_dropout : float, default=0.0
+        Fraction of the recurrent state dropped while training.
+
+    dense_units : tuple of int, default=()
+        Hidden ``Dense`` layers between the recurrent stack and the output.
+
+    dense_activation : str, default="relu"
+        Activation of the hidden ``Dense`` layers.
+
+    optimizer : {"adam", "adamw", "nadam", "adamax", "rmsprop", "sgd", \
+            "adagrad", "adadelta", "lion"}, default="adam"
+        Keras optimizer.
+
+    learning_rate : float, default=0.001
+        Learning rate of the optimizer.
+
+    clipnorm : float, default=None
+        Clip each gradient to this norm (gradient clipping).
+
+    clipvalue : float, default=None
+        Clip each gradient element to ``[-clipvalue, clipvalue]``.
+
+    epochs : int, default=100
+        Passes over the training data (at most, with early stopping).
+
+    batch_size : int, default=32
+        Samples per gradient update.
+
+    shuffle : bool, default=True
+        Shuffle the training samples before each epoch. Each sample is a
+        whole window, so shuffling never mixes up time order inside one.
+
+    early_stopping : bool, default=False
+        Hold out the *last* ``validation_fraction`` of the samples (the most
+        recent, in time order), stop when the validation loss has not improved
+        by ``tol`` for ``n_iter_no_change`` epochs, and restore the best
+        weights.
+
+    validation_fraction : float, default=0.1
+        Fraction of the samples held out when ``early_stopping=True``.
+
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in epochs.
+
+    tol : float, default=0.0
+        Smallest improvement of the validation loss that counts.
+
+    scale_inputs : bool, default=True
+        Standardise each input feature with the training data's mean and
+        variance, inside the model (a ``keras.layers.Normalization`` layer).
+
+    callbacks : list of keras.callbacks.Callback, default=None
+        Extra Keras callbacks for training.
+
+    model_fn : callable, default=None
+        Escape hatch for any architecture: ``model_fn(input_shape, n_outputs)``
+        returns a ``keras.Model`` taking ``input_shape = (n_timesteps,
+        n_features)`` and giving ``n_outputs`` linear outputs. It replaces the
+        recurrent stack and head; scaling, training and prediction stay as
+        described here. An uncompiled model is compiled with ``optimizer``,
+        ``learning_rate`` and ``loss``.
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of weight initialisation, dropout and shuffling. An int makes
+        fits reproducible (identical predictions on the same backend). The
+        caller's ``random`` and ``numpy.random`` states are left as they were.
+
+    verbose : int, default=0
+        Keras's training verbosity: 0 silent, 1 progress bar, 2 one line per
+        epoch.
+
+    warm_start : bool, default=False
+        When True, ``fit`` continues training the existing model (same
+        scaling) instead of building a new one.
+
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, keyed by label, or "balanced" for
+        weights inversely proportional to class frequencies. Multiplied with
+        ``sample_weight``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+
+    model_ : keras.Model
+        The fitted Keras model; it outputs class probabilities.
+
+    history_ : dict of str to list of float
+        Per-epoch metrics, as Keras's ``History.history``; accumulates over
+        ``partial_fit`` and ``warm_start``.
+
+    loss_curve_ : list of float
+        Training loss per epoch (``history_["loss"]``).
+
+    n_iter_ : int
+        Number of epochs run.
+
+    best_validation_loss_ : float
+        Best validation loss, when ``early_stopping=True``.
+
+    input_shape_ : tuple of (int, int)
+        ``(n_timesteps, n_features)`` of one training sample.
+
+    input_mean_, input_variance_ : ndarray of shape (n_features,) or None
+        Statistics of the input scaling (None when ``scale_inputs=False``).
+
+    n_features_in_ : int
+        Number of columns of 2-D ``X`` (time steps of univariate sequences),
+        or of features per time step for 3-D ``X``.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of ``X`` when it was a DataFrame with string names.
+
+    See Also
+    --------
+    RNNRegressor : The same network for regression.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn import RNNClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(64, 6, 1))
+    >>> y = np.where(X[:, :, 0].sum(axis=1) > 0, "up", "down")
+    >>> clf = RNNClassifier(units=8, epochs=5, random_state=0).fit(X, y)
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 2)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseRNN._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+    _y_checks = {"multi_output": False, "y_numeric": False}
+
+    def __init__(
+        self,
+        cell="lstm",
+        units=32,
+        *,
+        bidirectional=False,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        dense_units=(),
+        dense_activation="relu",
+        optimizer="adam",
+        learning_rate=0.001,
+        clipnorm=None,
+        clipvalue=None,
+        epochs=100,
+        batch_size=32,
+        shuffle=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=0.0,
+        scale_inputs=True,
+        callbacks=None,
+        model_fn=None,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        class_weight=None,
+    ):
+        super().__init__(
+            cell,
+            units,
+            bidirectional=bidirectional,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            dense_units=dense_units,
+            dense_activation=dense_activation,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            epochs=epochs,
+            batch_size=batch_size,
+            shuffle=shuffle,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            scale_inputs=scale_inputs,
+            callbacks=callbacks,
+            model_fn=model_fn,
+            random_state=random_state,
+            verbose=verbose,
+            warm_start=warm_start,
+        )
+        self.class_weight = class_weight
+
+    def _output_spec(self):
+        return len(self.classes_), "softmax", "sparse_categorical_crossentropy"
+
+    def _prepare_target(self, y, sample_weight, *, reset, classes=None):
+        check_classification_targets(y)
+        if reset:
+            encoder = LabelEncoder().fit(y if classes is None else classes)
+            if len(encoder.classes_) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least 2 classes "
+                    f"in y; got 1 class: {encoder.classes_[0]!r}."
+                )
+            self.classes_ = encoder.classes_
+        unseen = np.setdiff1d(y, self.classes_)
+        if unseen.size:
+            raise ValueError(
+                f"y contains labels not in classes_ {self.classes_.tolist()}: "
+                f"{unseen.tolist()}."
+            )
+        if self.class_weight is not None:
+            weights = compute_sample_weight(self.class_weight, y)
+            if sample_weight is not None:
+                weights = weights * sample_weight
+            sample_weight = weights
+        if sample_weight is not None and np.unique(y[sample_weight > 0]).size < 2:
+            raise ValueError(
+                "Only one class has a non-zero sample weight; "
+                f"{type(self).__name__} needs at least 2 classes to train."
+            )
+        y_encoded = np.searchsorted(self.classes_, y)
+        return y_encoded.astype(np.int32), sample_weight
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Train the network on sequences ``X`` and labels ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+                (n_samples, n_timesteps)
+            Training sequences; 2-D is read as univariate sequences.
+        y : array-like of shape (n_samples,)
+            Class labels, of any type.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for exactly one epoch, building the model on the first call.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+                (n_samples, n_timesteps)
+            Training sequences.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        classes : array-like of shape (n_classes,), default=None
+            All the labels the model will ever see; needed on the first call
+            when ``y`` does not hold every class, ignored afterwards.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+
+        Returns
+        -------
+        self : object
+            Updated estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    def predict_proba(self, X):
+        """Class probabilities for sequences ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+                (n_samples, n_timesteps)
+            Sequences shaped like the training data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities, columns in the order of ``classes_``.
+        """
+        check_is_fitted(self)
+        proba = self._forward(self._validate_input(X, reset=False))
+        return proba / proba.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        """Most probable class for each sequence of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+                (n_samples, n_timesteps)
+            Sequences shaped like the training data.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted labels.
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.poor_score = True
+        return tags

@@ -1,0 +1,341 @@
+"""RNNRegressor: a recurrent network for (multi-output) regression on sequences."""
+
+import numpy as np
+from sklearn.base import RegressorMixin, _fit_context
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._base import BaseRNN
+
+_LOSSES = {
+    "mse",
+    "mae",
+    "huber",
+    "log_cosh",
+    "mean_squared_error",
+    "mean_absolute_error",
+}
+
+
+class RNNRegressor(RegressorMixin, BaseRNN):
+    """Recurrent neural network regressor (SimpleRNN, LSTM or GRU).
+
+    Takes sequences ``(n_samples, n_timesteps, n_features)``, for instance the
+    windows of :class:`SlidingWindowTransformer`, and predicts one value per
+    sample, or ``n_outputs`` values when ``y`` is 2-D (direct multi-step
+    forecasting). Inputs and targets are standardised from the training data
+    by default and predictions are returned in the units of ``y``.
+
+    Parameters
+    ----------
+    cell : {"lstm", "gru", "simple_rnn"}, default="lstm"
+        Recurrent cell: ``keras.layers.LSTM``, ``GRU`` or ``SimpleRNN``.
+
+    units : int or tuple of int, default=32
+        Units of the recurrent layer; a tuple stacks layers, first to last,
+        e.g. ``(64, 32)``.
+
+    bidirectional : bool, default=False
+        Wrap each recurrent layer in ``keras.layers.Bidirectional``.
+
+    dropout : float, default=0.0
+        Fraction of the inputs dropped in each recurrent layer while training.
+
+    recurrent_dropout : float, default=0.0
+        Fraction of the recurrent state dropped while training.
+
+    dense_units : tuple of int, default=()
+        Hidden ``Dense`` layers between the recurrent stack and the output.
+
+    dense_activation : str, default="relu"
+        Activation of the hidden ``Dense`` layers.
+
+    optimizer : {"adam", "adamw", "nadam", "adamax", "rmsprop", "sgd", \
+            "adagrad", "adadelta", "lion"}, default="adam"
+        Keras optimizer.
+
+    learning_rate : float, default=0.001
+        Learning rate of the optimizer.
+
+    clipnorm : float, default=None
+        Clip each gradient to this norm (gradient clipping).
+
+    clipvalue : float, default=None
+        Clip each gradient element to ``[-clipvalue, clipvalue]``.
+
+    epochs : int, default=100
+        Passes over the training data (at most, with early stopping).
+
+    batch_size : int, default=32
+        Samples per gradient update.
+
+    shuffle : bool, default=True
+        Shuffle the training samples before each epoch. Each sample is a
+        whole window, so shuffling never mixes up time order inside one.
+
+    early_stopping : bool, default=False
+        Hold out the *last* ``validation_fraction`` of the samples (the most
+        recent, in time order), stop when the validation loss has not improved
+        by ``tol`` for ``n_iter_no_change`` epochs, and restore the best
+        weights.
+
+    validation_fraction : float, default=0.1
+        Fraction of the samples held out when ``early_stopping=True``.
+
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in epochs.
+
+    tol : float, default=0.0
+        Smallest improvement of the validation loss that counts.
+
+    scale_inputs : bool, default=True
+        Standardise each input feature with the training data's mean and
+        variance, inside the model (a ``keras.layers.Normalization`` layer).
+
+    callbacks : list of keras.callbacks.Callback, default=None
+        Extra Keras callbacks for training.
+
+    model_fn : callable, default=None
+        Escape hatch for any architecture: ``model_fn(input_shape, n_outputs)``
+        returns a ``keras.Model`` taking ``input_shape = (n_timesteps,
+        n_features)`` and giving ``n_outputs`` linear outputs. It replaces the
+        recurrent stack and head; scaling, training and prediction stay as
+        described here. An uncompiled model is compiled with ``optimizer``,
+        ``learning_rate`` and ``loss``.
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of weight initialisation, dropout and shuffling. An int makes
+        fits reproducible (identical predictions on the same backend). The
+        caller's ``random`` and ``numpy.random`` states are left as they were.
+
+    verbose : int, default=0
+        Keras's training verbosity: 0 silent, 1 progress bar, 2 one line per
+        epoch.
+
+    warm_start : bool, default=False
+        When True, ``fit`` continues training the existing model (same
+        scaling) instead of building a new one.
+
+    loss : {"mse", "mae", "huber", "log_cosh", "mean_squared_error", \
+            "mean_absolute_error"}, default="mse"
+        Training loss, on the standardised target.
+
+    scale_target : bool, default=True
+        Standardise ``y`` for training and invert it at prediction. Unscaled
+        targets are the first reason a recurrent network predicts a flat line.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The fitted Keras model (input scaling included, target scaling not).
+
+    history_ : dict of str to list of float
+        Per-epoch metrics, as Keras's ``History.history``; accumulates over
+        ``partial_fit`` and ``warm_start``.
+
+    loss_curve_ : list of float
+        Training loss per epoch (``history_["loss"]``).
+
+    n_iter_ : int
+        Number of epochs run.
+
+    best_validation_loss_ : float
+        Best validation loss, when ``early_stopping=True``.
+
+    input_shape_ : tuple of (int, int)
+        ``(n_timesteps, n_features)`` of one training sample.
+
+    input_mean_, input_variance_ : ndarray of shape (n_features,) or None
+        Statistics of the input scaling (None when ``scale_inputs=False``).
+
+    target_mean_, target_scale_ : ndarray of shape (n_outputs_,)
+        Statistics of the target scaling (0 and 1 when
+        ``scale_target=False``).
+
+    n_outputs_ : int
+        Number of outputs.
+
+    n_features_in_ : int
+        Number of columns of 2-D ``X`` (time steps of univariate sequences),
+        or of features per time step for 3-D ``X``.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of ``X`` when it was a DataFrame with string names.
+
+    See Also
+    --------
+    RNNClassifier : The same network for classification.
+    SlidingWindowTransformer : Turn a series into windows for this estimator.
+
+    Notes
+    -----
+    2-D ``X`` of shape ``(n_samples, n_timesteps)`` is read as univariate
+    sequences. Keras is imported on the first ``fit``, not on ``import skrnn``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn import RNNRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(64, 5, 2))
+    >>> y = X[:, -1, 0] + X[:, -2, 1]
+    >>> reg = RNNRegressor(units=8, epochs=5, random_state=0).fit(X, y)
+    >>> reg.predict(X[:3]).shape
+    (3,)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseRNN._parameter_constraints,
+        "loss": [StrOptions(_LOSSES)],
+        "scale_target": ["boolean"],
+    }
+    _y_checks = {"multi_output": True, "y_numeric": True}
+
+    def __init__(
+        self,
+        cell="lstm",
+        units=32,
+        *,
+        bidirectional=False,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        dense_units=(),
+        dense_activation="relu",
+        optimizer="adam",
+        learning_rate=0.001,
+        clipnorm=None,
+        clipvalue=None,
+        epochs=100,
+        batch_size=32,
+        shuffle=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=0.0,
+        scale_inputs=True,
+        callbacks=None,
+        model_fn=None,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        loss="mse",
+        scale_target=True,
+    ):
+        super().__init__(
+            cell,
+            units,
+            bidirectional=bidirectional,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            dense_units=dense_units,
+            dense_activation=dense_activation,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            epochs=epochs,
+            batch_size=batch_size,
+            shuffle=shuffle,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            scale_inputs=scale_inputs,
+            callbacks=callbacks,
+            model_fn=model_fn,
+            random_state=random_state,
+            verbose=verbose,
+            warm_start=warm_start,
+        )
+        self.loss = loss
+        self.scale_target = scale_target
+
+    def _output_spec(self):
+        return self.n_outputs_, None, self.loss
+
+    def _prepare_target(self, y, sample_weight, *, reset, classes=None):
+        y2 = y.reshape(-1, 1) if y.ndim == 1 else y
+        if reset:
+            self.n_outputs_ = y2.shape[1]
+            self._y_ndim = y.ndim
+            if self.scale_target:
+                self.target_mean_ = y2.mean(axis=0)
+                scale = y2.std(axis=0)
+                self.target_scale_ = np.where(scale > 0, scale, 1.0)
+            else:
+                self.target_mean_ = np.zeros(self.n_outputs_)
+                self.target_scale_ = np.ones(self.n_outputs_)
+        elif y2.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {y2.shape[1]} outputs, but {type(self).__name__} was "
+                f"fitted with {self.n_outputs_}."
+            )
+        y_scaled = (y2 - self.target_mean_) / self.target_scale_
+        return y_scaled.astype(np.float32), sample_weight
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Train the network on sequences ``X`` and targets ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+                (n_samples, n_timesteps)
+            Training sequences; 2-D is read as univariate sequences.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for exactly one epoch, building the model on the first call.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+                (n_samples, n_timesteps)
+            Training sequences.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+
+        Returns
+        -------
+        self : object
+            Updated estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Predict targets for sequences ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+                (n_samples, n_timesteps)
+            Sequences shaped like the training data.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions in the units of ``y``.
+        """
+        check_is_fitted(self)
+        X = self._validate_input(X, reset=False)
+        y_pred = self._forward(X) * self.target_scale_ + self.target_mean_
+        return y_pred.ravel() if self._y_ndim == 1 else y_pred
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.regressor_tags.poor_score = True
+        return tags

@@ -1,0 +1,292 @@
+"""Look-back windows over time-ordered data: the pure functions and the transformer."""
+
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import (
+    FLOAT_DTYPES,
+    _check_feature_names_in,
+    check_array,
+    check_is_fitted,
+    validate_data,
+)
+
+from ._sequences import ndim
+
+
+def sliding_windows(series: np.ndarray, look_back: int, history=None) -> np.ndarray:
+    """Windows of ``look_back`` rows ending at each row of ``series``.
+
+    Parameters
+    ----------
+    series : ndarray of shape (n_steps, n_features)
+        Time-ordered rows, oldest first.
+    look_back : int
+        Number of rows in each window.
+    history : ndarray of shape (n_history, n_features), default=None
+        Rows that came right before ``series``. They fill the start of the
+        first windows; whatever they do not cover is filled by repeating the
+        oldest available row ("edge" filling).
+
+    Returns
+    -------
+    windows : ndarray of shape (n_steps, look_back, n_features)
+        ``windows[t]`` holds rows ``t - look_back + 1 .. t``, oldest first.
+        A read-only view: no window is copied.
+    """
+    n_pad = look_back - 1
+    parts = [series]
+    if history is not None and n_pad:
+        history = history[len(history) - min(n_pad, len(history)) :]
+        parts.insert(0, history.astype(series.dtype, copy=False))
+        n_pad -= len(history)
+    if n_pad:
+        parts.insert(0, np.repeat(parts[0][:1], n_pad, axis=0))
+    padded = np.concatenate(parts) if len(parts) > 1 else series
+    # sliding_window_view puts the window axis last: (n, F, L) -> (n, L, F)
+    return sliding_window_view(padded, look_back, axis=0).transpose(0, 2, 1)
+
+
+def _index_step(index: pd.Index):
+    """The constant step of a time index, or None when it has none."""
+    if isinstance(index, pd.PeriodIndex):
+        return 1
+    if isinstance(index, pd.DatetimeIndex):
+        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+        return pd.tseries.frequencies.to_offset(freq) if freq else None
+    if len(index) >= 2 and pd.api.types.is_integer_dtype(index.dtype):
+        steps = np.diff(index.to_numpy())
+        if np.all(steps == steps[0]) and steps[0] > 0:
+            return int(steps[0])
+    return None
+
+
+class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
+    """Turn a time-ordered series into look-back windows, one per row.
+
+    Row ``t`` of the output holds the input rows ``t - look_back + 1 .. t``,
+    oldest first: past and present only, never the future. The output has as
+    many rows as the input, so it stays aligned with ``y`` in a
+    :class:`~sklearn.pipeline.Pipeline`.
+
+    Parameters
+    ----------
+    look_back : int, default=12
+        Number of time steps in each window.
+
+    flatten : bool, default=False
+        If False, output 3-D windows ``(n_steps, look_back, n_features)`` for
+        :class:`RNNRegressor` and :class:`RNNClassifier`. If True, output 2-D
+        ``(n_steps, look_back * n_features)`` for linear models, with one
+        named column per lag (see :meth:`get_feature_names_out`) and support
+        for ``set_output(transform="pandas")``.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features per time step seen in :meth:`fit`.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen in :meth:`fit`, when ``X`` was a
+        DataFrame (or a named Series) with string column names.
+
+    input_kind_ : {"series", "windows"}
+        ``"series"`` when :meth:`fit` saw rows of a series (2-D or a pandas
+        Series), and ``"windows"`` when it saw windows made beforehand (3-D).
+
+    See Also
+    --------
+    RNNRegressor : Recurrent network regressor that takes these windows.
+
+    Notes
+    -----
+    **Incomplete history.** The first ``look_back - 1`` rows of a series have
+    fewer than ``look_back`` predecessors. Their windows are filled by
+    repeating the oldest row available ("edge" filling), so every row gets a
+    finite window that both the recurrent estimators and linear models such
+    as :class:`~sklearn.linear_model.Ridge` accept.
+
+    **Windows across cross-validation folds.** A pipeline transforms each test
+    fold on its own, which would cut the history of a fold's first rows. Two
+    ways around it, both exact (a test fold's windows equal the windows built
+    on the whole series):
+
+    - *pandas input*: :meth:`fit` keeps the last ``look_back - 1`` rows it saw
+      and the step of their index. When :meth:`transform` gets data whose
+      index starts one step after the fitted index ends (as a
+      :class:`~sklearn.model_selection.TimeSeriesSplit` test fold does), those
+      rows are used as history instead of edge filling. Only the past is
+      used, so nothing leaks.
+    - *numpy input*: build the windows once, on the whole series, with the
+      largest ``look_back`` you want to try (this is leak-free, because a
+      window only looks back), and pass those 3-D windows to the pipeline. A
+      transformer fitted on 3-D windows keeps their last ``look_back`` steps,
+      so ``look_back`` can still be tuned by a grid search.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn import SlidingWindowTransformer
+    >>> X = np.arange(5.0).reshape(-1, 1)
+    >>> SlidingWindowTransformer(look_back=3).fit_transform(X)[:, :, 0]
+    array([[0., 0., 0.],
+           [0., 0., 1.],
+           [0., 1., 2.],
+           [1., 2., 3.],
+           [2., 3., 4.]])
+    """
+
+    _parameter_constraints: dict = {
+        "look_back": [Interval(Integral, 1, None, closed="left")],
+        "flatten": ["boolean"],
+    }
+
+    def __init__(self, look_back=12, *, flatten=False):
+        self.look_back = look_back
+        self.flatten = flatten
+
+    def _validate(self, X, *, reset):
+        """Return ``X`` as a float array: 2-D rows of a series, or 3-D windows."""
+        if isinstance(X, pd.Series):
+            X = X.to_frame()
+        n_dims = ndim(X)
+        if n_dims == 3:
+            X = check_array(X, allow_nd=True, dtype=FLOAT_DTYPES, input_name="X")
+            if reset:
+                self.n_features_in_ = X.shape[2]
+                self.input_kind_ = "windows"
+                if hasattr(self, "feature_names_in_"):
+                    del self.feature_names_in_
+            elif X.shape[2] != self.n_features_in_:
+                raise ValueError(
+                    f"X has {X.shape[2]} features, but {type(self).__name__} is "
+                    f"expecting {self.n_features_in_} features as input."
+                )
+            if X.shape[1] < self.look_back:
+                raise ValueError(
+                    f"look_back={self.look_back} is longer than the windows in X, "
+                    f"which have {X.shape[1]} time steps (X.shape={X.shape})."
+                )
+            return X
+        if not reset and self.input_kind_ == "windows":
+            raise ValueError(
+                f"{type(self).__name__} was fitted on 3-D windows; X must be 3-D "
+                f"too, got shape {np.shape(X)}."
+            )
+        X = validate_data(self, X, reset=reset, dtype=FLOAT_DTYPES)
+        if reset:
+            self.input_kind_ = "series"
+        return X
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Record the number of features and, for pandas input, the tail of X.
+
+        Parameters
+        ----------
+        X : {array-like, pandas.Series} of shape (n_steps, n_features), or \
+                (n_samples, n_timesteps, n_features)
+            A time-ordered series (oldest row first; a pandas Series is one
+            feature), or windows made beforehand.
+        y : Ignored
+            Not used, present for API consistency by convention.
+
+        Returns
+        -------
+        self : object
+            Fitted transformer.
+        """
+        index = X.index if isinstance(X, pd.Series | pd.DataFrame) else None
+        X = self._validate(X, reset=True)
+        self._tail = None
+        self._last_index = self._step = None
+        if self.input_kind_ == "windows":
+            return self
+        if X.shape[0] < self.look_back:
+            raise ValueError(
+                f"look_back={self.look_back} needs at least {self.look_back} time "
+                f"steps to fit, got n_samples={X.shape[0]}."
+            )
+        if index is not None and self.look_back > 1:
+            self._tail = X[X.shape[0] - (self.look_back - 1) :].copy()
+            self._last_index = index[-1]
+            self._step = _index_step(index)
+        return self
+
+    def _continues_fit(self, index) -> bool:
+        """Whether ``index`` starts exactly one step after the fitted data ended."""
+        if self._step is None or index is None or len(index) == 0:
+            return False
+        try:
+            return bool(index[0] == self._last_index + self._step)
+        except (TypeError, ValueError):
+            return False
+
+    def transform(self, X):
+        """Build one window per row of X.
+
+        Parameters
+        ----------
+        X : {array-like, pandas.Series} of shape (n_steps, n_features), or \
+                (n_samples, n_timesteps, n_features)
+            Same kind of input as in :meth:`fit`.
+
+        Returns
+        -------
+        windows : ndarray of shape (n_steps, look_back, n_features), or \
+                (n_steps, look_back * n_features) when ``flatten=True``
+            Windows ending at each row, oldest step first. Without
+            ``flatten`` the result is a read-only view that copies no window.
+        """
+        check_is_fitted(self)
+        index = X.index if isinstance(X, pd.Series | pd.DataFrame) else None
+        X = self._validate(X, reset=False)
+        if self.input_kind_ == "windows":
+            windows = X[:, X.shape[1] - self.look_back :, :]
+        else:
+            history = self._tail if self._continues_fit(index) else None
+            windows = sliding_windows(X, self.look_back, history)
+        if self.flatten:
+            return windows.reshape(windows.shape[0], -1)
+        return windows
+
+    @available_if(lambda self: self.flatten)
+    def get_feature_names_out(self, input_features=None):
+        """Names of the flattened output columns, ``{feature}_lag_{k}``.
+
+        Lag ``k`` is ``k`` steps before the window's last row, so ``lag_0`` is
+        the current value. Columns run oldest lag first, features within a lag.
+        Only available with ``flatten=True``.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input feature names; defaults to ``feature_names_in_``, or
+            ``x0, x1, ...`` when there are none.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            ``look_back * n_features_in_`` names.
+        """
+        check_is_fitted(self)
+        names = _check_feature_names_in(self, input_features)
+        return np.asarray(
+            [
+                f"{name}_lag_{lag}"
+                for lag in range(self.look_back - 1, -1, -1)
+                for name in names
+            ],
+            dtype=object,
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags

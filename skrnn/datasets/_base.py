@@ -1,0 +1,148 @@
+"""Loaders for the small public-domain time series shipped with skrnn."""
+
+from importlib import resources
+
+import pandas as pd
+
+__all__ = ["load_airline", "load_nile", "load_sunspots"]
+
+
+def _load_series(filename: str, *, date_format: str, freq: pd.DateOffset) -> pd.Series:
+    """Read a two-column CSV of ``date,value`` from the package's data folder.
+
+    The index is built with an explicit ``freq``, so a gap or a duplicate in a
+    shipped file fails loudly instead of giving an irregular series.
+    """
+    with resources.files(__package__).joinpath("data", filename).open("r") as f:
+        # dates kept as text: to_datetime reads bare numbers as epochs
+        frame = pd.read_csv(f, converters={0: str})
+    date_column, value_column = frame.columns
+    index = pd.DatetimeIndex(
+        pd.to_datetime(frame[date_column], format=date_format),
+        freq=freq,
+        name=date_column,
+    )
+    return pd.Series(frame[value_column].to_numpy(), index=index, name=value_column)
+
+
+def load_airline() -> pd.Series:
+    """Load the monthly international airline passengers, 1949 to 1960.
+
+    Totals of international airline passengers per month, in thousands: the
+    "airline" series, with its trend and a multiplicative yearly season, used
+    throughout the forecasting literature and many LSTM tutorials.
+
+    Returns
+    -------
+    y : pandas.Series of shape (144,)
+        Passengers in thousands (int64), named ``"passengers"``, indexed by a
+        monthly :class:`pandas.DatetimeIndex` (month start, ``freq="MS"``)
+        from 1949-01-01 to 1960-12-01, named ``"month"``.
+
+    See Also
+    --------
+    make_supervised : Turn the series into ``(X, y)`` for forecasting.
+    load_sunspots : A longer yearly series with a cycle of about 11 years.
+
+    Notes
+    -----
+    Source: Box, G. E. P. and Jenkins, G. M. (1976), *Time Series Analysis:
+    Forecasting and Control*, Series G.
+    The values are the same as R's ``datasets::AirPassengers``.
+
+    Licence: public domain.
+
+    Examples
+    --------
+    >>> from skrnn.datasets import load_airline
+    >>> y = load_airline()
+    >>> y.shape
+    (144,)
+    >>> y.head(3)
+    month
+    1949-01-01    112
+    1949-02-01    118
+    1949-03-01    132
+    Freq: MS, Name: passengers, dtype: int64
+    """
+    return _load_series(
+        "airline.csv", date_format="%Y-%m", freq=pd.offsets.MonthBegin()
+    )
+
+
+def load_sunspots() -> pd.Series:
+    """Load the yearly mean sunspot numbers, 1700 to 2008.
+
+    A classic non-linear series with a cycle of about 11 years whose amplitude
+    changes from cycle to cycle.
+
+    Returns
+    -------
+    y : pandas.Series of shape (309,)
+        Yearly mean sunspot number (float64), named ``"sunspots"``, indexed by
+        a yearly :class:`pandas.DatetimeIndex` (year start, ``freq="YS"``) from
+        1700-01-01 to 2008-01-01, named ``"year"``.
+
+    See Also
+    --------
+    load_airline : A shorter monthly series with trend and season.
+    load_nile : Yearly flow of the Nile, a series with a change point.
+
+    Notes
+    -----
+    Source: NOAA's National Geophysical Data Center (NGDC), yearly sunspot
+    numbers, as shipped with statsmodels (``statsmodels.datasets.sunspots``).
+    These are the original (version 1) Wolf numbers; the series revised by
+    SILSO in 2015 (version 2) is about 1.67 times larger, so values differ
+    from those downloaded from SILSO today.
+
+    Licence: public domain.
+
+    Examples
+    --------
+    >>> from skrnn.datasets import load_sunspots
+    >>> y = load_sunspots()
+    >>> y.shape
+    (309,)
+    >>> y.idxmax().year, float(y.max())
+    (1957, 190.2)
+    """
+    return _load_series("sunspots.csv", date_format="%Y", freq=pd.offsets.YearBegin())
+
+
+def load_nile() -> pd.Series:
+    """Load the yearly flow volume of the Nile at Aswan, 1871 to 1970.
+
+    A short series known for its change in level around 1898.
+
+    Returns
+    -------
+    y : pandas.Series of shape (100,)
+        Yearly flow volume in 10^8 cubic metres (int64), named ``"volume"``,
+        indexed by a yearly :class:`pandas.DatetimeIndex` (year start,
+        ``freq="YS"``) from 1871-01-01 to 1970-01-01, named ``"year"``.
+
+    See Also
+    --------
+    load_sunspots : A longer yearly series.
+
+    Notes
+    -----
+    Source: Cobb, G. W. (1978), "The problem of the Nile: conditional solution
+    to a changepoint problem", *Biometrika* 65(2), 243-251; also in Durbin, J.
+    and Koopman, S. J. (2001), *Time Series Analysis by State Space Methods*.
+    As shipped with statsmodels (``statsmodels.datasets.nile``); the values
+    are the same as R's ``datasets::Nile``.
+
+    Licence: public domain.
+
+    Examples
+    --------
+    >>> from skrnn.datasets import load_nile
+    >>> y = load_nile()
+    >>> y.shape
+    (100,)
+    >>> int(y.min()), int(y.max())
+    (456, 1370)
+    """
+    return _load_series("nile.csv", date_format="%Y", freq=pd.offsets.YearBegin())

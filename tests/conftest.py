@@ -1,0 +1,28 @@
+"""Shared fixtures: tiny data, and settings that keep networks small and fast."""
+
+import os
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+# Small networks and few epochs: unit tests check behaviour, not accuracy.
+FAST = {"units": 4, "epochs": 2, "batch_size": 16, "random_state": 0}
+
+
+@pytest.fixture
+def sequences():
+    """60 multivariate sequences of 5 steps and 2 features, and a target."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 5, 2))
+    y = X[:, -1, 0] + 0.5 * X[:, -2, 1]
+    return X, y
+
+
+@pytest.fixture
+def series():
+    """A noisy seasonal series of 80 steps, shape (80, 1)."""
+    rng = np.random.default_rng(1)
+    t = np.arange(80)
+    return (np.sin(2 * np.pi * t / 12) + 0.1 * rng.normal(size=80)).reshape(-1, 1)

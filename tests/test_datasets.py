@@ -1,0 +1,69 @@
+"""Tests for the shipped datasets, against published facts about each series."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_array_equal
+
+from skrnn.datasets import load_airline, load_nile, load_sunspots
+
+
+def test_airline_matches_box_and_jenkins_series_g():
+    y = load_airline()
+    assert isinstance(y, pd.Series)
+    assert y.name == "passengers"
+    assert y.shape == (144,)
+    first_year = [112, 118, 132, 129, 121, 135, 148, 148, 136, 119, 104, 118]
+    assert_array_equal(y.iloc[:12], first_year)
+    assert y.iloc[-1] == 432
+    assert y.sum() == 40363
+    assert y.max() == 622 and y.idxmax() == pd.Timestamp("1960-07-01")
+
+
+def test_airline_has_a_monthly_index():
+    y = load_airline()
+    assert isinstance(y.index, pd.DatetimeIndex)
+    assert y.index.freq == pd.offsets.MonthBegin()
+    assert y.index[0] == pd.Timestamp("1949-01-01")
+    assert y.index[-1] == pd.Timestamp("1960-12-01")
+
+
+def test_sunspots_matches_the_yearly_version_1_series():
+    y = load_sunspots()
+    assert y.name == "sunspots"
+    assert y.shape == (309,)
+    assert y.dtype == np.float64
+    assert y.iloc[0] == 5.0  # 1700
+    # the highest yearly mean of version 1 is that of 1957
+    assert y.max() == 190.2 and y.idxmax() == pd.Timestamp("1957-01-01")
+    assert (y >= 0).all()
+
+
+def test_sunspots_has_a_yearly_index():
+    y = load_sunspots()
+    assert isinstance(y.index, pd.DatetimeIndex)
+    assert y.index.freq == pd.offsets.YearBegin()
+    assert_array_equal(y.index.year, np.arange(1700, 2009))
+
+
+def test_nile_matches_published_summary():
+    y = load_nile()
+    assert y.name == "volume"
+    assert y.shape == (100,)
+    assert y.iloc[0] == 1120 and y.iloc[-1] == 740
+    assert y.min() == 456 and y.max() == 1370
+    assert y.mean() == pytest.approx(919.35)
+    assert_array_equal(y.index.year, np.arange(1871, 1971))
+    assert y.index.freq == pd.offsets.YearBegin()
+
+
+@pytest.mark.parametrize("load", [load_airline, load_sunspots, load_nile])
+def test_each_call_returns_a_fresh_series(load):
+    first = load()
+    first.iloc[:] = 0
+    assert (load() != 0).any()
+
+
+@pytest.mark.parametrize("load", [load_airline, load_sunspots, load_nile])
+def test_no_missing_values(load):
+    assert not load().isna().any()
