@@ -15,11 +15,16 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)
 
+# RNN cells vs Ridge vs naive forecasts on the shipped airline series
 demo: $(STAMP)
-	$(BIN)/python examples/plot_quickstart.py
+	$(BIN)/skrnn compare --out skrnn-output
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# exit code 5 is pytest's "no test collected": no slow test is no failure
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow || test $$? -eq 5
 
 lint: $(STAMP)
 	$(BIN)/ruff check skrnn tests examples

@@ -5,6 +5,9 @@ Quick start: an LSTM against Ridge on the airline passengers
 Forecast next month's airline passengers from the last 12 months, with an
 LSTM and with a Ridge regression on the same windows, and compare their test
 RMSE on the last two years.
+
+Set the environment variable ``SKRNN_QUICK=1`` for a fast run with fewer
+epochs.
 """
 
 # %%

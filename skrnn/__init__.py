@@ -2,6 +2,7 @@
 
 from ._classifier import RNNClassifier
 from ._regressor import RNNRegressor
+from ._representation import WindowTargetRegressor
 from ._supervised import make_supervised
 from ._window import SlidingWindowTransformer
 
@@ -11,5 +12,6 @@ __all__ = [
     "RNNClassifier",
     "RNNRegressor",
     "SlidingWindowTransformer",
+    "WindowTargetRegressor",
     "make_supervised",
 ]

@@ -1,5 +1,6 @@
 """BaseRNN: the shared machinery of the recurrent estimators (the class to subclass)."""
 
+import threading
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
@@ -10,7 +11,8 @@ from sklearn.utils.validation import _check_sample_weight
 
 from ._backend import draw_seed, get_keras, seeded
 from ._network import CELLS, build_network
-from ._sequences import validate_sequences
+from ._persistence import load_estimator, save_estimator
+from ._sequences import PAD, step_targets, valid_steps, validate_sequences
 
 OPTIMIZERS = {
     "adam": "Adam",
@@ -26,6 +28,13 @@ OPTIMIZERS = {
 
 # Rows per call of the compiled forward pass; larger inputs are fed in chunks.
 _PREDICT_CHUNK = 4096
+
+# Keras builds a model's predict function lazily on its first call (check, then
+# set an attribute of the model) and traces it then; on JAX every
+# predict_on_batch also writes the model's state back into its variables.
+# Those calls are serialised here. The lock is module-level because the
+# estimator must stay picklable and predict must not change its __dict__.
+_PREDICT_LOCK = threading.Lock()
 
 
 def _as_units(value, name: str, *, allow_empty: bool) -> tuple:
@@ -49,7 +58,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
     loop (``fit``, ``partial_fit``, ``warm_start``, early stopping), the fast
     forward pass and divergence checks. Subclasses supply what really
     differs: the output layer and loss (:meth:`_output_spec`), and how the
-    target is encoded for training (:meth:`_prepare_target`).
+    data are encoded for training (:meth:`_prepare_data`).
 
     Warning: This class should not be used directly. Use derived classes
     instead.
@@ -80,6 +89,9 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "vocabulary_size": [Interval(Integral, 1, None, closed="left"), None],
+        "return_sequences": ["boolean"],
     }
 
     @abstractmethod
@@ -110,6 +122,9 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         random_state,
         verbose,
         warm_start,
+        embedding_dim,
+        vocabulary_size,
+        return_sequences,
     ):
         self.cell = cell
         self.units = units
@@ -135,6 +150,9 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.embedding_dim = embedding_dim
+        self.vocabulary_size = vocabulary_size
+        self.return_sequences = return_sequences
 
     # -- what subclasses define ------------------------------------------------
 
@@ -143,8 +161,8 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         """Return ``(n_outputs, output_activation, loss)`` of the network."""
 
     @abstractmethod
-    def _prepare_target(self, y, sample_weight, *, reset, classes=None):
-        """Return ``(y, sample_weight)`` as the network trains on them."""
+    def _prepare_data(self, X, y, sample_weight, *, reset, classes=None):
+        """Return ``(X, y, sample_weight)`` as the network trains on them."""
 
     # Keyword arguments of validate_sequences for y.
     _y_checks: dict = {}
@@ -152,14 +170,50 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
     # -- the steps of fitting ------------------------------------------------
 
     def _validate_input(self, X, y="no_validation", *, reset):
-        return validate_sequences(self, X, y, reset=reset, **self._y_checks)
+        with_y = not (isinstance(y, str) and y == "no_validation")
+        if self.return_sequences and with_y:
+            X = validate_sequences(self, X, reset=reset)
+            y = step_targets(y, X, numeric=self._y_checks["y_numeric"])
+        else:
+            out = validate_sequences(self, X, y, reset=reset, **self._y_checks)
+            X, y = out if with_y else (out, y)
+        if self.embedding_dim is not None:
+            ids = X[valid_steps(X)]
+            if X.shape[2] != 1 or np.any(ids < 0) or np.any(ids != np.round(ids)):
+                raise ValueError(
+                    "With embedding_dim set, X must hold non-negative integer token "
+                    "ids: one id per time step, in 2-D (n_samples, n_timesteps) or "
+                    f"as a list of 1-D sequences; got {X.shape[2]} feature(s)."
+                )
+        return (X, y) if with_y else X
+
+    def _model_input(self, X):
+        """What the model reads: token ids moved past 0 (padding) and 1 (unknown)."""
+        if self.embedding_dim is None:
+            return X
+        ids = X[:, :, 0]
+        model_ids = np.where(ids >= self.vocabulary_size_, 1, ids + 2)
+        return np.where(ids == PAD, 0, model_ids).astype(np.int32)
+
+    def _score_steps(self, X, y, sample_weight, *, numeric):
+        """Per-step truth, outputs and weights at the real steps, for ``score``."""
+        X = validate_sequences(self, X, reset=False)
+        Y, mask, _ = step_targets(y, X, numeric=numeric)
+        outputs = self._outputs(X)
+        weights = None
+        if sample_weight is not None:
+            weights = np.broadcast_to(np.asarray(sample_weight)[:, None], mask.shape)
+            weights = weights[mask]
+        return Y[mask], outputs[mask], weights
 
     def _input_statistics(self, X):
-        """Per-feature mean and variance over samples and time steps."""
-        if not self.scale_inputs:
+        """Per-feature mean and variance over samples and real time steps."""
+        if not self.scale_inputs or self.embedding_dim is not None:
             return None, None
-        mean = X.mean(axis=(0, 1), dtype=np.float64)
-        variance = X.var(axis=(0, 1), dtype=np.float64)
+        steps = valid_steps(X)
+        values = X if steps.all() else X[steps][np.newaxis]
+        mean = values.mean(axis=(0, 1), dtype=np.float64)
+        variance = values.var(axis=(0, 1), dtype=np.float64)
         # a constant feature is centred, not blown up by a zero variance
         variance[~(variance > 0)] = 1.0
         return mean, variance
@@ -191,6 +245,11 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             input_mean=mean,
             input_variance=variance,
             body=self.model_fn,
+            masked=self.input_shape_[0] is None,
+            embedding=None
+            if self.embedding_dim is None
+            else (self.vocabulary_size_ + 2, self.embedding_dim),
+            return_sequences=self.return_sequences,
         )
         model.compile(optimizer=self._make_optimizer(), loss=loss)
         return model
@@ -268,11 +327,15 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         X, y = self._validate_input(X, y, reset=reset)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
-        y, sample_weight = self._prepare_target(
-            y, sample_weight, reset=reset, classes=classes
+        X, y, sample_weight = self._prepare_data(
+            X, y, sample_weight, reset=reset, classes=classes
         )
         if reset:
             self._seed = draw_seed(self.random_state)
+            if self.embedding_dim is not None:
+                ids = X[valid_steps(X)]
+                self.vocabulary_size_ = self.vocabulary_size or int(ids.max()) + 1
+        X = self._model_input(X)
         validate = self.early_stopping and not incremental
         with seeded(self._seed + (0 if reset else self.n_iter_)):
             if reset:
@@ -302,13 +365,110 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         ``predict_on_batch`` skips ``Model.predict``'s per-call set-up (tens
         of milliseconds on TensorFlow), which dominates for a few rows.
         """
-        chunks = [
-            self.model_.predict_on_batch(
-                np.ascontiguousarray(X[i : i + _PREDICT_CHUNK], dtype=np.float32)
-            )
+        model, X = self.model_, self._model_input(X)
+        batches = [
+            np.ascontiguousarray(X[i : i + _PREDICT_CHUNK], dtype=np.float32)
             for i in range(0, X.shape[0], _PREDICT_CHUNK)
         ]
+        if (
+            getattr(model, "predict_function", None) is None
+            or get_keras().backend.backend() == "jax"
+        ):
+            with _PREDICT_LOCK:
+                chunks = [model.predict_on_batch(batch) for batch in batches]
+        else:
+            # built and traced already: concurrent calls only read the model
+            chunks = [model.predict_on_batch(batch) for batch in batches]
         return np.concatenate(chunks).astype(np.float64, copy=False)
+
+    # -- persistence ------------------------------------------------------------
+
+    def save(self, path):
+        """Save the estimator to one file, the network in Keras's native format.
+
+        The file is a zip archive holding the fitted ``model_`` as a ``.keras``
+        file (architecture, weights and optimizer state) and the rest of the
+        estimator (parameters and fitted attributes) pickled. ``.skrnn`` is
+        the conventional extension. The estimator itself is not modified.
+
+        Parameters
+        ----------
+        path : str, os.PathLike or binary file object
+            Where to write. An existing file is replaced, and only once the
+            new one is complete.
+
+        Raises
+        ------
+        TypeError
+            If a parameter cannot be pickled, e.g. a ``model_fn`` that is a
+            lambda rather than a module-level function.
+
+        See Also
+        --------
+        load : Read the file back.
+
+        Notes
+        -----
+        Pickle, joblib and cloudpickle work too; ``save`` differs in keeping
+        the network in Keras's own format, which Keras alone can read
+        (``keras.saving.load_model`` on the ``model.keras`` member of the
+        zip), under any backend.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skrnn import RNNRegressor
+        >>> X = np.random.default_rng(0).normal(size=(20, 4, 1))
+        >>> reg = RNNRegressor(units=4, epochs=1, random_state=0)
+        >>> reg.fit(X, X[:, -1, 0]).save("model.skrnn")  # doctest: +SKIP
+        >>> RNNRegressor.load("model.skrnn").predict(X[:2])  # doctest: +SKIP
+        """
+        save_estimator(self, path)
+
+    @classmethod
+    def load(cls, path, *, custom_objects=None):
+        """Load an estimator written by :meth:`save`.
+
+        Parameters
+        ----------
+        path : str, os.PathLike or binary file object
+            A file written by :meth:`save`.
+        custom_objects : dict, default=None
+            Custom Keras layers or functions, by name, that a ``model_fn``
+            used and that are not registered with
+            ``keras.saving.register_keras_serializable``; passed to
+            ``keras.saving.load_model``.
+
+        Returns
+        -------
+        estimator : object
+            A new estimator of the saved class, with the saved parameters and
+            fitted attributes; its predictions equal the saved estimator's
+            bit for bit under the same Keras backend.
+
+        Raises
+        ------
+        ValueError
+            If the file was not written by :meth:`save`, was written by a
+            newer skrnn, or holds another class (an ``RNNClassifier`` file
+            given to ``RNNRegressor.load``). ``BaseRNN.load`` accepts either.
+
+        See Also
+        --------
+        save : Write the file.
+
+        Notes
+        -----
+        Only load files you trust: the estimator's state is pickled, and
+        unpickling can run arbitrary code.
+
+        The network is stored in Keras's backend-independent format, so a file
+        saved under one Keras backend (say TensorFlow) loads under another
+        (JAX, PyTorch) as long as every layer exists there. Predictions then
+        agree to float32 rounding, not bit for bit: each backend has its own
+        kernels.
+        """
+        return load_estimator(cls, path, custom_objects=custom_objects)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -2,6 +2,7 @@
 
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
@@ -9,6 +10,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseRNN
+from ._representation import znormalize
+from ._sequences import is_ragged, unpad
 
 
 class RNNClassifier(ClassifierMixin, BaseRNN):
@@ -109,10 +112,33 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         When True, ``fit`` continues training the existing model (same
         scaling) instead of building a new one.
 
+    embedding_dim : int, default=None
+        When set, ``X`` holds integer token ids (one per time step: 2-D
+        ``(n_samples, n_timesteps)`` or a list of 1-D sequences of different
+        lengths) and an ``Embedding`` layer of this size, with padding masked,
+        feeds the recurrent layers. Input scaling does not apply to ids.
+
+    vocabulary_size : int, default=None
+        Number of token ids, ``0 .. vocabulary_size - 1``; None infers it
+        from the training data. Larger ids at prediction share one "unknown"
+        embedding.
+
+    return_sequences : bool, default=False
+        One output per time step (many-to-many): the last recurrent layer
+        returns every step and the head is applied to each. ``y`` then holds
+        one target per step, shaped ``(n_samples, n_timesteps[, n_outputs])``
+        or as a list of per-sequence arrays for sequences of different lengths.
+
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss, keyed by label, or "balanced" for
         weights inversely proportional to class frequencies. Multiplied with
         ``sample_weight``.
+
+    normalize_sequences : bool, default=False
+        Z-normalise each sequence: every feature to zero mean and unit
+        variance over the sequence's own time steps, at fit and predict. The
+        usual choice in time-series classification, where a class is a shape
+        whatever its offset and amplitude. Applied before ``scale_inputs``.
 
     Attributes
     ----------
@@ -152,6 +178,13 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     --------
     RNNRegressor : The same network for regression.
 
+    Notes
+    -----
+    Sequences of different lengths can be passed as a list of arrays of shape
+    ``(n_timesteps_i,)`` or ``(n_timesteps_i, n_features)``: they are padded at
+    the start and masked, so padding never changes a prediction, and the
+    fitted model then accepts any length.
+
     Examples
     --------
     >>> import numpy as np
@@ -167,6 +200,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     _parameter_constraints: dict = {
         **BaseRNN._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        "normalize_sequences": ["boolean"],
     }
     _y_checks = {"multi_output": False, "y_numeric": False}
 
@@ -197,7 +231,11 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         random_state=None,
         verbose=0,
         warm_start=False,
+        embedding_dim=None,
+        vocabulary_size=None,
+        return_sequences=False,
         class_weight=None,
+        normalize_sequences=False,
     ):
         super().__init__(
             cell,
@@ -224,13 +262,38 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             random_state=random_state,
             verbose=verbose,
             warm_start=warm_start,
+            embedding_dim=embedding_dim,
+            vocabulary_size=vocabulary_size,
+            return_sequences=return_sequences,
         )
         self.class_weight = class_weight
+        self.normalize_sequences = normalize_sequences
 
     def _output_spec(self):
         return len(self.classes_), "softmax", "sparse_categorical_crossentropy"
 
-    def _prepare_target(self, y, sample_weight, *, reset, classes=None):
+    def _represent(self, X):
+        return znormalize(X) if self.normalize_sequences else X
+
+    def _prepare_data(self, X, y, sample_weight, *, reset, classes=None):
+        if not self.return_sequences:
+            y, weights = self._encode_labels(y, sample_weight, reset, classes)
+            return self._represent(X), y, weights
+        # one label per real time step: encode the steps, padded steps weigh 0
+        labels, mask, _ = y
+        if sample_weight is not None:
+            sample_weight = np.broadcast_to(sample_weight[:, None], mask.shape)[mask]
+        encoded, weights = self._encode_labels(
+            labels[mask], sample_weight, reset, classes
+        )
+        Y = np.zeros(mask.shape, dtype=np.int32)
+        Y[mask] = encoded
+        W = np.zeros(mask.shape, dtype=np.float32)
+        W[mask] = 1.0 if weights is None else weights
+        return self._represent(X), Y, W
+
+    def _encode_labels(self, y, sample_weight, reset, classes):
+        """Labels to class indices, with class weights folded into sample weights."""
         check_classification_targets(y)
         if reset:
             encoder = LabelEncoder().fit(y if classes is None else classes)
@@ -256,8 +319,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
                 "Only one class has a non-zero sample weight; "
                 f"{type(self).__name__} needs at least 2 classes to train."
             )
-        y_encoded = np.searchsorted(self.classes_, y)
-        return y_encoded.astype(np.int32), sample_weight
+        return np.searchsorted(self.classes_, y).astype(np.int32), sample_weight
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -316,11 +378,19 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            Probabilities, columns in the order of ``classes_``.
+            Probabilities, columns in the order of ``classes_``. With
+            ``return_sequences=True``: shape (n_samples, n_timesteps,
+            n_classes), or a list of (n_timesteps_i, n_classes) arrays for
+            sequences of different lengths.
         """
         check_is_fitted(self)
-        proba = self._forward(self._validate_input(X, reset=False))
-        return proba / proba.sum(axis=1, keepdims=True)
+        ragged = is_ragged(X)
+        X = self._validate_input(X, reset=False)
+        return unpad(self._outputs(X), X, ragged and self.return_sequences)
+
+    def _outputs(self, X):
+        proba = self._forward(self._represent(X))
+        return proba / proba.sum(axis=-1, keepdims=True)
 
     def predict(self, X):
         """Most probable class for each sequence of ``X``.
@@ -334,10 +404,40 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
-            Predicted labels.
+            Predicted labels; one per time step with ``return_sequences=True``
+            (shape (n_samples, n_timesteps), or a list for sequences of
+            different lengths).
         """
         proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
+        if isinstance(proba, list):
+            return [self.classes_[np.argmax(p, axis=-1)] for p in proba]
+        return self.classes_[np.argmax(proba, axis=-1)]
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy; over every real time step with ``return_sequences=True``.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences.
+        y : array-like of shape (n_samples,), or per-step labels
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples (of all their steps).
+
+        Returns
+        -------
+        score : float
+            Mean accuracy.
+        """
+        if not self.return_sequences:
+            return super().score(X, y, sample_weight)
+        y_true, y_pred, weights = self._score_steps(X, y, sample_weight, numeric=False)
+        return float(
+            accuracy_score(
+                y_true, self.classes_[np.argmax(y_pred, -1)], sample_weight=weights
+            )
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

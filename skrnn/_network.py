@@ -1,6 +1,7 @@
 """One pure function: hyperparameters and input shape in, uncompiled Keras model out."""
 
 from ._backend import get_keras
+from ._sequences import PAD
 
 CELLS = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
 
@@ -20,8 +21,11 @@ def build_network(
     input_mean=None,
     input_variance=None,
     body=None,
+    masked: bool = False,
+    embedding: tuple | None = None,
+    return_sequences: bool = False,
 ):
-    """Build ``[Normalization] -> RNN stack -> Dense head`` as a functional model.
+    """Build ``[Masking] [Normalization | Embedding] -> RNN stack -> Dense head``.
 
     Parameters
     ----------
@@ -52,6 +56,15 @@ def build_network(
         A user's model-building function, ``body(input_shape, n_outputs)``
         returning a Keras model; it replaces the recurrent stack and the head.
         The normalization layer, when asked for, is put in front of it.
+    masked : bool, default=False
+        Put a ``Masking`` layer first, hiding the steps that pad shorter
+        sequences (value ``PAD`` in every feature) from the recurrent layers.
+    embedding : tuple of (input_dim, output_dim), default=None
+        Inputs are token ids of shape ``(n_timesteps,)``: an ``Embedding``
+        layer with ``mask_zero=True`` (id 0 is padding) replaces scaling.
+    return_sequences : bool, default=False
+        The last recurrent layer returns every step and the head is applied
+        per step: one output per time step.
 
     Returns
     -------
@@ -60,8 +73,12 @@ def build_network(
     """
     keras = get_keras()
     layers = keras.layers
-    inputs = keras.Input(shape=tuple(input_shape))
-    x = inputs
+    if embedding is not None:
+        inputs = keras.Input(shape=(input_shape[0],))
+        x = layers.Embedding(*embedding, mask_zero=True)(inputs)
+    else:
+        inputs = keras.Input(shape=tuple(input_shape))
+        x = layers.Masking(mask_value=PAD)(inputs) if masked else inputs
     if input_mean is not None:
         x = layers.Normalization(axis=-1, mean=input_mean, variance=input_variance)(x)
     if body is not None:
@@ -79,7 +96,7 @@ def build_network(
             n_units,
             dropout=dropout,
             recurrent_dropout=recurrent_dropout,
-            return_sequences=i < len(units) - 1,
+            return_sequences=return_sequences or i < len(units) - 1,
         )
         x = (layers.Bidirectional(layer) if bidirectional else layer)(x)
     for n_units in dense_units:

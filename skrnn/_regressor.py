@@ -1,11 +1,16 @@
 """RNNRegressor: a recurrent network for (multi-output) regression on sequences."""
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
+from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseRNN
+from ._representation import REPRESENTATIONS, WindowEncoding, as_2d_target
+from ._sequences import is_ragged, unpad
 
 _LOSSES = {
     "mse",
@@ -63,10 +68,12 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     clipvalue : float, default=None
         Clip each gradient element to ``[-clipvalue, clipvalue]``.
 
-    epochs : int, default=100
-        Passes over the training data (at most, with early stopping).
+    epochs : int, default=200
+        Passes over the training data (at most, with early stopping). The
+        default suits the short series of forecasting (a few hundred
+        windows); lower it, or set ``early_stopping``, for long ones.
 
-    batch_size : int, default=32
+    batch_size : int, default=16
         Samples per gradient update.
 
     shuffle : bool, default=True
@@ -116,6 +123,23 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         When True, ``fit`` continues training the existing model (same
         scaling) instead of building a new one.
 
+    embedding_dim : int, default=None
+        When set, ``X`` holds integer token ids (one per time step: 2-D
+        ``(n_samples, n_timesteps)`` or a list of 1-D sequences of different
+        lengths) and an ``Embedding`` layer of this size, with padding masked,
+        feeds the recurrent layers. Input scaling does not apply to ids.
+
+    vocabulary_size : int, default=None
+        Number of token ids, ``0 .. vocabulary_size - 1``; None infers it
+        from the training data. Larger ids at prediction share one "unknown"
+        embedding.
+
+    return_sequences : bool, default=False
+        One output per time step (many-to-many): the last recurrent layer
+        returns every step and the head is applied to each. ``y`` then holds
+        one target per step, shaped ``(n_samples, n_timesteps[, n_outputs])``
+        or as a list of per-sequence arrays for sequences of different lengths.
+
     loss : {"mse", "mae", "huber", "log_cosh", "mean_squared_error", \
             "mean_absolute_error"}, default="mse"
         Training loss, on the standardised target.
@@ -123,6 +147,44 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     scale_target : bool, default=True
         Standardise ``y`` for training and invert it at prediction. Unscaled
         targets are the first reason a recurrent network predicts a flat line.
+
+    target_representation : {"auto", "change", "level", "window_norm"}, \
+            default="auto"
+        How the network sees the target, for forecasting windows whose
+        feature ``target_feature`` holds the target's own history (as
+        :class:`SlidingWindowTransformer` windows of :func:`make_supervised`
+        data do). ``"level"`` takes ``y`` as it is. ``"change"`` predicts
+        ``y`` minus the window's last value, from the window's values relative
+        to that last value; every horizon of a multi-step ``y`` is relative to
+        the same last value. ``"window_norm"`` standardises each window and
+        its ``y`` by the window's own mean and standard deviation (reversible
+        instance normalisation, Kim et al., ICLR 2022). Predictions are mapped
+        back to the units of ``y``.
+
+        ``"auto"`` is ``"change"`` for univariate windows or when
+        ``target_feature`` is given, and ``"level"`` otherwise (multivariate
+        sequences whose target is not one of their features).
+        ``"change"`` is the default there because it is the one that does well on
+        trending, seasonal and stationary series alike: a network that
+        predicts levels cannot extrapolate once a trending series leaves the
+        range seen in training (on the airline passengers, an LSTM on levels
+        is worse than the seasonal naive forecast), while a change stays in
+        range. ``benchmarks/accuracy.py`` holds the evidence. Use ``"level"``
+        when ``X`` is not the target's own history (sequence regression rather
+        than forecasting). Token ids and ``return_sequences=True`` always use
+        ``"level"`` without logarithms.
+
+    log_target : bool or "auto", default="auto"
+        Take logarithms of the target and its history before the
+        representation, and exponentiate predictions. Growth and seasonal
+        swings proportional to the level (multiplicative series) become
+        additive. ``"auto"`` does it when the target's history in the training
+        windows and ``y`` are all positive.
+
+    target_feature : int, default=None
+        Index of the window feature that holds the target's history; None
+        for univariate windows. Needed for multivariate windows unless
+        ``target_representation="level"``.
 
     Attributes
     ----------
@@ -155,6 +217,12 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     n_outputs_ : int
         Number of outputs.
 
+    log_target_ : bool
+        Whether logarithms were taken (``log_target`` resolved).
+
+    target_representation_ : str
+        The representation used (``target_representation`` resolved).
+
     n_features_in_ : int
         Number of columns of 2-D ``X`` (time steps of univariate sequences),
         or of features per time step for 3-D ``X``.
@@ -171,6 +239,10 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     -----
     2-D ``X`` of shape ``(n_samples, n_timesteps)`` is read as univariate
     sequences. Keras is imported on the first ``fit``, not on ``import skrnn``.
+    Sequences of different lengths can be passed as a list of arrays of shape
+    ``(n_timesteps_i,)`` or ``(n_timesteps_i, n_features)``: they are padded at
+    the start and masked, so padding never changes a prediction, and the
+    fitted model then accepts any length.
 
     Examples
     --------
@@ -188,6 +260,9 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         **BaseRNN._parameter_constraints,
         "loss": [StrOptions(_LOSSES)],
         "scale_target": ["boolean"],
+        "target_representation": [StrOptions(set(REPRESENTATIONS))],
+        "log_target": ["boolean", StrOptions({"auto"})],
+        "target_feature": [Integral, None],
     }
     _y_checks = {"multi_output": True, "y_numeric": True}
 
@@ -205,8 +280,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         learning_rate=0.001,
         clipnorm=None,
         clipvalue=None,
-        epochs=100,
-        batch_size=32,
+        epochs=200,
+        batch_size=16,
         shuffle=True,
         early_stopping=False,
         validation_fraction=0.1,
@@ -218,8 +293,14 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         random_state=None,
         verbose=0,
         warm_start=False,
+        embedding_dim=None,
+        vocabulary_size=None,
+        return_sequences=False,
         loss="mse",
         scale_target=True,
+        target_representation="auto",
+        log_target="auto",
+        target_feature=None,
     ):
         super().__init__(
             cell,
@@ -246,32 +327,63 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             random_state=random_state,
             verbose=verbose,
             warm_start=warm_start,
+            embedding_dim=embedding_dim,
+            vocabulary_size=vocabulary_size,
+            return_sequences=return_sequences,
         )
         self.loss = loss
         self.scale_target = scale_target
+        self.target_representation = target_representation
+        self.log_target = log_target
+        self.target_feature = target_feature
 
     def _output_spec(self):
         return self.n_outputs_, None, self.loss
 
-    def _prepare_target(self, y, sample_weight, *, reset, classes=None):
-        y2 = y.reshape(-1, 1) if y.ndim == 1 else y
+    def _relative_target(self) -> bool:
+        """Whether the target is forecast relative to its own window's history.
+
+        Not for token ids, and not with one output per step: a step's output
+        cannot depend on a window statistic that includes later steps.
+        """
+        return self.embedding_dim is None and not self.return_sequences
+
+    def _prepare_data(self, X, y, sample_weight, *, reset, classes=None):
+        if self.return_sequences:
+            y, mask, y_ndim = y
+            if sample_weight is not None:
+                mask = mask * sample_weight[:, None]
+            sample_weight, steps = mask.astype(np.float32), mask > 0
+        else:
+            y_ndim, y = y.ndim, as_2d_target(y)
+            steps = slice(None)
         if reset:
-            self.n_outputs_ = y2.shape[1]
-            self._y_ndim = y.ndim
+            representation, log = "level", False
+            if self._relative_target():
+                representation, log = self.target_representation, self.log_target
+            self._encoding = WindowEncoding(
+                representation, log, self.target_feature
+            ).fit(X, y)
+            self.log_target_ = self._encoding.log
+            self.target_representation_ = self._encoding.representation
+        X, center, scale = self._encoding.encode(X)
+        y = self._encoding.encode_target(y, center, scale)
+        if reset:
+            self.n_outputs_ = y.shape[-1]
+            self._y_ndim = y_ndim
+            self.target_mean_ = np.zeros(self.n_outputs_)
+            self.target_scale_ = np.ones(self.n_outputs_)
             if self.scale_target:
-                self.target_mean_ = y2.mean(axis=0)
-                scale = y2.std(axis=0)
+                self.target_mean_ = y[steps].mean(axis=0)
+                scale = y[steps].std(axis=0)
                 self.target_scale_ = np.where(scale > 0, scale, 1.0)
-            else:
-                self.target_mean_ = np.zeros(self.n_outputs_)
-                self.target_scale_ = np.ones(self.n_outputs_)
-        elif y2.shape[1] != self.n_outputs_:
+        elif y.shape[-1] != self.n_outputs_:
             raise ValueError(
-                f"y has {y2.shape[1]} outputs, but {type(self).__name__} was "
+                f"y has {y.shape[-1]} outputs, but {type(self).__name__} was "
                 f"fitted with {self.n_outputs_}."
             )
-        y_scaled = (y2 - self.target_mean_) / self.target_scale_
-        return y_scaled.astype(np.float32), sample_weight
+        y_scaled = (y - self.target_mean_) / self.target_scale_
+        return X, y_scaled.astype(np.float32), sample_weight
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -330,9 +442,41 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             Predictions in the units of ``y``.
         """
         check_is_fitted(self)
+        ragged = is_ragged(X)
         X = self._validate_input(X, reset=False)
-        y_pred = self._forward(X) * self.target_scale_ + self.target_mean_
-        return y_pred.ravel() if self._y_ndim == 1 else y_pred
+        return unpad(self._outputs(X), X, ragged and self.return_sequences)
+
+    def _outputs(self, X):
+        """Predictions in the units of ``y`` for validated sequences ``X``."""
+        X_encoded, center, scale = self._encoding.encode(X)
+        y_pred = self._forward(X_encoded) * self.target_scale_ + self.target_mean_
+        y_pred = self._encoding.decode_target(y_pred, center, scale)
+        # back to the shape of the training y: (n,), (n, k), (n, T) or (n, T, k)
+        one_per_row = self._y_ndim == 1 or (self.return_sequences and self._y_ndim == 2)
+        return y_pred[..., 0] if one_per_row else y_pred
+
+    def score(self, X, y, sample_weight=None):
+        """R² of the predictions; over every real time step with ``return_sequences``.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), or \
+                per-step targets
+            True values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples (of all their steps).
+
+        Returns
+        -------
+        score : float
+            :func:`~sklearn.metrics.r2_score`, averaged uniformly over outputs.
+        """
+        if not self.return_sequences:
+            return super().score(X, y, sample_weight)
+        y_true, y_pred, weights = self._score_steps(X, y, sample_weight, numeric=True)
+        return float(r2_score(y_true, y_pred, sample_weight=weights))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

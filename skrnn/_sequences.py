@@ -1,7 +1,75 @@
-"""Input coercion for the recurrent estimators: 2-D to 3-D, pandas, shape checks."""
+"""Input coercion for the recurrent estimators: 2-D to 3-D, ragged to padded, checks."""
 
 import numpy as np
 from sklearn.utils.validation import FLOAT_DTYPES, check_array, check_X_y, validate_data
+
+# Value of the time steps that pad shorter sequences (at their start); a
+# Masking layer hides them from the network. Exactly representable in float32.
+PAD = -1e9
+
+
+def is_ragged(X) -> bool:
+    """Whether ``X`` is a collection of sequences of different lengths."""
+    if isinstance(X, np.ndarray):
+        return X.dtype == object and X.ndim == 1 and X.size > 0
+    if isinstance(X, list | tuple) and len(X) > 0:
+        try:
+            return len({len(x) for x in X}) > 1
+        except TypeError:  # a list of numbers, not of sequences
+            return False
+    return False
+
+
+def pad_ragged(X) -> np.ndarray:
+    """Stack sequences of different lengths, padding their start with ``PAD``.
+
+    Padding at the start keeps every sequence's last real step at the end,
+    where the recurrent state is read and where forecasting representations
+    find "the last value".
+
+    Parameters
+    ----------
+    X : sequence of array-like of shape (n_timesteps_i,) or \
+            (n_timesteps_i, n_features)
+        Sequences, oldest step first.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, max_timesteps, n_features)
+    """
+    sequences = []
+    for i, x in enumerate(X):
+        if np.shape(x)[:1] == (0,):
+            raise ValueError(
+                f"X[{i}] is an empty sequence: every sequence needs at least one "
+                "time step."
+            )
+        a = check_array(x, ensure_2d=False, dtype=FLOAT_DTYPES, input_name=f"X[{i}]")
+        if a.ndim == 1:
+            a = a[:, np.newaxis]
+        if a.ndim != 2:
+            raise ValueError(
+                f"X[{i}] must be 1-D (n_timesteps,) or 2-D (n_timesteps, "
+                f"n_features); got shape {a.shape}."
+            )
+        sequences.append(a)
+    widths = sorted({a.shape[1] for a in sequences})
+    if len(widths) > 1:
+        raise ValueError(
+            f"The sequences of X have different numbers of features: {widths}."
+        )
+    if any(np.any(a == PAD) for a in sequences):
+        raise ValueError(f"X holds {PAD:g}, the value that marks padding.")
+    n_steps = max(len(a) for a in sequences)
+    out = np.full((len(sequences), n_steps, widths[0]), PAD)
+    for row, a in zip(out, sequences, strict=True):
+        row[n_steps - len(a) :] = a
+    return out
+
+
+def valid_steps(X) -> np.ndarray:
+    """Boolean ``(n_samples, n_timesteps)``: True where a step is not padding."""
+    return X[:, :, 0] != PAD
 
 
 def ndim(X) -> int:
@@ -19,6 +87,8 @@ def validate_sequences(
 ):
     """Check ``X`` (and ``y``) and return ``X`` as 3-D sequences.
 
+    A list of sequences of different lengths is padded at the start with
+    ``PAD`` and the estimator then accepts any number of time steps.
     2-D ``X`` of shape ``(n_samples, n_timesteps)`` is read as univariate
     sequences, with scikit-learn's usual bookkeeping (``n_features_in_`` is the
     number of columns, ``feature_names_in_`` the DataFrame's column names).
@@ -34,6 +104,9 @@ def validate_sequences(
     y : ndarray, only when ``y`` was given
     """
     name = type(estimator).__name__
+    ragged = is_ragged(X)
+    if ragged:
+        X = pad_ragged(X)
     n_dims = ndim(X)
     with_y = not (isinstance(y, str) and y == "no_validation")
     y_params = {"multi_output": multi_output, "y_numeric": y_numeric}
@@ -66,7 +139,7 @@ def validate_sequences(
         )
     if reset:
         estimator._fit_ndim = X.ndim
-        estimator.input_shape_ = X3.shape[1:]
+        estimator.input_shape_ = (None if ragged else X3.shape[1], X3.shape[2])
         if X.ndim == 3:
             estimator.n_features_in_ = X3.shape[2]
             if hasattr(estimator, "feature_names_in_"):
@@ -84,3 +157,72 @@ def validate_sequences(
                 f"{n_steps} time steps as input."
             )
     return (X3, y) if with_y else X3
+
+
+def step_targets(y, X, *, numeric: bool):
+    """Per-step targets of sequence-to-sequence models, aligned with padded ``X``.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples, n_timesteps[, n_outputs]), or a list of
+            arrays of shape (n_timesteps_i[, n_outputs])
+        One target (or ``n_outputs`` targets) per time step of each sequence.
+    X : ndarray of shape (n_samples, n_timesteps, n_features)
+        The validated, padded sequences.
+    numeric : bool
+        Whether targets must be numbers (regression) or may be labels.
+
+    Returns
+    -------
+    Y : ndarray of shape (n_samples, n_timesteps, n_outputs) for numbers, or \
+            (n_samples, n_timesteps) for labels
+        Padded like ``X``; padded steps hold 0 or the sequence's first label.
+    mask : ndarray of bool of shape (n_samples, n_timesteps)
+        True at real steps.
+    y_ndim : int
+        2 when each sequence has one target per step, 3 for several.
+    """
+    n, n_steps = X.shape[:2]
+    mask = valid_steps(X)
+    lengths = mask.sum(axis=1)
+    items = list(y) if isinstance(y, list | tuple) or is_ragged(y) else np.asarray(y)
+    if len(items) != n:
+        raise ValueError(f"y has {len(items)} sequences, but X has {n}.")
+    arrays = []
+    for i, item in enumerate(items):
+        a = (
+            check_array(item, ensure_2d=False, dtype=np.float64, input_name=f"y[{i}]")
+            if numeric
+            else np.asarray(item)
+        )
+        if a.ndim not in (1, 2) or (not numeric and a.ndim != 1):
+            raise ValueError(
+                f"y[{i}] must hold one target per time step; got shape {a.shape}."
+            )
+        if len(a) != lengths[i]:
+            raise ValueError(
+                f"y[{i}] has {len(a)} time steps, but X[{i}] has {lengths[i]}."
+            )
+        arrays.append(a if a.ndim == 2 or not numeric else a[:, np.newaxis])
+    y_ndim = 3 if numeric and np.ndim(items[0]) == 2 else 2
+    if numeric:
+        widths = {a.shape[1] for a in arrays}
+        if len(widths) > 1:
+            raise ValueError(f"The sequences of y have different widths: {widths}.")
+        Y = np.zeros((n, n_steps, widths.pop()))
+    else:
+        Y = np.empty((n, n_steps), dtype=np.result_type(*arrays))
+    for i, a in enumerate(arrays):
+        Y[i, n_steps - len(a) :] = a
+        Y[i, : n_steps - len(a)] = 0 if numeric else a[0]
+    return Y, mask, y_ndim
+
+
+def unpad(outputs, X, ragged: bool):
+    """Per-step outputs back to each sequence's own length when X was ragged."""
+    if not ragged:
+        return outputs
+    lengths = valid_steps(X).sum(axis=1)
+    return [
+        out[len(out) - length :] for out, length in zip(outputs, lengths, strict=True)
+    ]

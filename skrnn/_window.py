@@ -91,7 +91,7 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
     n_features_in_ : int
         Number of features per time step seen in :meth:`fit`.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen in :meth:`fit`, when ``X`` was a
         DataFrame (or a named Series) with string column names.
 
@@ -257,7 +257,7 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
 
     @available_if(lambda self: self.flatten)
     def get_feature_names_out(self, input_features=None):
-        """Names of the flattened output columns, ``{feature}_lag_{k}``.
+        """Get the names of the flattened output columns, ``{feature}_lag_{k}``.
 
         Lag ``k`` is ``k`` steps before the window's last row, so ``lag_0`` is
         the current value. Columns run oldest lag first, features within a lag.

@@ -138,7 +138,7 @@ class PersistenceRegressor(_NaiveForecaster):
     ----------
     n_features_in_ : int
         ``X.shape[1]`` in :meth:`fit`: the window length ``look_back``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names of ``X`` in :meth:`fit`, when it was a DataFrame with
         string column names.
     n_outputs_ : int
@@ -190,7 +190,7 @@ class SeasonalNaiveRegressor(_NaiveForecaster):
     ----------
     n_features_in_ : int
         ``X.shape[1]`` in :meth:`fit`: the window length ``look_back``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names of ``X`` in :meth:`fit`, when it was a DataFrame with
         string column names.
     n_outputs_ : int

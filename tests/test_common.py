@@ -2,7 +2,12 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skrnn import RNNClassifier, RNNRegressor, SlidingWindowTransformer
+from skrnn import (
+    RNNClassifier,
+    RNNRegressor,
+    SlidingWindowTransformer,
+    WindowTargetRegressor,
+)
 
 # Small networks and few epochs: the checks are about the API, not accuracy.
 FAST = {"units": 4, "epochs": 3, "batch_size": 16, "random_state": 0}
@@ -21,6 +26,8 @@ ESTIMATORS = [
     SlidingWindowTransformer(look_back=3, flatten=True),
     RNNRegressor(**FAST),
     RNNClassifier(**FAST),
+    WindowTargetRegressor(),
+    WindowTargetRegressor(target_representation="window_norm"),
 ]
 
 
@@ -30,6 +37,8 @@ def expected_failed_checks(estimator):
             "check_methods_subset_invariance": WINDOW_DEPENDS_ON_NEIGHBOURS,
             "check_methods_sample_order_invariance": WINDOW_DEPENDS_ON_NEIGHBOURS,
         }
+    if isinstance(estimator, WindowTargetRegressor):
+        return {}
     return {"check_sample_weight_equivalence_on_dense_data": MINI_BATCH_WEIGHTS}
 
 

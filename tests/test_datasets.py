@@ -67,3 +67,20 @@ def test_each_call_returns_a_fresh_series(load):
 @pytest.mark.parametrize("load", [load_airline, load_sunspots, load_nile])
 def test_no_missing_values(load):
     assert not load().isna().any()
+
+
+def test_japanese_vowels_are_variable_length_sequences():
+    from skrnn.datasets import load_japanese_vowels
+
+    X, y = load_japanese_vowels()
+    X_test, y_test = load_japanese_vowels(split="test")
+    assert (len(X), len(X_test)) == (270, 370)
+    assert {x.shape[1] for x in X + X_test} == {12}
+    lengths = [len(x) for x in X + X_test]
+    assert (min(lengths), max(lengths)) == (7, 29)
+    # the documented design: 30 training utterances for each of 9 speakers
+    speakers, counts = np.unique(y, return_counts=True)
+    assert list(speakers) == [str(i) for i in range(1, 10)] and set(counts) == {30}
+    assert set(y_test) == set(y)
+    with pytest.raises(ValueError, match="split"):
+        load_japanese_vowels(split="validation")

@@ -1,0 +1,137 @@
+"""Sphinx configuration of the skrnn documentation.
+
+Build: ``sphinx-build -W --keep-going -b html docs docs/_build/html``.
+
+The gallery runs every ``examples/plot_*.py`` in quick mode (tiny epochs and
+grids, ``SKRNN_QUICK=1``) unless ``SKRNN_FULL_GALLERY`` is set, in which case
+the examples run with their real settings (tens of minutes on a laptop CPU).
+"""
+
+import contextlib
+import io
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "sphinxext"))
+
+# Before the examples import anything: quick mode, quiet TensorFlow.
+if not os.environ.get("SKRNN_FULL_GALLERY"):
+    os.environ["SKRNN_QUICK"] = "1"
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import skrnn  # noqa: E402
+import skrnn.cli  # noqa: E402
+
+# -- project --------------------------------------------------------------------
+
+project = "skrnn"
+author = "the skrnn developers"
+copyright = "the skrnn developers"
+release = skrnn.__version__
+version = release
+
+# -- general --------------------------------------------------------------------
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+]
+
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "sphinxext", "**.ipynb_checkpoints"]
+root_doc = "index"
+# `code` in reStructuredText means Python objects where they resolve
+default_role = "literal"
+pygments_style = "sphinx"
+
+# -- API reference ----------------------------------------------------------------
+
+autosummary_generate = True
+autodoc_default_options = {"members": True, "inherited-members": True}
+autodoc_typehints = "none"  # the numpydoc docstrings give the types
+numpydoc_show_class_members = False  # autodoc lists the methods
+numpydoc_class_members_toctree = False
+numpydoc_xref_param_type = False
+
+# -- HTML -----------------------------------------------------------------------
+
+html_theme = "pydata_sphinx_theme"
+html_title = f"skrnn {release}"
+html_static_path = ["_static"]
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    "secondary_sidebar_items": ["page-toc", "sg_download_links", "sg_launcher_links"],
+}
+html_sidebars = {"index": [], "install": []}
+html_show_sourcelink = False
+
+# -- gallery --------------------------------------------------------------------
+
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    # run every example, not only the ones whose name starts with plot_
+    # (sphinx-gallery's default pattern); all of ours do
+    "filename_pattern": r"/plot_",
+    "within_subsection_order": "gallery_order.ExampleOrder",
+    "doc_module": ("skrnn",),
+    "backreferences_dir": "generated/backreferences",
+    "reference_url": {"skrnn": None},
+    "remove_config_comments": True,
+    "show_memory": False,
+    "min_reported_time": 5,
+    "download_all_examples": False,
+}
+
+# -- the command line's help, captured at build time ------------------------------
+
+GENERATED = HERE / "generated"
+GENERATED.mkdir(exist_ok=True)
+
+
+def _cli_help(argv):
+    """The text ``skrnn`` prints for ``argv``, at a fixed width."""
+    old = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "88"
+    try:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            skrnn.cli.main(argv)
+    finally:
+        if old is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = old
+    return out.getvalue()
+
+
+(GENERATED / "cli_compare_help.txt").write_text(_cli_help(["compare", "--help"]))
+
+
+# -- members inherited from scikit-learn ----------------------------------------
+
+
+def _skip_scikit_learn_members(app, what, name, obj, skip, options):
+    """Leave out methods inherited unchanged from scikit-learn.
+
+    ``get_params``, ``set_params``, ``set_output``, the metadata-routing
+    ``set_*_request`` methods and the mixins' ``score`` or ``fit_transform``
+    are scikit-learn's, documented there; their docstrings also point at
+    labels of scikit-learn's own documentation, which do not resolve here.
+    """
+    module = getattr(obj, "__module__", None) or ""
+    if module == "sklearn" or module.startswith("sklearn."):
+        return True
+    return None
+
+
+def setup(app):
+    app.connect("autodoc-skip-member", _skip_scikit_learn_members)

@@ -1,0 +1,8 @@
+"""Run the ``skrnn`` command line as ``python -m skrnn``."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

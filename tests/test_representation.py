@@ -1,0 +1,105 @@
+"""Target representations of RNNRegressor, sequence normalisation of RNNClassifier."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import FAST
+from numpy.testing import assert_allclose
+
+from skrnn import RNNClassifier, RNNRegressor, SlidingWindowTransformer, make_supervised
+from skrnn._representation import (
+    decode_target,
+    encode_target,
+    encode_windows,
+    znormalize,
+)
+
+CASES = [(rep, log) for rep in ("level", "change", "window_norm") for log in (0, 1)]
+
+
+@pytest.mark.parametrize("representation, log", CASES)
+@pytest.mark.parametrize("horizon", [1, 3])
+def test_encode_then_decode_gives_y_back(representation, log, horizon):
+    rng = np.random.default_rng(0)
+    series = pd.Series(50 + np.cumsum(rng.uniform(0.5, 2.0, size=60)), name="v")
+    X, y = make_supervised(series, horizon=horizon)
+    windows = SlidingWindowTransformer(look_back=6).fit_transform(X)
+    y2 = np.asarray(y, dtype=float).reshape(len(X), -1)
+    _, center, scale = encode_windows(windows, 0, representation, bool(log))
+    encoded = encode_target(y2, center, scale, bool(log))
+    assert_allclose(decode_target(encoded, center, scale, bool(log)), y2, rtol=1e-12)
+    if representation == "change" and not log:
+        # each horizon is relative to the same last observed value
+        assert_allclose(encoded, y2 - windows[:, -1, :1])
+
+
+def test_change_inputs_are_relative_to_the_last_value():
+    X = np.arange(24.0).reshape(4, 3, 2)
+    encoded, center, _ = encode_windows(X, 1, "change", False)
+    assert_allclose(encoded[:, -1, 1], 0.0)
+    assert_allclose(encoded[:, :, 0], X[:, :, 0])  # other features untouched
+    assert_allclose(center[:, 0], X[:, -1, 1])
+    assert X[0, 0, 1] == 1.0  # the input is not modified
+
+
+def test_window_norm_standardises_each_window():
+    rng = np.random.default_rng(1)
+    X = rng.normal(5.0, 3.0, size=(10, 8, 1))
+    encoded, _, _ = encode_windows(X, 0, "window_norm", False)
+    assert_allclose(encoded[:, :, 0].mean(axis=1), 0.0, atol=1e-12)
+    assert_allclose(encoded[:, :, 0].std(axis=1), 1.0)
+
+
+@pytest.mark.parametrize("representation", ["level", "change", "window_norm"])
+def test_regressor_predicts_in_the_units_of_y_with_pandas_and_multi_step(
+    representation,
+):
+    t = np.arange(120.0)
+    series = pd.Series(
+        100 + 2 * t + 10 * np.sin(2 * np.pi * t / 12),
+        index=pd.date_range("2000-01", periods=120, freq="MS"),
+        name="sales",
+    )
+    X, y = make_supervised(series, horizon=3)
+    windows = SlidingWindowTransformer(look_back=12).fit_transform(X)
+    reg = RNNRegressor(**FAST, target_representation=representation)
+    pred = reg.fit(windows, y).predict(windows)
+    assert pred.shape == (len(X), 3)
+    # in the units of y: predictions sit near the series, not near 0
+    assert abs(np.median(pred) - np.median(y.to_numpy())) < 0.5 * np.ptp(y.to_numpy())
+
+
+def test_log_target_auto_follows_the_sign_of_the_data(sequences):
+    X, y = sequences
+    assert not RNNRegressor(**FAST).fit(X[:, :, :1], y).log_target_
+    positive = np.exp(X[:, :, :1])
+    reg = RNNRegressor(**FAST).fit(positive, np.exp(y))
+    assert reg.log_target_
+    assert np.all(reg.predict(positive) > 0)
+    with pytest.raises(ValueError, match="log_target=True needs positive values"):
+        RNNRegressor(**FAST, log_target=True).fit(X[:, :, :1], y)
+
+
+def test_multivariate_windows_need_target_feature(sequences):
+    X, y = sequences
+    # "auto" cannot tell which feature is the target's history: levels
+    assert RNNRegressor(**FAST).fit(X, y).target_representation_ == "level"
+    assert RNNRegressor(**FAST).fit(X[:, :, :1], y).target_representation_ == "change"
+    with pytest.raises(ValueError, match="set target_feature"):
+        RNNRegressor(**FAST, target_representation="change").fit(X, y)
+    with pytest.raises(ValueError, match="target_feature=5 is out of range"):
+        RNNRegressor(**FAST, target_feature=5).fit(X, y)
+    reg = RNNRegressor(**FAST, target_feature=1).fit(X, y)
+    assert reg.predict(X).shape == (len(X),)
+    level = RNNRegressor(**FAST, target_representation="level").fit(X, y)
+    assert level.predict(X).shape == (len(X),)
+
+
+def test_znormalize_and_classifier_option(sequences):
+    X, y = sequences
+    Z = znormalize(X)
+    assert_allclose(Z.mean(axis=1), 0.0, atol=1e-12)
+    # a class is a shape: offset and amplitude must not matter
+    shifted = 100 + 7 * X
+    clf = RNNClassifier(**FAST, normalize_sequences=True).fit(X, y > 0)
+    assert_allclose(clf.predict_proba(shifted), clf.predict_proba(X), rtol=1e-5)
