@@ -70,7 +70,7 @@ html_theme_options = {
     "show_toc_level": 2,
     "secondary_sidebar_items": ["page-toc", "sg_download_links", "sg_launcher_links"],
 }
-html_sidebars = {"index": [], "install": []}
+html_sidebars = {"index": []}
 html_show_sourcelink = False
 
 # -- gallery --------------------------------------------------------------------

@@ -110,6 +110,12 @@ for name, model in {
     print(f"{name} on resampled sequences: test accuracy {accuracy:.3f}")
 
 # %%
+# Here every shape stretches with its recording, the case where resampling
+# works best, and the classic models on resampled curves do as well as the
+# network or better. The network needed no common length; resampling would
+# blur events much shorter than their recording, which the network reads
+# step by step.
+#
 # What the network was unsure about
 # ---------------------------------
 proba = rnn.predict_proba(X_test)

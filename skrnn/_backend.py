@@ -32,6 +32,29 @@ def draw_seed(random_state) -> int:
     return int(random_state)
 
 
+_STOP_ON_NON_FINITE_LOSS = None
+
+
+def stop_on_non_finite_loss():
+    """A Keras callback that stops training at a NaN or infinite batch loss.
+
+    Keras's own ``TerminateOnNaN`` prints to stdout even with ``verbose=0``;
+    this one stays silent and lets the estimator say what happened.
+    """
+    global _STOP_ON_NON_FINITE_LOSS
+    if _STOP_ON_NON_FINITE_LOSS is None:
+        keras = get_keras()
+
+        class StopOnNonFiniteLoss(keras.callbacks.Callback):
+            def on_train_batch_end(self, batch, logs=None):
+                loss = (logs or {}).get("loss")
+                if loss is not None and not np.isfinite(float(loss)):
+                    self.model.stop_training = True
+
+        _STOP_ON_NON_FINITE_LOSS = StopOnNonFiniteLoss
+    return _STOP_ON_NON_FINITE_LOSS()
+
+
 @contextmanager
 def seeded(seed: int):
     """Seed Keras, Python and numpy for a block, then restore the caller's state.

@@ -9,7 +9,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight
 
-from ._backend import draw_seed, get_keras, seeded
+from ._backend import draw_seed, get_keras, seeded, stop_on_non_finite_loss
 from ._network import CELLS, build_network
 from ._persistence import load_estimator, save_estimator
 from ._sequences import PAD, step_targets, valid_steps, validate_sequences
@@ -256,7 +256,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
 
     def _callbacks(self, validation: bool) -> list:
         keras = get_keras()
-        callbacks = [keras.callbacks.TerminateOnNaN(), *(self.callbacks or [])]
+        callbacks = [stop_on_non_finite_loss(), *(self.callbacks or [])]
         if validation:
             callbacks.append(
                 keras.callbacks.EarlyStopping(

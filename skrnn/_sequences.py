@@ -82,6 +82,51 @@ def ndim(X) -> int:
         return -1
 
 
+def check_real(values, input_name: str, owner: str) -> None:
+    """Refuse strings and complex numbers with a message naming the input.
+
+    scikit-learn's own messages for them ("could not convert string to
+    float: 'a'", or "Complex data not supported" followed by the array) name
+    neither the input nor the estimator, and a string ``y`` of a regressor
+    gets through its checks to fail later inside numpy.
+
+    Parameters
+    ----------
+    values : array-like or pandas object
+        ``X`` or ``y`` as the user passed them.
+    input_name : str
+        ``"X"`` or ``"y"``, for the message.
+    owner : str
+        Name of the estimator, for the message.
+    """
+    dtypes = getattr(values, "dtypes", None)  # pandas
+    if dtypes is None:
+        dtype = getattr(values, "dtype", None)
+        dtypes = [np.asarray(values).dtype if dtype is None else dtype]
+    elif not hasattr(dtypes, "tolist"):  # a Series has one dtype
+        dtypes = [dtypes]
+    kinds = {getattr(dtype, "kind", "O") for dtype in list(dtypes)}
+    if "c" in kinds:
+        # scikit-learn's estimator checks look for its own phrase
+        raise ValueError(
+            f"{input_name} must hold real numbers for {owner}: Complex data not "
+            "supported."
+        )
+    if kinds & set("SU"):
+        raise ValueError(
+            f"{input_name} must hold real numbers for {owner}; got strings."
+        )
+    if "O" in kinds:  # Python objects: numbers are fine, anything else is not
+        try:
+            np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            # same type, so that callers (and scikit-learn's checks) see the
+            # error they expect, with the input named
+            raise type(exc)(
+                f"{input_name} must hold real numbers for {owner}; {exc}."
+            ) from exc
+
+
 def validate_sequences(
     estimator, X, y="no_validation", *, reset: bool, multi_output=False, y_numeric=False
 ):
@@ -110,6 +155,10 @@ def validate_sequences(
     n_dims = ndim(X)
     with_y = not (isinstance(y, str) and y == "no_validation")
     y_params = {"multi_output": multi_output, "y_numeric": y_numeric}
+    if not ragged:  # pad_ragged has checked each sequence already
+        check_real(X, "X", name)
+    if with_y and y_numeric:
+        check_real(y, "y", name)
     if n_dims > 3:
         raise ValueError(
             "X must be 2-D (n_samples, n_timesteps) or 3-D (n_samples, "

@@ -16,7 +16,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._sequences import ndim
+from ._sequences import check_real, ndim
 
 
 def sliding_windows(series: np.ndarray, look_back: int, history=None) -> np.ndarray:
@@ -154,6 +154,7 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         """Return ``X`` as a float array: 2-D rows of a series, or 3-D windows."""
         if isinstance(X, pd.Series):
             X = X.to_frame()
+        check_real(X, "X", type(self).__name__)
         n_dims = ndim(X)
         if n_dims == 3:
             X = check_array(X, allow_nd=True, dtype=FLOAT_DTYPES, input_name="X")

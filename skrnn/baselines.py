@@ -13,6 +13,8 @@ from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._sequences import check_real
+
 __all__ = ["PersistenceRegressor", "SeasonalNaiveRegressor"]
 
 
@@ -65,6 +67,8 @@ class _NaiveForecaster(RegressorMixin, BaseEstimator):
         self : object
             The fitted estimator.
         """
+        check_real(X, "X", type(self).__name__)
+        check_real(y, "y", type(self).__name__)
         X, y = validate_data(
             self, X, y, allow_nd=True, multi_output=True, y_numeric=True
         )

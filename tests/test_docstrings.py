@@ -111,7 +111,9 @@ def test_docstring(path):
     if OBJECTS[path]:
         ignored |= IGNORED_ON_METHODS
     errors = [
-        f"{code}: {message}" for code, message in result["errors"] if code not in ignored
+        f"{code}: {message}"
+        for code, message in result["errors"]
+        if code not in ignored
     ]
     assert not errors, f"{path}:\n" + "\n".join(errors)
 

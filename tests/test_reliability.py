@@ -84,14 +84,9 @@ def swt(**params):
     return SlidingWindowTransformer(**params)
 
 
-def case(id, call, match, *, needs=None):
-    """One row of the table: ``call(data, fitted) -> (function, args)``.
-
-    ``needs`` names a fix still to be made outside this test's reach; the
-    row is then a strict xfail, so the suite says when the fix has landed.
-    """
-    marks = [pytest.mark.xfail(strict=True, reason=f"needs {needs}")] if needs else []
-    return pytest.param(call, match, id=id, marks=marks)
+def case(id, call, match):
+    """One row of the table: ``call(data, fitted) -> (function, args)``."""
+    return pytest.param(call, match, id=id)
 
 
 # Each row: what the user does, and a word the error message must contain: the
@@ -112,13 +107,11 @@ BAD_INPUTS = [
         "swt strings",
         lambda d, f: (swt(look_back=2).fit, (np.full((9, 2), "a", dtype=object),)),
         "X must hold real numbers",
-        needs="a real-number check naming the input in skrnn/_window.py",
     ),
     case(
         "swt complex",
         lambda d, f: (swt(look_back=2).fit, (d.series + 1j,)),
         "X must hold real numbers",
-        needs="a real-number check naming the input in skrnn/_window.py",
     ),
     case(
         "swt 1-D",
@@ -196,37 +189,31 @@ BAD_INPUTS = [
         "reg strings X",
         lambda d, f: (reg().fit, (np.full((30, 5, 1), "a", dtype=object), d.y)),
         "X must hold real numbers",
-        needs="a real-number check naming the input in skrnn/_sequences.py",
     ),
     case(
         "reg unicode X",
         lambda d, f: (f.reg.predict, (np.full((3, 5, 1), "a"),)),
         "X must hold real numbers",
-        needs="a real-number check naming the input in skrnn/_sequences.py",
     ),
     case(
         "reg object frame",
         lambda d, f: (f.reg_frame.predict, (d.flat.assign(t2="high"),)),
         "X must hold real numbers",
-        needs="a real-number check naming the input in skrnn/_sequences.py",
     ),
     case(
         "reg strings y",
         lambda d, f: (reg().fit, (d.X, np.where(d.y > 0, "up", "down"))),
         "y must hold real numbers",
-        needs="a real-number check naming the input in skrnn/_sequences.py",
     ),
     case(
         "reg complex X",
         lambda d, f: (reg().fit, (d.X + 1j, d.y)),
         "X must hold real numbers",
-        needs="a real-number check naming the input in skrnn/_sequences.py",
     ),
     case(
         "reg complex y",
         lambda d, f: (reg().fit, (d.X, d.y + 1j)),
         "y must hold real numbers",
-        needs="a real-number check naming the input in skrnn/_sequences.py",
     ),
     case(
         "reg 4-D",
@@ -434,9 +421,11 @@ BAD_INPUTS = [
     ),
     case(
         "persistence strings y",
-        lambda d, f: (PersistenceRegressor().fit, (d.X, d.y.astype(str))),
+        lambda d, f: (
+            PersistenceRegressor().fit,
+            (d.X, np.where(d.y > 0, "up", "down")),
+        ),
         "y must hold real numbers",
-        needs="a real-number check naming the input in skrnn/baselines.py",
     ),
     case(
         "persistence multi-feature",
