@@ -143,3 +143,18 @@ def test_one_output_per_step_ragged(ragged):
     clf = RNNClassifier(**FAST, return_sequences=True).fit(X, labels)
     assert [len(p) for p in clf.predict(X)] == [len(x) for x in X]
     assert 0 <= clf.score(X, labels) <= 1
+
+
+@pytest.mark.parametrize("layers", [{"units": (4, 3)}, {"bidirectional": True}])
+def test_stacked_and_bidirectional_keep_padding_invariance(ragged, layers):
+    X, y = ragged
+    params = {**FAST, **layers}
+    reg = RNNRegressor(**params).fit(X, y)
+    assert_allclose(reg.predict([X[3]])[0], reg.predict(X)[3], rtol=1e-5)
+    tokens = [np.abs(np.round(x[:, 0] * 5)).astype(int) for x in X]
+    clf = RNNClassifier(**params, embedding_dim=3).fit(tokens, y > 0)
+    assert_allclose(
+        clf.predict_proba([tokens[3]])[0], clf.predict_proba(tokens)[3], rtol=1e-5
+    )
+    steps = RNNRegressor(**params, return_sequences=True).fit(X, [x[:, 1] for x in X])
+    assert_allclose(steps.predict([X[3]])[0], steps.predict(X)[3], rtol=1e-5)
