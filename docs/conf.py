@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# document (and run the gallery against) this checkout's skrnn
+sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE / "sphinxext"))
 
 # Before the examples import anything: quick mode, quiet TensorFlow.

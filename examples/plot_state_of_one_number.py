@@ -15,7 +15,8 @@ settings.
 # %%
 # A noisy sine wave
 # -----------------
-# A period of 20 steps, a little noise, and windows of the last 10 steps.
+# A period of 19.3 steps (not a whole number, so that the wave is sampled at
+# every phase), a little noise, and windows of the last 10 steps.
 # The networks here predict the next value itself
 # (``target_representation="level"``), so that the only thing that differs
 # between them is the size of their state.
@@ -33,7 +34,7 @@ EPOCHS = 3 if QUICK else 100
 
 rng = np.random.default_rng(0)
 steps = np.arange(800)
-series = np.sin(2 * np.pi * steps / 20) + 0.05 * rng.normal(size=steps.size)
+series = np.sin(2 * np.pi * steps / 19.3) + 0.05 * rng.normal(size=steps.size)
 X, y = make_supervised(series)
 windows = SlidingWindowTransformer(look_back=10).fit_transform(X)
 n_train = 600
@@ -87,8 +88,9 @@ print(f"{'last value':22s} test RMSE {persistence:.3f}   (noise: 0.05)")
 # Plot the next value against the current one. A sine wave passes each level
 # twice per period, once rising and once falling, so the truth draws a loop:
 # the same current value has two different next values. A state of one number
-# that mostly follows the current value can only give one answer per value,
-# the middle of the loop. Five units keep both the level and the direction,
+# mostly follows the current value, so its forecasts for "rising" and
+# "falling" crowd towards the middle of the loop; alone, it is also cut off
+# at the ``tanh`` bound. Five units keep both the level and the direction,
 # and trace the loop.
 current = W_test[:, -1, 0]
 rising = W_test[:, -1, 0] > W_test[:, -2, 0]

@@ -92,7 +92,7 @@ tutorial = TransformedTargetRegressor(
             log_target=False,
             epochs=TUTORIAL_EPOCHS,
             batch_size=1,
-            random_state=0,
+            random_state=1,
         ),
     ),
     transformer=MinMaxScaler(),
@@ -102,14 +102,17 @@ tutorial = TransformedTargetRegressor(
 # The target goes through a ``tanh``, so the network cannot predict more than
 # the training maximum once scaled back (``tanh < 1``); the largest cycle on
 # record peaks in 1957, in the test years. ``batch_size=1`` also makes
-# training slow: one weight update per year, 20 times over.
+# training slow: one weight update per year, 20 times over. And a network
+# this small is fragile: with some seeds (``random_state=0`` on the JAX
+# backend, for one) it never leaves the mean and forecasts a flat line.
 #
 # The same network size with skrnn's defaults
 # -------------------------------------------
 # :class:`~skrnn.RNNRegressor` scales inputs and target itself, ends in a
 # linear Dense layer, and, on univariate windows like these, predicts the
 # change from the window's last value (the ``"change"`` representation),
-# which keeps forecasts free to leave the training range. Its default batch of 16 trains many times faster.
+# which keeps forecasts free to leave the training range. Its default batch
+# of 16 trains many times faster.
 defaults = make_pipeline(
     SlidingWindowTransformer(look_back=12),
     RNNRegressor("simple_rnn", units=3, epochs=EPOCHS, random_state=0),
@@ -196,3 +199,6 @@ plt.show()
 #   on the training years, not by hand.
 # * A Ridge regression and the naive forecasts sit in the same table, scored
 #   on the same years: the network is worth its cost only if it beats them.
+#   With the full settings the tutorial network is well behind, not far
+#   from persistence, while the tuned SimpleRNN and Ridge come out close: the
+#   improvement is in getting the basics right more than in the network.

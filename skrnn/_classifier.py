@@ -94,10 +94,12 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     model_fn : callable, default=None
         Escape hatch for any architecture: ``model_fn(input_shape, n_outputs)``
         returns a ``keras.Model`` taking ``input_shape = (n_timesteps,
-        n_features)`` and giving ``n_outputs`` linear outputs. It replaces the
+        n_features)`` and giving ``n_outputs`` class probabilities (end it
+        with ``Dense(n_outputs, activation="softmax")``). It replaces the
         recurrent stack and head; scaling, training and prediction stay as
-        described here. An uncompiled model is compiled with ``optimizer``,
-        ``learning_rate`` and ``loss``.
+        described here. The model is compiled with ``optimizer`` and
+        ``learning_rate``, and trained with a sparse categorical
+        cross-entropy.
 
     random_state : int, RandomState instance or None, default=None
         Seed of weight initialisation, dropout and shuffling. An int makes
@@ -171,7 +173,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         Number of columns of 2-D ``X`` (time steps of univariate sequences),
         or of features per time step for 3-D ``X``.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names of ``X`` when it was a DataFrame with string names.
 
     See Also

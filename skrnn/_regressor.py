@@ -107,7 +107,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         returns a ``keras.Model`` taking ``input_shape = (n_timesteps,
         n_features)`` and giving ``n_outputs`` linear outputs. It replaces the
         recurrent stack and head; scaling, training and prediction stay as
-        described here. An uncompiled model is compiled with ``optimizer``,
+        described here. The model is compiled with ``optimizer``,
         ``learning_rate`` and ``loss``.
 
     random_state : int, RandomState instance or None, default=None
@@ -210,7 +210,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     input_mean_, input_variance_ : ndarray of shape (n_features,) or None
         Statistics of the input scaling (None when ``scale_inputs=False``).
 
-    target_mean_, target_scale_ : ndarray of shape (n_outputs_,)
+    target_mean_, target_scale_ : ndarray of shape (`n_outputs_`,)
         Statistics of the target scaling (0 and 1 when
         ``scale_target=False``).
 
@@ -227,7 +227,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         Number of columns of 2-D ``X`` (time steps of univariate sequences),
         or of features per time step for 3-D ``X``.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names of ``X`` when it was a DataFrame with string names.
 
     See Also

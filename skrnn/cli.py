@@ -165,6 +165,9 @@ def _build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``skrnn`` command line.
 
+    ``skrnn compare`` ranks recurrent networks, Ridge and naive forecasts on a
+    series with time-series cross-validation; see ``skrnn compare --help``.
+
     Parameters
     ----------
     argv : sequence of str, default=None
@@ -175,6 +178,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     status : int
         0 on success, 2 for a usage error or data that cannot be used (one
         line on stderr says why).
+
+    See Also
+    --------
+    skrnn.model_selection.compare : The same comparison in Python.
 
     Examples
     --------
