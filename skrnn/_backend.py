@@ -2,6 +2,7 @@
 
 import os
 import random
+import sys
 from contextlib import contextmanager
 
 import numpy as np
@@ -11,12 +12,45 @@ def get_keras():
     """Import Keras on first use and return the module.
 
     TensorFlow's C++ start-up chatter is silenced unless the user has set
-    ``TF_CPP_MIN_LOG_LEVEL`` themselves.
+    ``TF_CPP_MIN_LOG_LEVEL`` themselves, and the backend's thread pools are
+    sized to ``OMP_NUM_THREADS`` when it is set (see :func:`limit_threads`).
     """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    if "keras" not in sys.modules:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        limit_threads(os.environ)
     import keras
 
     return keras
+
+
+def limit_threads(environ) -> None:
+    """Size the Keras backend's thread pools to ``OMP_NUM_THREADS``, if set.
+
+    joblib's process workers (``n_jobs`` in scikit-learn) and Dask's worker
+    processes set ``OMP_NUM_THREADS`` to their share of the cores, which
+    numpy's BLAS and PyTorch obey, but TensorFlow and XLA (JAX) size their
+    own pools to every core of the machine: two workers on two cores would
+    each run on both, and slow each other down. Before the backend is
+    imported, its own variables are set to the same share, unless the user
+    has set them. Nothing changes when ``OMP_NUM_THREADS`` is unset, as in
+    an ordinary session.
+
+    Parameters
+    ----------
+    environ : mutable mapping
+        The process environment (``os.environ``).
+    """
+    threads = environ.get("OMP_NUM_THREADS", "")
+    if not threads.isdigit() or int(threads) < 1:
+        return
+    environ.setdefault("TF_NUM_INTRAOP_THREADS", threads)
+    environ.setdefault("TF_NUM_INTEROP_THREADS", threads)
+    flags = environ.get("XLA_FLAGS", "")
+    if int(threads) == 1 and "multi_thread_eigen" not in flags:
+        # XLA's CPU client has no pool-size flag; one thread is its off switch
+        environ["XLA_FLAGS"] = (
+            f"{flags} --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+        ).strip()
 
 
 def draw_seed(random_state) -> int:

@@ -2,6 +2,7 @@
 
 import threading
 from abc import ABCMeta, abstractmethod
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
@@ -10,6 +11,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight
 
 from ._backend import draw_seed, get_keras, seeded, stop_on_non_finite_loss
+from ._feed import fits_in_memory, model_input, step_moments, window_batches
 from ._network import CELLS, build_network
 from ._persistence import load_estimator, save_estimator
 from ._sequences import PAD, step_targets, valid_steps, validate_sequences
@@ -162,7 +164,12 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
 
     @abstractmethod
     def _prepare_data(self, X, y, sample_weight, *, reset, classes=None):
-        """Return ``(X, y, sample_weight)`` as the network trains on them."""
+        """Return ``(X, y, sample_weight, encode)`` as the network trains on them.
+
+        ``X`` stays as validated (a view stays a view); ``encode(X_rows,
+        rows)``, or None, turns any block of its rows into what the network
+        reads, so that large inputs are encoded batch by batch.
+        """
 
     # Keyword arguments of validate_sequences for y.
     _y_checks: dict = {}
@@ -191,6 +198,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         """What the model reads: token ids moved past 0 (padding) and 1 (unknown)."""
         if self.embedding_dim is None:
             return X
+        X = np.asarray(X)
         ids = X[:, :, 0]
         model_ids = np.where(ids >= self.vocabulary_size_, 1, ids + 2)
         return np.where(ids == PAD, 0, model_ids).astype(np.int32)
@@ -206,14 +214,11 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             weights = weights[mask]
         return Y[mask], outputs[mask], weights
 
-    def _input_statistics(self, X):
-        """Per-feature mean and variance over samples and real time steps."""
+    def _input_statistics(self, X, encode):
+        """Per-feature mean and variance of the encoded inputs at real steps."""
         if not self.scale_inputs or self.embedding_dim is not None:
             return None, None
-        steps = valid_steps(X)
-        values = X if steps.all() else X[steps][np.newaxis]
-        mean = values.mean(axis=(0, 1), dtype=np.float64)
-        variance = values.var(axis=(0, 1), dtype=np.float64)
+        mean, variance = step_moments(X, encode)
         # a constant feature is centred, not blown up by a zero variance
         variance[~(variance > 0)] = 1.0
         return mean, variance
@@ -226,10 +231,10 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             **{k: v for k, v in clip.items() if v is not None},
         )
 
-    def _build_model(self, X):
+    def _build_model(self, X, encode):
         """Build and compile the Keras model for 3-D training data ``X``."""
         n_outputs, activation, loss = self._output_spec()
-        mean, variance = self._input_statistics(X)
+        mean, variance = self._input_statistics(X, encode)
         self.input_mean_, self.input_variance_ = mean, variance
         model = build_network(
             input_shape=self.input_shape_,
@@ -268,38 +273,66 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             )
         return callbacks
 
-    def _split_validation(self, X, y, sample_weight):
-        """Hold out the *last* ``validation_fraction`` of the rows (time order)."""
-        n_val = max(1, int(round(self.validation_fraction * X.shape[0])))
-        if X.shape[0] - n_val < 1:
+    def _validation_cut(self, n_samples: int) -> int:
+        """First row of the held-out *last* ``validation_fraction`` (time order)."""
+        n_val = max(1, int(round(self.validation_fraction * n_samples)))
+        if n_samples - n_val < 1:
             raise ValueError(
                 f"early_stopping needs at least 2 samples to hold out "
                 f"validation_fraction={self.validation_fraction}; got "
-                f"n_samples={X.shape[0]}."
+                f"n_samples={n_samples}."
             )
-        cut = X.shape[0] - n_val
-        if sample_weight is None:
-            return (X[:cut], y[:cut], None), (X[cut:], y[cut:])
-        sw = sample_weight
-        return (X[:cut], y[:cut], sw[:cut]), (X[cut:], y[cut:], sw[cut:])
+        return n_samples - n_val
 
-    def _train(self, X, y, sample_weight, *, epochs, validate):
-        """Run Keras's training loop; return its per-epoch history dict."""
-        validation_data = None
-        if validate:
-            (X, y, sample_weight), validation_data = self._split_validation(
-                X, y, sample_weight
-            )
-        history = self.model_.fit(
+    def _train(self, X, y, sample_weight, encode, *, epochs, validate, seed):
+        """Run Keras's training loop; return its per-epoch history dict.
+
+        Small inputs are encoded into one array first; large ones (over
+        ``IN_MEMORY_BYTES`` as float32) are encoded batch by batch, so that
+        the windows are never copied whole. On TensorFlow the batches come
+        from one endless stream (see :func:`~skrnn._feed.window_batches`);
+        elsewhere small arrays go to Keras as they are.
+        """
+        n = X.shape[0]
+        cut = self._validation_cut(n) if validate else n
+        in_memory = fits_in_memory(X)
+        if in_memory:
+            X, encode = model_input(X, encode), None
+        batches = partial(
+            window_batches,
             X,
             y,
-            sample_weight=sample_weight,
+            sample_weight,
+            encode,
             batch_size=self.batch_size,
+            seed=seed,
+        )
+        validation_data = None
+        if validate:
+            validation_data = batches(np.arange(cut, n), shuffle=False)
+        if in_memory and get_keras().backend.backend() != "tensorflow":
+            train = slice(0, cut)
+            weights = None if sample_weight is None else sample_weight[train]
+            kwargs = {
+                "x": X[train],
+                "y": y[train],
+                "sample_weight": weights,
+                "batch_size": self.batch_size,
+                "shuffle": self.shuffle,
+            }
+        else:
+            endless = get_keras().backend.backend() == "tensorflow"
+            x = batches(np.arange(cut), shuffle=self.shuffle, endless=endless)
+            # the batches are in their epoch's order already
+            kwargs = {"x": x, "shuffle": False}
+            if endless:
+                kwargs["steps_per_epoch"] = x.steps
+        history = self.model_.fit(
             epochs=epochs,
-            shuffle=self.shuffle,
             validation_data=validation_data,
             callbacks=self._callbacks(validate),
             verbose=int(self.verbose),
+            **kwargs,
         )
         return history.history
 
@@ -327,7 +360,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         X, y = self._validate_input(X, y, reset=reset)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
-        X, y, sample_weight = self._prepare_data(
+        X, y, sample_weight, encode = self._prepare_data(
             X, y, sample_weight, reset=reset, classes=classes
         )
         if reset:
@@ -335,18 +368,21 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             if self.embedding_dim is not None:
                 ids = X[valid_steps(X)]
                 self.vocabulary_size_ = self.vocabulary_size or int(ids.max()) + 1
-        X = self._model_input(X)
+        encode = self._input_encoder(encode)
         validate = self.early_stopping and not incremental
-        with seeded(self._seed + (0 if reset else self.n_iter_)):
+        seed = self._seed + (0 if reset else self.n_iter_)
+        with seeded(seed):
             if reset:
-                self.model_ = self._build_model(X)
+                self.model_ = self._build_model(X, encode)
                 self.history_, self.n_iter_ = {}, 0
             history = self._train(
                 X,
                 y,
                 sample_weight,
+                encode,
                 epochs=1 if incremental else self.epochs,
                 validate=validate,
+                seed=seed,
             )
         self._check_finite(history)
         for key, values in history.items():
@@ -359,26 +395,36 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
 
     # -- the forward pass -----------------------------------------------------
 
-    def _forward(self, X):
+    def _input_encoder(self, encode):
+        """``encode`` (or nothing) followed by the token-id mapping, per block."""
+        if self.embedding_dim is None:
+            return encode
+        if encode is None:
+            return lambda X_rows, rows: self._model_input(X_rows)
+        return lambda X_rows, rows: self._model_input(encode(X_rows, rows))
+
+    def _forward(self, X, encode=None):
         """Network outputs for 3-D ``X`` as float64, through the compiled step.
 
         ``predict_on_batch`` skips ``Model.predict``'s per-call set-up (tens
-        of milliseconds on TensorFlow), which dominates for a few rows.
+        of milliseconds on TensorFlow), which dominates for a few rows. Rows
+        are encoded ``_PREDICT_CHUNK`` at a time, so a long series' windows
+        are never copied whole.
         """
-        model, X = self.model_, self._model_input(X)
-        batches = [
-            np.ascontiguousarray(X[i : i + _PREDICT_CHUNK], dtype=np.float32)
-            for i in range(0, X.shape[0], _PREDICT_CHUNK)
+        model, encode = self.model_, self._input_encoder(encode)
+        rows = [
+            slice(i, i + _PREDICT_CHUNK) for i in range(0, X.shape[0], _PREDICT_CHUNK)
         ]
+        step = model.predict_on_batch
         if (
             getattr(model, "predict_function", None) is None
             or get_keras().backend.backend() == "jax"
         ):
             with _PREDICT_LOCK:
-                chunks = [model.predict_on_batch(batch) for batch in batches]
+                chunks = [step(model_input(X, encode, r)) for r in rows]
         else:
             # built and traced already: concurrent calls only read the model
-            chunks = [model.predict_on_batch(batch) for batch in batches]
+            chunks = [step(model_input(X, encode, r)) for r in rows]
         return np.concatenate(chunks).astype(np.float64, copy=False)
 
     # -- persistence ------------------------------------------------------------

@@ -274,13 +274,16 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     def _output_spec(self):
         return len(self.classes_), "softmax", "sparse_categorical_crossentropy"
 
-    def _represent(self, X):
-        return znormalize(X) if self.normalize_sequences else X
+    def _encoder(self):
+        """Per-block representation of the sequences (None: as they are)."""
+        if not self.normalize_sequences:
+            return None
+        return lambda X_rows, rows: znormalize(X_rows)
 
     def _prepare_data(self, X, y, sample_weight, *, reset, classes=None):
         if not self.return_sequences:
             y, weights = self._encode_labels(y, sample_weight, reset, classes)
-            return self._represent(X), y, weights
+            return X, y, weights, self._encoder()
         # one label per real time step: encode the steps, padded steps weigh 0
         labels, mask, _ = y
         if sample_weight is not None:
@@ -292,7 +295,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         Y[mask] = encoded
         W = np.zeros(mask.shape, dtype=np.float32)
         W[mask] = 1.0 if weights is None else weights
-        return self._represent(X), Y, W
+        return X, Y, W, self._encoder()
 
     def _encode_labels(self, y, sample_weight, reset, classes):
         """Labels to class indices, with class weights folded into sample weights."""
@@ -391,7 +394,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         return unpad(self._outputs(X), X, ragged and self.return_sequences)
 
     def _outputs(self, X):
-        proba = self._forward(self._represent(X))
+        proba = self._forward(X, self._encoder())
         return proba / proba.sum(axis=-1, keepdims=True)
 
     def predict(self, X):

@@ -366,7 +366,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             ).fit(X, y)
             self.log_target_ = self._encoding.log
             self.target_representation_ = self._encoding.representation
-        X, center, scale = self._encoding.encode(X)
+        center, scale = self._encoding.statistics(X)
         y = self._encoding.encode_target(y, center, scale)
         if reset:
             self.n_outputs_ = y.shape[-1]
@@ -375,15 +375,25 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             self.target_scale_ = np.ones(self.n_outputs_)
             if self.scale_target:
                 self.target_mean_ = y[steps].mean(axis=0)
-                scale = y[steps].std(axis=0)
-                self.target_scale_ = np.where(scale > 0, scale, 1.0)
+                std = y[steps].std(axis=0)
+                self.target_scale_ = np.where(std > 0, std, 1.0)
         elif y.shape[-1] != self.n_outputs_:
             raise ValueError(
                 f"y has {y.shape[-1]} outputs, but {type(self).__name__} was "
                 f"fitted with {self.n_outputs_}."
             )
-        y_scaled = (y - self.target_mean_) / self.target_scale_
-        return X, y_scaled.astype(np.float32), sample_weight
+        y_scaled = y - self.target_mean_
+        y_scaled /= self.target_scale_
+        encode = self._encoder(center, scale)
+        return X, y_scaled.astype(np.float32), sample_weight, encode
+
+    def _encoder(self, center, scale):
+        """Per-block window encoding, with the windows' ``center`` and ``scale``."""
+        if self._encoding.is_identity():
+            return None
+        return lambda X_rows, rows: self._encoding.apply(
+            X_rows, center[rows], scale[rows]
+        )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -448,8 +458,9 @@ class RNNRegressor(RegressorMixin, BaseRNN):
 
     def _outputs(self, X):
         """Predictions in the units of ``y`` for validated sequences ``X``."""
-        X_encoded, center, scale = self._encoding.encode(X)
-        y_pred = self._forward(X_encoded) * self.target_scale_ + self.target_mean_
+        center, scale = self._encoding.statistics(X)
+        y_pred = self._forward(X, self._encoder(center, scale))
+        y_pred = y_pred * self.target_scale_ + self.target_mean_
         y_pred = self._encoding.decode_target(y_pred, center, scale)
         # back to the shape of the training y: (n,), (n, k), (n, T) or (n, T, k)
         one_per_row = self._y_ndim == 1 or (self.return_sequences and self._y_ndim == 2)

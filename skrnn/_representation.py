@@ -7,6 +7,7 @@ from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._feed import row_blocks
 from ._sequences import PAD, validate_sequences
 
 REPRESENTATIONS = ("auto", "level", "change", "window_norm")
@@ -61,20 +62,45 @@ def encode_windows(X, j: int, representation: str, log: bool, min_scale: float =
         Per-window statistics that :func:`encode_target` and
         :func:`decode_target` use.
     """
-    n = X.shape[0]
+    center, scale = window_statistics(X, j, representation, log, min_scale)
     if representation == "level" and not log:
-        return X, np.zeros((n, 1)), np.ones((n, 1))
+        return X, center, scale
+    return apply_window_encoding(X, j, log, center, scale), center, scale
+
+
+def window_statistics(X, j: int, representation: str, log: bool, min_scale=0.0):
+    """Per-window ``center`` and ``scale`` of :func:`encode_windows`, block by block.
+
+    Returns
+    -------
+    center, scale : ndarray of shape (n_samples, 1)
+    """
+    n = X.shape[0]
+    # read-only zero-stride arrays until a representation needs real ones
+    center, scale = np.broadcast_to(0.0, (n, 1)), np.broadcast_to(1.0, (n, 1))
+    if representation == "level" and not log:
+        return center, scale
+    if representation != "level":
+        center = np.zeros((n, 1))
+    if representation == "window_norm":
+        scale = np.ones((n, 1))
+    for rows in row_blocks(X):
+        history, _ = _history(X[rows], j, log)  # checks that logs can be taken
+        if representation == "change":
+            center[rows] = history[:, -1:]  # padding is at the start: the end is real
+        elif representation == "window_norm":
+            center[rows] = np.nanmean(history, axis=1, keepdims=True)
+            std = np.maximum(np.nanstd(history, axis=1, keepdims=True), min_scale)
+            scale[rows] = np.where(std > 0, std, 1.0)
+    return center, scale
+
+
+def apply_window_encoding(X, j: int, log: bool, center, scale):
+    """Feature ``j`` of windows ``X`` as ``(history - center) / scale`` (a copy)."""
     history, valid = _history(X, j, log)
-    center, scale = np.zeros((n, 1)), np.ones((n, 1))
-    if representation == "change":
-        center = history[:, -1:]  # padding is at the start: the end is real
-    elif representation == "window_norm":
-        center = np.nanmean(history, axis=1, keepdims=True)
-        std = np.maximum(np.nanstd(history, axis=1, keepdims=True), min_scale)
-        scale = np.where(std > 0, std, 1.0)
     X = np.array(X, dtype=np.float64)
     X[:, :, j] = np.where(valid, (history - center) / scale, PAD)
-    return X, center, scale
+    return X
 
 
 def _history(X, j: int, log: bool):
@@ -90,16 +116,18 @@ def _history(X, j: int, log: bool):
 
 def scale_floor(X, j: int, log: bool) -> float:
     """A tenth of the median window standard deviation of feature ``j``."""
-    history, _ = _history(X, j, log)
-    return 0.1 * float(np.median(np.nanstd(history, axis=1)))
+    stds = [np.nanstd(_history(X[rows], j, log)[0], axis=1) for rows in row_blocks(X)]
+    return 0.1 * float(np.median(np.concatenate(stds)))
 
 
 def encode_target(y, center, scale, log: bool):
-    """``y`` of shape (n_samples, n_outputs) relative to its windows."""
+    """``y`` of shape (n_samples, n_outputs) relative to its windows (a new array)."""
     if log:
         _check_positive(y, "y")
-        y = np.log(y)
-    return (y - center) / scale
+        y = np.log(y, dtype=np.float64)
+    encoded = np.subtract(y, center, dtype=np.float64)
+    encoded /= scale
+    return encoded
 
 
 def decode_target(y, center, scale, log: bool):
@@ -145,8 +173,10 @@ class WindowEncoding:
             return self
         self.j = target_index(X.shape[2], self.target_feature)
         if self.log_target == "auto":
-            history = X[:, :, self.j]
-            positive = np.all(history[history != PAD] > 0)
+            positive = all(
+                np.all(h[h != PAD] > 0)
+                for h in (X[rows, :, self.j] for rows in row_blocks(X))
+            )
             self.log = bool(positive and np.all(y > 0))
         if self.representation == "window_norm":
             self.min_scale = scale_floor(X, self.j, self.log)
@@ -154,18 +184,31 @@ class WindowEncoding:
 
     def encode(self, X):
         """Encoded windows and their per-window ``center`` and ``scale``."""
-        if self._identity():
-            return encode_windows(X, 0, "level", False)
-        return encode_windows(X, self.j, self.representation, self.log, self.min_scale)
+        center, scale = self.statistics(X)
+        return self.apply(X, center, scale), center, scale
 
-    def _identity(self) -> bool:
+    def statistics(self, X):
+        """Per-window ``center`` and ``scale``, shape (n_samples, 1) each."""
+        if self.is_identity():
+            return window_statistics(X, 0, "level", False)
+        return window_statistics(
+            X, self.j, self.representation, self.log, self.min_scale
+        )
+
+    def apply(self, X, center, scale):
+        """Windows ``X`` encoded with their ``center`` and ``scale`` rows."""
+        if self.is_identity():
+            return X
+        return apply_window_encoding(X, self.j, self.log, center, scale)
+
+    def is_identity(self) -> bool:
         return self.representation == "level" and not self.log
 
     def encode_target(self, y, center, scale):
-        return y if self._identity() else encode_target(y, center, scale, self.log)
+        return y if self.is_identity() else encode_target(y, center, scale, self.log)
 
     def decode_target(self, y, center, scale):
-        return y if self._identity() else decode_target(y, center, scale, self.log)
+        return y if self.is_identity() else decode_target(y, center, scale, self.log)
 
 
 def as_2d_target(y):

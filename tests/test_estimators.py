@@ -248,12 +248,36 @@ def test_partial_fit_classifier_needs_classes_once(sequences):
         clf.partial_fit(X, labels + 5)
 
 
-def test_early_stopping_holds_out_the_most_recent_rows(sequences):
+@pytest.mark.parametrize("batched", [False, True], ids=["one-array", "batched"])
+def test_early_stopping_holds_out_the_most_recent_rows(sequences, monkeypatch, batched):
+    import keras
+
+    import skrnn._feed
+
+    if batched:  # every input takes the batch-by-batch path
+        monkeypatch.setattr(skrnn._feed, "IN_MEMORY_BYTES", 0)
+    seen = {}
+    fit = keras.Model.fit
+
+    def spy(model, x=None, y=None, **kwargs):
+        seen["x"], seen["validation"] = x, kwargs["validation_data"]
+        return fit(model, x, y, **kwargs)
+
+    monkeypatch.setattr(keras.Model, "fit", spy)
     X, y = sequences
-    reg = RNNRegressor(**FAST, early_stopping=True, validation_fraction=0.25)
-    (X_tr, y_tr, _), (X_val, y_val) = reg._split_validation(X, y, None)
-    assert_array_equal(X_val, X[-15:])
-    assert_array_equal(X_tr, X[:45])
+    reg = RNNRegressor(
+        **FAST, early_stopping=True, validation_fraction=0.25, shuffle=False
+    ).fit(X, y)
+
+    def inputs(data):  # arrays, or a PyDataset's batches (one epoch)
+        if isinstance(data, keras.utils.PyDataset):
+            return np.concatenate([data[i][0] for i in range(len(data))])
+        return data[0] if isinstance(data, tuple) else data
+
+    x_train, x_val = inputs(seen["x"]), inputs(seen["validation"])
+    assert_allclose(x_val, X[-15:], rtol=1e-6)
+    assert_allclose(x_train, X[:45], rtol=1e-6)
+    assert reg.best_validation_loss_ >= 0
 
 
 def test_classifier_string_labels_proba_and_class_weight(sequences):

@@ -1,0 +1,206 @@
+"""Getting sequences into Keras: one array when small, batch by batch when large.
+
+The windows of a long series are a strided view that costs nothing
+(:func:`numpy.lib.stride_tricks.sliding_window_view`); materialising them
+costs ``look_back`` times the series. Everything here works on blocks of
+rows, so that the windows are never copied whole: statistics are
+accumulated block by block, and above :data:`IN_MEMORY_BYTES` each training
+batch is encoded and copied only when Keras asks for it, through a
+``keras.utils.PyDataset`` that works on every backend.
+"""
+
+import math
+
+import numpy as np
+
+from ._backend import get_keras
+from ._sequences import PAD
+
+# Above this size of the model's input (float32 bytes), training data reach
+# Keras batch by batch. Below it one array is faster: Keras slices it natively.
+IN_MEMORY_BYTES = 64 * 2**20
+
+# Elements per block when a pass over all windows computes statistics.
+BLOCK_ELEMENTS = 2**18
+
+
+def row_blocks(X, block_elements=None) -> list:
+    """Slices of the rows of ``X``, each covering about ``block_elements`` values.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, ...)
+        Array whose rows are split.
+    block_elements : int, default=None
+        Target number of values per block (at least one row); None means
+        ``BLOCK_ELEMENTS``.
+
+    Returns
+    -------
+    blocks : list of slice
+        Consecutive slices that cover ``range(n_samples)``.
+    """
+    per_row = max(1, math.prod(X.shape[1:]))
+    step = max(1, (block_elements or BLOCK_ELEMENTS) // per_row)
+    return [slice(i, min(i + step, X.shape[0])) for i in range(0, X.shape[0], step)]
+
+
+def model_input(X, encode, rows=slice(None)):
+    """Rows ``rows`` of ``X`` as the model reads them: encoded, contiguous.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_timesteps, n_features)
+        Sequences (possibly a strided view).
+    encode : callable or None
+        ``encode(X_rows, rows)`` returns the encoded rows; None keeps them.
+    rows : slice or ndarray of int, default=slice(None)
+        Rows to take.
+
+    Returns
+    -------
+    X_model : ndarray
+        float32, or int32 for token ids, C-contiguous.
+    """
+    X_rows = X[rows]
+    if encode is not None:
+        X_rows = encode(X_rows, rows)
+    dtype = np.int32 if X_rows.dtype.kind in "iu" else np.float32
+    return np.ascontiguousarray(X_rows, dtype=dtype)
+
+
+def fits_in_memory(X) -> bool:
+    """Whether the model's input for all of ``X`` is small enough for one array."""
+    return 4 * math.prod(X.shape) <= IN_MEMORY_BYTES
+
+
+def step_moments(X, encode):
+    """Per-feature mean and variance over all samples and real time steps.
+
+    Accumulated block by block (Chan et al.'s pairwise update), so that the
+    encoded windows are never held whole.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_timesteps, n_features)
+        Sequences, padded steps equal to ``PAD``.
+    encode : callable or None
+        Applied to each block as in :func:`model_input`.
+
+    Returns
+    -------
+    mean, variance : ndarray of shape (n_features,)
+        float64 statistics; NaN for a feature without any real step.
+    """
+    n_features = X.shape[2]
+    count, mean, m2 = 0, np.zeros(n_features), np.zeros(n_features)
+    for rows in row_blocks(X):
+        X_rows = X[rows] if encode is None else encode(X[rows], rows)
+        values = np.asarray(X_rows, dtype=np.float64)
+        real = values[:, :, 0] != PAD
+        values = values.reshape(-1, n_features) if real.all() else values[real]
+        k = values.shape[0]
+        if k == 0:
+            continue
+        block_mean = values.mean(axis=0)
+        block_m2 = ((values - block_mean) ** 2).sum(axis=0)
+        delta, total = block_mean - mean, count + k
+        mean = mean + delta * (k / total)
+        m2 = m2 + block_m2 + delta**2 * (count * k / total)
+        count = total
+    if count == 0:
+        return np.full(n_features, np.nan), np.full(n_features, np.nan)
+    return mean, m2 / count
+
+
+_WINDOW_BATCHES = None
+
+
+def window_batches(
+    X, y, sample_weight, encode, rows, *, batch_size, shuffle, seed, endless=False
+):
+    """A ``keras.utils.PyDataset`` serving ``rows`` of ``X`` batch by batch.
+
+    Each batch is gathered from ``X`` (a view stays a view until then),
+    encoded and made contiguous on demand; only a few batches exist at a
+    time. Epoch ``e`` serves the rows in the order of a generator seeded
+    with ``(seed, e)``, so the order never depends on how far ahead Keras
+    reads.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_timesteps, n_features)
+        Sequences, untouched.
+    y : ndarray of shape (n_samples, ...)
+        Targets as the network trains on them.
+    sample_weight : ndarray of shape (n_samples, ...) or None
+        Weights of the loss.
+    encode : callable or None
+        Per-batch encoding, as in :func:`model_input`.
+    rows : ndarray of int
+        The rows to serve (the training or the validation part).
+    batch_size : int
+        Rows per batch.
+    shuffle : bool
+        Serve the rows in a new random order at each epoch.
+    seed : int
+        Seed of that order.
+    endless : bool, default=False
+        Serve epoch after epoch without end (batch ``i`` of the stream is
+        batch ``i % steps`` of epoch ``i // steps``), for ``fit`` with
+        ``steps_per_epoch``: Keras then keeps one iterator for the whole
+        fit, where TensorFlow would otherwise build one per epoch (about
+        10 ms each, most of an epoch on a short series).
+
+    Returns
+    -------
+    dataset : keras.utils.PyDataset
+        Its ``steps`` attribute is the number of batches per epoch.
+    """
+    global _WINDOW_BATCHES
+    if _WINDOW_BATCHES is None:
+        keras = get_keras()
+
+        class WindowBatches(keras.utils.PyDataset):
+            def __init__(self, arrays, encode, rows, batch_size, shuffle, *more):
+                super().__init__()
+                seed, endless = more
+                self.arrays, self.encode = arrays, encode
+                self.batch_size, self.shuffle, self.seed = batch_size, shuffle, seed
+                self.rows, self.endless = np.asarray(rows, dtype=np.intp), endless
+                self.steps = math.ceil(len(self.rows) / batch_size)
+                self.epoch, self._order = 0, (None, None)
+
+            @property
+            def num_batches(self):
+                return None if self.endless else self.steps
+
+            def __len__(self):
+                return self.steps
+
+            def order(self, epoch):
+                """The rows in the order of ``epoch`` (the last one is cached)."""
+                if not self.shuffle:
+                    return self.rows
+                if self._order[0] != epoch:
+                    rng = np.random.default_rng([self.seed, epoch])
+                    self._order = (epoch, rng.permutation(self.rows))
+                return self._order[1]
+
+            def __getitem__(self, index):
+                epoch, index = (
+                    divmod(index, self.steps) if self.endless else (self.epoch, index)
+                )
+                start = index * self.batch_size
+                # sorted rows read the series in order; the batch is the same set
+                rows = np.sort(self.order(epoch)[start : start + self.batch_size])
+                X, *others = self.arrays
+                batch = [model_input(X, self.encode, rows)]
+                return tuple(batch + [a[rows] for a in others])
+
+            def on_epoch_end(self):
+                self.epoch += 1
+
+        _WINDOW_BATCHES = WindowBatches
+    arrays = [X, y] + ([] if sample_weight is None else [sample_weight])
+    return _WINDOW_BATCHES(arrays, encode, rows, batch_size, shuffle, seed, endless)
