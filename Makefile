@@ -4,9 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DOCS_STAMP := $(VENV)/.installed-docs
+JAX_STAMP := $(VENV)/.installed-jax
 export MPLBACKEND ?= Agg
 
-.PHONY: install demo test test-slow lint docs clean
+.PHONY: install demo test test-slow test-jax bench lint docs clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +27,21 @@ test: $(STAMP)
 # exit code 5 is pytest's "no test collected": no slow test is no failure
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m slow || test $$? -eq 5
+
+$(JAX_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[jax]"
+	touch $(JAX_STAMP)
+
+# the estimator, pipeline and data-path tests again on the JAX backend
+test-jax: $(JAX_STAMP)
+	KERAS_BACKEND=jax $(BIN)/python -m pytest tests/test_common.py \
+		tests/test_estimators.py tests/test_feed.py tests/test_model_selection.py
+
+# speed and memory against plain Keras and scikeras (benchmarks/results/speed.md);
+# BENCH_ARGS=--quick for a short run
+bench: $(JAX_STAMP)
+	$(BIN)/python -m pip install --quiet --no-deps "scikeras==0.13.0"
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check skrnn tests examples docs benchmarks

@@ -11,7 +11,13 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight
 
 from ._backend import draw_seed, get_keras, seeded, stop_on_non_finite_loss
-from ._feed import fits_in_memory, model_input, step_moments, window_batches
+from ._feed import (
+    fits_in_memory,
+    materialise,
+    model_input,
+    step_moments,
+    window_batches,
+)
 from ._network import CELLS, build_network
 from ._persistence import load_estimator, save_estimator
 from ._sequences import PAD, step_targets, valid_steps, validate_sequences
@@ -297,7 +303,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         cut = self._validation_cut(n) if validate else n
         in_memory = fits_in_memory(X)
         if in_memory:
-            X, encode = model_input(X, encode), None
+            X, encode = materialise(X, encode), None
         batches = partial(
             window_batches,
             X,

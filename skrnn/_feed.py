@@ -69,6 +69,21 @@ def model_input(X, encode, rows=slice(None)):
     return np.ascontiguousarray(X_rows, dtype=dtype)
 
 
+def materialise(X, encode):
+    """All of ``X`` as the model reads it, encoded block by block into one array.
+
+    The encoding's float64 temporaries then never exceed a block, and the
+    result is the only full-size array.
+    """
+    if encode is None:
+        return model_input(X, None)
+    first = model_input(X, encode, slice(0, 1))
+    out = np.empty((X.shape[0], *first.shape[1:]), dtype=first.dtype)
+    for rows in row_blocks(X):
+        out[rows] = model_input(X, encode, rows)
+    return out
+
+
 def fits_in_memory(X) -> bool:
     """Whether the model's input for all of ``X`` is small enough for one array."""
     return 4 * math.prod(X.shape) <= IN_MEMORY_BYTES

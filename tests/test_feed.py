@@ -1,4 +1,4 @@
-"""The data path: one array for small inputs, batches encoded on demand for large ones."""
+"""The data path: one array when small, batches encoded on demand when large."""
 
 import tracemalloc
 
