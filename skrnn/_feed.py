@@ -182,7 +182,9 @@ def window_batches(
                 seed, endless = more
                 self.arrays, self.encode = arrays, encode
                 self.batch_size, self.shuffle, self.seed = batch_size, shuffle, seed
-                self.rows, self.endless = np.asarray(rows, dtype=np.intp), endless
+                # int32 where it fits: the row order is the largest per-row array
+                dtype = np.int32 if len(arrays[0]) < 2**31 else np.intp
+                self.rows, self.endless = np.asarray(rows, dtype=dtype), endless
                 self.steps = math.ceil(len(self.rows) / batch_size)
                 self.epoch, self._order = 0, (None, None)
 
@@ -198,8 +200,12 @@ def window_batches(
                 if not self.shuffle:
                     return self.rows
                 if self._order[0] != epoch:
-                    rng = np.random.default_rng([self.seed, epoch])
-                    self._order = (epoch, rng.permutation(self.rows))
+                    order = self._order[1]
+                    if order is None:
+                        order = np.empty_like(self.rows)
+                    order[:] = self.rows  # shuffled in place: no second copy
+                    np.random.default_rng([self.seed, epoch]).shuffle(order)
+                    self._order = (epoch, order)
                 return self._order[1]
 
             def __getitem__(self, index):
