@@ -2,10 +2,7 @@
 
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
-from sklearn.metrics import accuracy_score
-from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
@@ -299,6 +296,10 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
 
     def _encode_labels(self, y, sample_weight, reset, classes):
         """Labels to class indices, with class weights folded into sample weights."""
+        # imported here: they would add a tenth to ``import skrnn``
+        from sklearn.preprocessing import LabelEncoder
+        from sklearn.utils.class_weight import compute_sample_weight
+
         check_classification_targets(y)
         if reset:
             encoder = LabelEncoder().fit(y if classes is None else classes)
@@ -437,6 +438,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         """
         if not self.return_sequences:
             return super().score(X, y, sample_weight)
+        from sklearn.metrics import accuracy_score  # not at import: slow to load
+
         y_true, y_pred, weights = self._score_steps(X, y, sample_weight, numeric=False)
         return float(
             accuracy_score(

@@ -4,7 +4,6 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
-from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -487,6 +486,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         if not self.return_sequences:
             return super().score(X, y, sample_weight)
         y_true, y_pred, weights = self._score_steps(X, y, sample_weight, numeric=True)
+        from sklearn.metrics import r2_score  # not at import: it is slow to load
+
         return float(r2_score(y_true, y_pred, sample_weight=weights))
 
     def __sklearn_tags__(self):
