@@ -199,14 +199,14 @@ def window_batches(
                 """The rows in the order of ``epoch`` (the last one is cached)."""
                 if not self.shuffle:
                     return self.rows
-                if self._order[0] != epoch:
-                    order = self._order[1]
-                    if order is None:
-                        order = np.empty_like(self.rows)
-                    order[:] = self.rows  # shuffled in place: no second copy
+                cached_epoch, order = self._order  # one read: threads may call
+                if cached_epoch != epoch:
+                    # a new array each epoch: a batch being gathered from the
+                    # previous order in another thread must not see it change
+                    order = self.rows.copy()
                     np.random.default_rng([self.seed, epoch]).shuffle(order)
                     self._order = (epoch, order)
-                return self._order[1]
+                return order
 
             def __getitem__(self, index):
                 epoch, index = (
