@@ -148,7 +148,9 @@ def test_long_series_windows_are_never_copied_whole(monkeypatch):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    # per-row arrays (targets, window centres, the batch order: about 50 bytes a
-    # row) are expected; a copy of the windows would be 100% or more
-    assert peak < 0.25 * materialised, f"{peak / 2**20:.0f} MiB"
+    # per-row arrays (targets, window centres, the batch order: 50 to 70 bytes
+    # a row, 20% on TensorFlow, 27% on JAX) are expected; any copy of the
+    # windows would be 100% (float32) or 200% (float64) on its own. The 25%
+    # target on resident memory is measured in benchmarks/run.py.
+    assert peak < 0.5 * materialised, f"{peak / 2**20:.0f} MiB"
     assert np.isfinite(reg.predict(X[-5:])).all()
