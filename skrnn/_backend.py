@@ -146,6 +146,12 @@ def _is_all_reduce_gradient(entry) -> bool:
         return False
 
 
+# How many gradient-registry entries have been released in this process: a
+# test checks that a TensorFlow fit releases some, so that a TensorFlow
+# release that changes the registry cannot turn the clean-up off unnoticed.
+released_gradients = 0
+
+
 @contextmanager
 def releasing_traced_gradients():
     """Forget the gradient functions TensorFlow registers while tracing training.
@@ -179,6 +185,7 @@ def releasing_traced_gradients():
     if not isinstance(registry, dict):  # TensorFlow changed: nothing to release
         yield
         return
+    global released_gradients
     before = set(registry)
     try:
         yield
@@ -186,4 +193,5 @@ def releasing_traced_gradients():
         for name in set(registry) - before:
             entry = registry.get(name)
             if name.startswith("CustomGradient-") and _is_all_reduce_gradient(entry):
-                registry.pop(name, None)
+                if registry.pop(name, None) is not None:
+                    released_gradients += 1

@@ -7,8 +7,6 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_sample_weight
 
 from ._backend import draw_seed, get_keras, seeded, stop_on_non_finite_loss
 from ._feed import (
@@ -18,9 +16,11 @@ from ._feed import (
     step_moments,
     window_batches,
 )
+from ._modes import check_combinations
 from ._network import CELLS, build_network
 from ._persistence import load_estimator, save_estimator
 from ._sequences import PAD, step_targets, valid_steps, validate_sequences
+from ._sklearn import Interval, StrOptions, _check_sample_weight
 
 OPTIMIZERS = {
     "adam": "Adam",
@@ -212,7 +212,8 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
     def _score_steps(self, X, y, sample_weight, *, numeric):
         """Per-step truth, outputs and weights at the real steps, for ``score``."""
         X = validate_sequences(self, X, reset=False)
-        Y, mask, _ = step_targets(y, X, numeric=numeric)
+        targets = step_targets(y, X, numeric=numeric)
+        Y, mask = targets.values, targets.mask
         outputs = self._outputs(X)
         weights = None
         if sample_weight is not None:
@@ -362,6 +363,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             delattr(self, name)
 
     def _fit(self, X, y, sample_weight=None, *, incremental, classes=None):
+        check_combinations(self)
         reset = not (hasattr(self, "model_") and (incremental or self.warm_start))
         X, y = self._validate_input(X, y, reset=reset)
         if sample_weight is not None:

@@ -1,14 +1,14 @@
 """RNNClassifier: a recurrent network for binary and multiclass classification."""
 
 import numpy as np
-from sklearn.base import ClassifierMixin, _fit_context
-from sklearn.utils._param_validation import StrOptions
+from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseRNN
 from ._representation import znormalize
 from ._sequences import is_ragged, unpad
+from ._sklearn import StrOptions, _fit_context
 
 
 class RNNClassifier(ClassifierMixin, BaseRNN):
@@ -91,10 +91,13 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     model_fn : callable, default=None
         Escape hatch for any architecture: ``model_fn(input_shape, n_outputs)``
         returns a ``keras.Model`` taking ``input_shape = (n_timesteps,
-        n_features)`` and giving ``n_outputs`` class probabilities (end it
+        n_features)`` (``(n_timesteps, embedding_dim)`` for token ids) and
+        giving ``n_outputs`` class probabilities (end it
         with ``Dense(n_outputs, activation="softmax")``). It replaces the
-        recurrent stack and head; scaling, training and prediction stay as
-        described here. The model is compiled with ``optimizer`` and
+        recurrent stack and head, and reads what the input layers give:
+        masked padding, the embedded token ids, the scaled inputs, whatever
+        the input mode. Scaling, training and prediction stay as described
+        here. The model is compiled with ``optimizer`` and
         ``learning_rate``, and trained with a sparse categorical
         cross-entropy.
 
@@ -120,7 +123,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     vocabulary_size : int, default=None
         Number of token ids, ``0 .. vocabulary_size - 1``; None infers it
         from the training data. Larger ids at prediction share one "unknown"
-        embedding.
+        embedding. Only with ``embedding_dim``.
 
     return_sequences : bool, default=False
         One output per time step (many-to-many): the last recurrent layer
@@ -138,6 +141,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         variance over the sequence's own time steps, at fit and predict. The
         usual choice in time-series classification, where a class is a shape
         whatever its offset and amplitude. Applied before ``scale_inputs``.
+        Not with ``embedding_dim``: token ids are not measurements.
 
     Attributes
     ----------
@@ -282,7 +286,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             y, weights = self._encode_labels(y, sample_weight, reset, classes)
             return X, y, weights, self._encoder()
         # one label per real time step: encode the steps, padded steps weigh 0
-        labels, mask, _ = y
+        labels, mask = y.values, y.mask
         if sample_weight is not None:
             sample_weight = np.broadcast_to(sample_weight[:, None], mask.shape)[mask]
         encoded, weights = self._encode_labels(

@@ -1,5 +1,7 @@
 """One pure function: hyperparameters and input shape in, uncompiled Keras model out."""
 
+import warnings
+
 from ._backend import get_keras
 from ._sequences import PAD
 
@@ -55,7 +57,9 @@ def build_network(
     body : callable, default=None
         A user's model-building function, ``body(input_shape, n_outputs)``
         returning a Keras model; it replaces the recurrent stack and the head.
-        The normalization layer, when asked for, is put in front of it.
+        It is called on the output of the input layers (Masking, Embedding,
+        Normalization, as the mode asks), and ``input_shape`` is that
+        output's shape: ``(n_timesteps, embedding_dim)`` for token ids.
     masked : bool, default=False
         Put a ``Masking`` layer first, hiding the steps that pad shorter
         sequences (value ``PAD`` in every feature) from the recurrent layers.
@@ -82,14 +86,20 @@ def build_network(
     if input_mean is not None:
         x = layers.Normalization(axis=-1, mean=input_mean, variance=input_variance)(x)
     if body is not None:
-        user_model = body(tuple(input_shape), n_outputs)
+        # the user's model reads what the input layers produce, whatever the
+        # mode, so Masking, Embedding and Normalization are never dropped
+        stem_shape = (input_shape[0], embedding[1]) if embedding else input_shape
+        user_model = body(tuple(stem_shape), n_outputs)
         if not isinstance(user_model, keras.Model):
             raise TypeError(
                 f"model_fn must return a keras.Model, got {type(user_model).__name__}."
             )
-        if input_mean is None:
-            return user_model
-        return keras.Model(inputs, user_model(x))
+        with warnings.catch_warnings():
+            # the mask reaches the user's layers; Keras only warns that the
+            # model's *output* carries none, which is right for one output
+            warnings.filterwarnings("ignore", message=".*destroy the mask.*")
+            outputs = user_model(x)
+        return keras.Model(inputs, outputs)
     cell_class = getattr(layers, CELLS[cell])
     for i, n_units in enumerate(units):
         layer = cell_class(

@@ -3,13 +3,13 @@
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import RegressorMixin, _fit_context
-from sklearn.utils._param_validation import StrOptions
+from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseRNN
 from ._representation import REPRESENTATIONS, WindowEncoding, as_2d_target
 from ._sequences import is_ragged, unpad
+from ._sklearn import StrOptions, _fit_context
 
 _LOSSES = {
     "mse",
@@ -104,9 +104,12 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     model_fn : callable, default=None
         Escape hatch for any architecture: ``model_fn(input_shape, n_outputs)``
         returns a ``keras.Model`` taking ``input_shape = (n_timesteps,
-        n_features)`` and giving ``n_outputs`` linear outputs. It replaces the
-        recurrent stack and head; scaling, training and prediction stay as
-        described here. The model is compiled with ``optimizer``,
+        n_features)`` (``(n_timesteps, embedding_dim)`` for token ids) and
+        giving ``n_outputs`` linear outputs. It replaces the
+        recurrent stack and head, and reads what the input layers give:
+        masked padding, the embedded token ids, the scaled inputs, whatever
+        the input mode. Scaling, training and prediction stay as described
+        here. The model is compiled with ``optimizer``,
         ``learning_rate`` and ``loss``.
 
     random_state : int, RandomState instance or None, default=None
@@ -131,7 +134,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     vocabulary_size : int, default=None
         Number of token ids, ``0 .. vocabulary_size - 1``; None infers it
         from the training data. Larger ids at prediction share one "unknown"
-        embedding.
+        embedding. Only with ``embedding_dim``.
 
     return_sequences : bool, default=False
         One output per time step (many-to-many): the last recurrent layer
@@ -349,7 +352,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
 
     def _prepare_data(self, X, y, sample_weight, *, reset, classes=None):
         if self.return_sequences:
-            y, mask, y_ndim = y
+            y, mask, y_ndim = y.values, y.mask, y.ndim
             if sample_weight is not None:
                 mask = mask * sample_weight[:, None]
             sample_weight, steps = mask.astype(np.float32), mask > 0

@@ -3,12 +3,12 @@
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
-from sklearn.utils._param_validation import HasMethods, StrOptions
+from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from ._feed import row_blocks
 from ._sequences import PAD, validate_sequences
+from ._sklearn import HasMethods, StrOptions, _fit_context
 
 REPRESENTATIONS = ("auto", "level", "change", "window_norm")
 

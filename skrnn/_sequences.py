@@ -1,5 +1,7 @@
 """Input coercion for the recurrent estimators: 2-D to 3-D, ragged to padded, checks."""
 
+from dataclasses import dataclass
+
 import numpy as np
 from sklearn.utils.validation import FLOAT_DTYPES, check_array, check_X_y, validate_data
 
@@ -208,7 +210,28 @@ def validate_sequences(
     return (X3, y) if with_y else X3
 
 
-def step_targets(y, X, *, numeric: bool):
+@dataclass(frozen=True)
+class StepTargets:
+    """One target (or label) per real time step of padded sequences.
+
+    Attributes
+    ----------
+    values : ndarray of shape (n_samples, n_timesteps, n_outputs) for numbers, \
+            or (n_samples, n_timesteps) for labels
+        Padded like the sequences; padded steps hold 0 or the first label.
+    mask : ndarray of bool of shape (n_samples, n_timesteps)
+        True at real steps.
+    ndim : int
+        2 when each sequence had one target per step, 3 for several: the
+        shape predictions are given back in.
+    """
+
+    values: np.ndarray
+    mask: np.ndarray
+    ndim: int
+
+
+def step_targets(y, X, *, numeric: bool) -> StepTargets:
     """Per-step targets of sequence-to-sequence models, aligned with padded ``X``.
 
     Parameters
@@ -223,13 +246,9 @@ def step_targets(y, X, *, numeric: bool):
 
     Returns
     -------
-    Y : ndarray of shape (n_samples, n_timesteps, n_outputs) for numbers, or \
-            (n_samples, n_timesteps) for labels
-        Padded like ``X``; padded steps hold 0 or the sequence's first label.
-    mask : ndarray of bool of shape (n_samples, n_timesteps)
-        True at real steps.
-    y_ndim : int
-        2 when each sequence has one target per step, 3 for several.
+    targets : StepTargets
+        The targets padded like ``X``, the mask of real steps, and the
+        number of dimensions of ``y``.
     """
     n, n_steps = X.shape[:2]
     mask = valid_steps(X)
@@ -264,7 +283,7 @@ def step_targets(y, X, *, numeric: bool):
     for i, a in enumerate(arrays):
         Y[i, n_steps - len(a) :] = a
         Y[i, : n_steps - len(a)] = 0 if numeric else a[0]
-    return Y, mask, y_ndim
+    return StepTargets(Y, mask, y_ndim)
 
 
 def unpad(outputs, X, ragged: bool):

@@ -5,8 +5,7 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import (
     FLOAT_DTYPES,
@@ -17,6 +16,7 @@ from sklearn.utils.validation import (
 )
 
 from ._sequences import check_real, ndim
+from ._sklearn import Interval, _fit_context
 
 
 def sliding_windows(series: np.ndarray, look_back: int, history=None) -> np.ndarray:

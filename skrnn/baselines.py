@@ -9,11 +9,11 @@ from numbers import Integral
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
-from sklearn.utils._param_validation import Interval
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._sequences import check_real
+from ._sklearn import Interval, _fit_context
 
 __all__ = ["PersistenceRegressor", "SeasonalNaiveRegressor"]
 

@@ -16,8 +16,8 @@ from sklearn.model_selection import (
     check_cv,
     cross_validate,
 )
-from sklearn.model_selection._search import BaseSearchCV
-from sklearn.utils import _safe_indexing
+
+from ._sklearn import BaseSearchCV, _safe_indexing
 
 __all__ = ["compare", "predict_last_fold"]
 

@@ -1,0 +1,107 @@
+"""Which input modes and parameters combine: one table, checked at fit.
+
+Each row names two parameters, when each counts as "on", and why they
+cannot be on together. A combination missing here is allowed and must
+work (tests/test_modes.py tries every pair of modes).
+"""
+
+# A parameter is "on" when its value passes the test; parameters an
+# estimator does not have are off.
+_ON = {
+    "embedding_dim": lambda v: v is not None,
+    "vocabulary_size": lambda v: v is not None,
+    "normalize_sequences": lambda v: v is True,
+    "return_sequences": lambda v: v is True,
+    "target_representation": lambda v: v in ("change", "window_norm"),
+    "log_target": lambda v: v is True,
+    "target_feature": lambda v: v is not None,
+}
+
+# (parameter, parameter, reason); the first is checked "on", the second
+# "on", except where the reason says "without": then the second is off.
+CONFLICTS = [
+    (
+        "vocabulary_size",
+        "embedding_dim",
+        "without",
+        "vocabulary_size only applies to token ids; set embedding_dim too, or "
+        "leave vocabulary_size=None",
+    ),
+    (
+        "normalize_sequences",
+        "embedding_dim",
+        "with",
+        "token ids are labels, not measurements: z-normalising them would change "
+        "which token each step holds",
+    ),
+    (
+        "target_representation",
+        "embedding_dim",
+        "with",
+        "token ids have no level for the target to change from; use "
+        "target_representation='level' or 'auto'",
+    ),
+    (
+        "log_target",
+        "embedding_dim",
+        "with",
+        "the target's history is not among token ids; use log_target='auto' or False",
+    ),
+    (
+        "target_feature",
+        "embedding_dim",
+        "with",
+        "token ids hold no target history",
+    ),
+    (
+        "target_representation",
+        "return_sequences",
+        "with",
+        "an output per step cannot be relative to a window statistic that "
+        "includes later steps; use target_representation='level' or 'auto'",
+    ),
+    (
+        "log_target",
+        "return_sequences",
+        "with",
+        "per-step outputs are predicted as levels; use log_target='auto' or False",
+    ),
+    (
+        "target_feature",
+        "return_sequences",
+        "with",
+        "per-step outputs are predicted as levels, not relative to a window feature",
+    ),
+]
+
+
+def _is_on(estimator, name: str) -> bool:
+    params = estimator.get_params(deep=False)
+    return name in params and _ON[name](params[name])
+
+
+def check_combinations(estimator) -> None:
+    """Refuse parameter combinations that would be silently wrong or ignored.
+
+    Parameters
+    ----------
+    estimator : BaseRNN
+        The estimator about to be fitted.
+
+    Raises
+    ------
+    ValueError
+        Naming both parameters, their values and what to do instead.
+    """
+    params = estimator.get_params(deep=False)
+    for first, second, how, reason in CONFLICTS:
+        if not _is_on(estimator, first) or second not in params:
+            continue
+        if _is_on(estimator, second) == (how == "with"):
+            shown = (
+                f"{second}={params[second]!r}" if how == "with" else (f"{second}=None")
+            )
+            raise ValueError(
+                f"{type(estimator).__name__}: {first}={params[first]!r} cannot be "
+                f"combined with {shown}: {reason}."
+            )
