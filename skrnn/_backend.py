@@ -53,6 +53,22 @@ def limit_threads(environ) -> None:
         ).strip()
 
 
+def keras_slices_arrays() -> bool:
+    """Whether small in-memory arrays go to Keras's ``fit`` as they are.
+
+    True on JAX and PyTorch, whose array adapters slice numpy arrays with
+    no per-epoch set-up. False on TensorFlow, which builds a ``tf.data``
+    iterator every epoch (about 10 ms): there one endless stream of batches
+    serves the whole fit (see :func:`~skrnn._feed.window_batches`).
+    """
+    return get_keras().backend.backend() != "tensorflow"
+
+
+def predict_writes_state() -> bool:
+    """Whether every ``predict_on_batch`` writes the model's state back (JAX)."""
+    return get_keras().backend.backend() == "jax"
+
+
 def draw_seed(random_state) -> int:
     """Turn a scikit-learn ``random_state`` into an integer seed for Keras.
 

@@ -2,37 +2,26 @@
 
 import threading
 from abc import ABCMeta, abstractmethod
-from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from ._backend import draw_seed, get_keras, seeded, stop_on_non_finite_loss
-from ._feed import (
-    fits_in_memory,
-    materialise,
-    model_input,
-    step_moments,
-    window_batches,
-)
+from ._backend import draw_seed, predict_writes_state, seeded
+from ._feed import model_input, step_moments
 from ._modes import check_combinations
 from ._network import CELLS, build_network
 from ._persistence import load_estimator, save_estimator
 from ._sequences import PAD, step_targets, valid_steps, validate_sequences
 from ._sklearn import Interval, StrOptions, _check_sample_weight
-
-OPTIMIZERS = {
-    "adam": "Adam",
-    "adamw": "AdamW",
-    "nadam": "Nadam",
-    "adamax": "Adamax",
-    "rmsprop": "RMSprop",
-    "sgd": "SGD",
-    "adagrad": "Adagrad",
-    "adadelta": "Adadelta",
-    "lion": "Lion",
-}
+from ._training import (
+    OPTIMIZERS,
+    diverged,
+    make_optimizer,
+    train,
+    training_callbacks,
+    validation_cut,
+)
 
 # Rows per call of the compiled forward pass; larger inputs are fed in chunks.
 _PREDICT_CHUNK = 4096
@@ -230,14 +219,6 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         variance[~(variance > 0)] = 1.0
         return mean, variance
 
-    def _make_optimizer(self):
-        keras = get_keras()
-        clip = {k: getattr(self, k) for k in ("clipnorm", "clipvalue")}
-        return getattr(keras.optimizers, OPTIMIZERS[self.optimizer])(
-            learning_rate=self.learning_rate,
-            **{k: v for k, v in clip.items() if v is not None},
-        )
-
     def _build_model(self, X, encode):
         """Build and compile the Keras model for 3-D training data ``X``."""
         n_outputs, activation, loss = self._output_spec()
@@ -263,93 +244,19 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             else (self.vocabulary_size_ + 2, self.embedding_dim),
             return_sequences=self.return_sequences,
         )
-        model.compile(optimizer=self._make_optimizer(), loss=loss)
+        model.compile(
+            optimizer=make_optimizer(
+                self.optimizer, self.learning_rate, self.clipnorm, self.clipvalue
+            ),
+            loss=loss,
+        )
         return model
 
-    def _callbacks(self, validation: bool) -> list:
-        keras = get_keras()
-        callbacks = [stop_on_non_finite_loss(), *(self.callbacks or [])]
-        if validation:
-            callbacks.append(
-                keras.callbacks.EarlyStopping(
-                    monitor="val_loss",
-                    patience=self.n_iter_no_change,
-                    min_delta=self.tol,
-                    restore_best_weights=True,
-                )
-            )
-        return callbacks
-
-    def _validation_cut(self, n_samples: int) -> int:
-        """First row of the held-out *last* ``validation_fraction`` (time order)."""
-        n_val = max(1, int(round(self.validation_fraction * n_samples)))
-        if n_samples - n_val < 1:
-            raise ValueError(
-                f"early_stopping needs at least 2 samples to hold out "
-                f"validation_fraction={self.validation_fraction}; got "
-                f"n_samples={n_samples}."
-            )
-        return n_samples - n_val
-
-    def _train(self, X, y, sample_weight, encode, *, epochs, validate, seed):
-        """Run Keras's training loop; return its per-epoch history dict.
-
-        Small inputs are encoded into one array first; large ones (over
-        ``IN_MEMORY_BYTES`` as float32) are encoded batch by batch, so that
-        the windows are never copied whole. On TensorFlow the batches come
-        from one endless stream (see :func:`~skrnn._feed.window_batches`);
-        elsewhere small arrays go to Keras as they are.
-        """
-        n = X.shape[0]
-        cut = self._validation_cut(n) if validate else n
-        in_memory = fits_in_memory(X)
-        if in_memory:
-            X, encode = materialise(X, encode), None
-        batches = partial(
-            window_batches,
-            X,
-            y,
-            sample_weight,
-            encode,
-            batch_size=self.batch_size,
-            seed=seed,
-        )
-        validation_data = None
-        if validate:
-            validation_data = batches(np.arange(cut, n), shuffle=False)
-        if in_memory and get_keras().backend.backend() != "tensorflow":
-            train = slice(0, cut)
-            weights = None if sample_weight is None else sample_weight[train]
-            kwargs = {
-                "x": X[train],
-                "y": y[train],
-                "sample_weight": weights,
-                "batch_size": self.batch_size,
-                "shuffle": self.shuffle,
-            }
-        else:
-            endless = get_keras().backend.backend() == "tensorflow"
-            x = batches(np.arange(cut), shuffle=self.shuffle, endless=endless)
-            # the batches are in their epoch's order already
-            kwargs = {"x": x, "shuffle": False}
-            if endless:
-                kwargs["steps_per_epoch"] = x.steps
-        history = self.model_.fit(
-            epochs=epochs,
-            validation_data=validation_data,
-            callbacks=self._callbacks(validate),
-            verbose=int(self.verbose),
-            **kwargs,
-        )
-        return history.history
-
     def _check_finite(self, history):
-        losses = np.asarray(history.get("loss", []), dtype=float)
-        weights_ok = all(np.all(np.isfinite(w)) for w in self.model_.get_weights())
-        if weights_ok and np.all(np.isfinite(losses)):
+        bad_epoch = diverged(self.model_, history)
+        if bad_epoch is None:
             return
-        bad = np.flatnonzero(~np.isfinite(losses))
-        when = f" at epoch {self.n_iter_ + bad[0] + 1}" if bad.size else ""
+        when = f" at epoch {self.n_iter_ + bad_epoch}" if bad_epoch else ""
         self._forget_fit()
         raise ValueError(
             f"Training diverged: the loss became non-finite{when}. Lower "
@@ -383,14 +290,24 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             if reset:
                 self.model_ = self._build_model(X, encode)
                 self.history_, self.n_iter_ = {}, 0
-            history = self._train(
+            n = X.shape[0]
+            cut = validation_cut(n, self.validation_fraction) if validate else n
+            early = {"patience": self.n_iter_no_change, "min_delta": self.tol}
+            history = train(
+                self.model_,
                 X,
                 y,
                 sample_weight,
                 encode,
                 epochs=1 if incremental else self.epochs,
-                validate=validate,
+                batch_size=self.batch_size,
+                shuffle=self.shuffle,
                 seed=seed,
+                cut=cut,
+                callbacks=training_callbacks(
+                    self.callbacks, early_stopping=early if validate else None
+                ),
+                verbose=int(self.verbose),
             )
         self._check_finite(history)
         for key, values in history.items():
@@ -424,10 +341,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             slice(i, i + _PREDICT_CHUNK) for i in range(0, X.shape[0], _PREDICT_CHUNK)
         ]
         step = model.predict_on_batch
-        if (
-            getattr(model, "predict_function", None) is None
-            or get_keras().backend.backend() == "jax"
-        ):
+        if getattr(model, "predict_function", None) is None or predict_writes_state():
             with _PREDICT_LOCK:
                 chunks = [step(model_input(X, encode, r)) for r in rows]
         else:

@@ -1,0 +1,167 @@
+"""The training loop: optimizer, callbacks, one Keras ``fit`` over the feed, divergence.
+
+:class:`~skrnn._base.BaseRNN` decides *what* to train (the model, the
+encoded data, how many epochs, whether to hold out a validation tail);
+this module runs the training and says whether it went well.
+"""
+
+from functools import partial
+
+import numpy as np
+
+from ._backend import get_keras, keras_slices_arrays, stop_on_non_finite_loss
+from ._feed import fits_in_memory, materialise, window_batches
+
+OPTIMIZERS = {
+    "adam": "Adam",
+    "adamw": "AdamW",
+    "nadam": "Nadam",
+    "adamax": "Adamax",
+    "rmsprop": "RMSprop",
+    "sgd": "SGD",
+    "adagrad": "Adagrad",
+    "adadelta": "Adadelta",
+    "lion": "Lion",
+}
+
+
+def make_optimizer(name: str, learning_rate: float, clipnorm=None, clipvalue=None):
+    """A Keras optimizer by its skrnn name, with optional gradient clipping."""
+    clip = {"clipnorm": clipnorm, "clipvalue": clipvalue}
+    return getattr(get_keras().optimizers, OPTIMIZERS[name])(
+        learning_rate=learning_rate,
+        **{k: v for k, v in clip.items() if v is not None},
+    )
+
+
+def training_callbacks(user_callbacks, *, early_stopping: dict | None) -> list:
+    """The divergence check, the user's callbacks, then early stopping if asked.
+
+    ``early_stopping`` holds ``patience`` and ``min_delta``, or is None.
+    """
+    keras = get_keras()
+    callbacks = [stop_on_non_finite_loss(), *(user_callbacks or [])]
+    if early_stopping is not None:
+        callbacks.append(
+            keras.callbacks.EarlyStopping(
+                monitor="val_loss", restore_best_weights=True, **early_stopping
+            )
+        )
+    return callbacks
+
+
+def validation_cut(n_samples: int, fraction: float) -> int:
+    """First row of the held-out *last* ``fraction`` of the samples (time order)."""
+    n_val = max(1, int(round(fraction * n_samples)))
+    if n_samples - n_val < 1:
+        raise ValueError(
+            f"early_stopping needs at least 2 samples to hold out "
+            f"validation_fraction={fraction}; got n_samples={n_samples}."
+        )
+    return n_samples - n_val
+
+
+def train(
+    model,
+    X,
+    y,
+    sample_weight,
+    encode,
+    *,
+    epochs,
+    batch_size,
+    shuffle,
+    seed,
+    cut,
+    callbacks,
+    verbose,
+):
+    """Run Keras's training loop; return its per-epoch history dict.
+
+    Small inputs are encoded into one array first; large ones (over
+    ``IN_MEMORY_BYTES`` as float32) are encoded batch by batch, so that
+    the windows are never copied whole. On TensorFlow the batches come
+    from one endless stream (see :func:`~skrnn._feed.window_batches`);
+    elsewhere small arrays go to Keras as they are.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Compiled model.
+    X, y, sample_weight : ndarray
+        Sequences as validated, targets and weights as the network trains
+        on them (``sample_weight`` may be None).
+    encode : callable or None
+        Per-block encoding of ``X`` into what the model reads.
+    epochs, batch_size : int
+        As in Keras.
+    shuffle : bool
+        Shuffle the training rows before each epoch.
+    seed : int
+        Seed of that order.
+    cut : int
+        Rows from ``cut`` on are the validation tail; ``len(X)`` for none.
+    callbacks : list of keras.callbacks.Callback
+        See :func:`training_callbacks`.
+    verbose : int
+        Keras's verbosity.
+
+    Returns
+    -------
+    history : dict of str to list of float
+    """
+    n = X.shape[0]
+    in_memory = fits_in_memory(X)
+    if in_memory:
+        X, encode = materialise(X, encode), None
+    batches = partial(
+        window_batches, X, y, sample_weight, encode, batch_size=batch_size, seed=seed
+    )
+    validation_data = None
+    if cut < n:
+        validation_data = batches(np.arange(cut, n), shuffle=False)
+    if in_memory and keras_slices_arrays():
+        train_rows = slice(0, cut)
+        kwargs = {
+            "x": X[train_rows],
+            "y": y[train_rows],
+            "sample_weight": None if sample_weight is None else sample_weight[:cut],
+            "batch_size": batch_size,
+            "shuffle": shuffle,
+        }
+    else:
+        endless = not keras_slices_arrays()
+        x = batches(np.arange(cut), shuffle=shuffle, endless=endless)
+        # the batches are in their epoch's order already
+        kwargs = {"x": x, "shuffle": False}
+        if endless:
+            kwargs["steps_per_epoch"] = x.steps
+    history = model.fit(
+        epochs=epochs,
+        validation_data=validation_data,
+        callbacks=callbacks,
+        verbose=verbose,
+        **kwargs,
+    )
+    return history.history
+
+
+def diverged(model, history) -> int | None:
+    """None when the loss and the weights are finite; else the first bad epoch.
+
+    The epoch counts from 1 within this fit; 0 when only the weights are
+    non-finite.
+
+    Parameters
+    ----------
+    model : keras.Model
+        The trained model.
+    history : dict
+        What :func:`train` returned.
+    """
+    losses = np.asarray(history.get("loss", []), dtype=float)
+    weights_ok = all(np.all(np.isfinite(w)) for w in model.get_weights())
+    if weights_ok and np.all(np.isfinite(losses)):
+        return None
+    bad = np.flatnonzero(~np.isfinite(losses))
+    return int(bad[0]) + 1 if bad.size else 0
