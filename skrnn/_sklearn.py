@@ -2,8 +2,9 @@
 
 scikit-learn does not promise these across releases; importing them here
 alone means a release that moves one breaks one import, found at once by
-``import skrnn``, and CI runs the estimator checks against the newest
-scikit-learn release (``make test-sklearn-newest``).
+``import skrnn``. ``scikit-learn`` is not pinned: CI installs the newest
+release on a fresh machine, and ``make test`` runs the estimator checks
+against it.
 """
 
 from sklearn.base import _fit_context
