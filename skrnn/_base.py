@@ -51,9 +51,10 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
     """Base class of the recurrent-network estimators.
 
     This is the class to subclass for a new kind of recurrent estimator. It
-    owns the hyperparameters, input validation, model building, the training
-    loop (``fit``, ``partial_fit``, ``warm_start``, early stopping), the fast
-    forward pass and divergence checks. Subclasses supply what really
+    owns the hyperparameters, input validation, model building, what each
+    fit trains (``fit``, ``partial_fit``, ``warm_start``, early stopping; the
+    loop itself is in ``skrnn/_training.py``), the fast forward pass and
+    the divergence verdict. Subclasses supply what really
     differs: the output layer and loss (:meth:`_output_spec`), and how the
     data are encoded for training (:meth:`_prepare_data`).
 

@@ -17,8 +17,8 @@ _ON = {
     "target_feature": lambda v: v is not None,
 }
 
-# (parameter, parameter, reason); the first is checked "on", the second
-# "on", except where the reason says "without": then the second is off.
+# (first, second, how, reason): refused when the first parameter is on and
+# the second is on ("with") or off ("without").
 CONFLICTS = [
     (
         "vocabulary_size",
@@ -75,11 +75,6 @@ CONFLICTS = [
 ]
 
 
-def _is_on(estimator, name: str) -> bool:
-    params = estimator.get_params(deep=False)
-    return name in params and _ON[name](params[name])
-
-
 def check_combinations(estimator) -> None:
     """Refuse parameter combinations that would be silently wrong or ignored.
 
@@ -94,14 +89,13 @@ def check_combinations(estimator) -> None:
         Naming both parameters, their values and what to do instead.
     """
     params = estimator.get_params(deep=False)
+
+    def on(name):
+        return name in params and _ON[name](params[name])
+
     for first, second, how, reason in CONFLICTS:
-        if not _is_on(estimator, first) or second not in params:
-            continue
-        if _is_on(estimator, second) == (how == "with"):
-            shown = (
-                f"{second}={params[second]!r}" if how == "with" else (f"{second}=None")
-            )
+        if second in params and on(first) and on(second) == (how == "with"):
             raise ValueError(
                 f"{type(estimator).__name__}: {first}={params[first]!r} cannot be "
-                f"combined with {shown}: {reason}."
+                f"combined with {second}={params[second]!r}: {reason}."
             )
