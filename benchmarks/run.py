@@ -156,12 +156,12 @@ def task_predict(backend):
 
     X, y = synthetic_windows(10_000, 24)
     reg = RNNRegressor(units=32, epochs=1, batch_size=256, random_state=0).fit(X, y)
-    encoding = reg._encoding
+    target = reg._target
     out = {}
     for rows in (1, 32, 10_000):
         Xr = X[:rows]
-        center, scale = encoding.statistics(Xr)
-        X_model = np.asarray(encoding.apply(Xr, center, scale), dtype=np.float32)
+        X_model = target.input_encoder(target.statistics(Xr))(Xr, slice(None))
+        X_model = np.asarray(X_model, dtype=np.float32)
         repeats = 5 if rows == 10_000 else (10 if QUICK else 50)
         reg.predict(Xr)
         reg.model_.predict(X_model, verbose=0)

@@ -2,9 +2,9 @@
 
 from ._classifier import RNNClassifier
 from ._regressor import RNNRegressor
-from ._representation import WindowTargetRegressor
 from ._supervised import make_supervised
 from ._window import SlidingWindowTransformer
+from ._window_target import WindowTargetRegressor
 
 __version__ = "0.1.0.dev0"
 

@@ -6,14 +6,16 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 from ._backend import draw_seed, predict_writes_state, seeded
-from ._feed import model_input, step_moments
+from ._feed import model_input
 from ._modes import check_combinations
 from ._network import CELLS, build_network
 from ._persistence import load_estimator, save_estimator
-from ._sequences import PAD, step_targets, valid_steps, validate_sequences
-from ._sklearn import Interval, StrOptions, _check_sample_weight
+from ._sequences import is_ragged, step_targets, unpad, validate_sequences
+from ._sklearn import Interval, StrOptions, _check_sample_weight, _fit_context
+from ._stem import make_stem
 from ._training import (
     OPTIMIZERS,
     diverged,
@@ -153,6 +155,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.return_sequences = return_sequences
 
     # -- what subclasses define ------------------------------------------------
+    # BaseRNN calls exactly these; everything else is shared.
 
     @abstractmethod
     def _output_spec(self) -> tuple:
@@ -160,19 +163,56 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
 
     @abstractmethod
     def _prepare_data(self, X, y, sample_weight, *, reset, classes=None):
-        """Return ``(X, y, sample_weight, encode)`` as the network trains on them.
+        """Return ``(y, sample_weight, encode)`` as the network trains on them.
 
-        ``X`` stays as validated (a view stays a view); ``encode(X_rows,
-        rows)``, or None, turns any block of its rows into what the network
-        reads, so that large inputs are encoded batch by batch.
+        ``X`` is the validated training data and stays as it is (a view
+        stays a view); ``y`` is what validation gave (a
+        :class:`~skrnn._sequences.StepTargets` with ``return_sequences``).
+        ``encode(X_rows, rows)``, or None, turns any block of ``X``'s rows
+        into what the stem reads, so that large inputs are encoded batch by
+        batch. On ``reset`` the subclass fits its target encoding and sets
+        its fitted attributes.
         """
 
-    # Keyword arguments of validate_sequences for y.
-    _y_checks: dict = {}
+    @abstractmethod
+    def _prediction_codec(self, X):
+        """Return ``(encode, decode)`` for predicting on validated ``X``.
 
-    # -- the steps of fitting ------------------------------------------------
+        ``encode`` is the block encoding of ``X`` as in :meth:`_prepare_data`;
+        ``decode(outputs)`` turns the network's float64 outputs into what
+        ``predict`` (or ``predict_proba``) returns, before unpadding.
+        """
 
-    def _validate_input(self, X, y="no_validation", *, reset):
+    # Keyword arguments of validate_sequences for y: multi_output, y_numeric.
+    _y_checks: dict
+
+    # -- fitting -----------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Train the network on sequences ``X`` and targets ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+                (n_samples, n_timesteps), or list of array-like
+            Training sequences; 2-D is read as univariate sequences, a list
+            as sequences of different lengths.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets (class labels, of any type, for a classifier); one per
+            time step with ``return_sequences=True``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def _validate_input(self, X, y="no_validation", *, reset, stem=None):
+        """Validated sequences (and targets), checked by the input stem."""
         with_y = not (isinstance(y, str) and y == "no_validation")
         if self.return_sequences and with_y:
             X = validate_sequences(self, X, reset=reset)
@@ -180,24 +220,8 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         else:
             out = validate_sequences(self, X, y, reset=reset, **self._y_checks)
             X, y = out if with_y else (out, y)
-        if self.embedding_dim is not None:
-            ids = X[valid_steps(X)]
-            if X.shape[2] != 1 or np.any(ids < 0) or np.any(ids != np.round(ids)):
-                raise ValueError(
-                    "With embedding_dim set, X must hold non-negative integer token "
-                    "ids: one id per time step, in 2-D (n_samples, n_timesteps) or "
-                    f"as a list of 1-D sequences; got {X.shape[2]} feature(s)."
-                )
+        (stem or self._stem).check(X)
         return (X, y) if with_y else X
-
-    def _model_input(self, X):
-        """What the model reads: token ids moved past 0 (padding) and 1 (unknown)."""
-        if self.embedding_dim is None:
-            return X
-        X = np.asarray(X)
-        ids = X[:, :, 0]
-        model_ids = np.where(ids >= self.vocabulary_size_, 1, ids + 2)
-        return np.where(ids == PAD, 0, model_ids).astype(np.int32)
 
     def _score_steps(self, X, y, sample_weight, *, numeric):
         """Per-step truth, outputs and weights at the real steps, for ``score``."""
@@ -211,22 +235,11 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             weights = weights[mask]
         return Y[mask], outputs[mask], weights
 
-    def _input_statistics(self, X, encode):
-        """Per-feature mean and variance of the encoded inputs at real steps."""
-        if not self.scale_inputs or self.embedding_dim is not None:
-            return None, None
-        mean, variance = step_moments(X, encode)
-        # a constant feature is centred, not blown up by a zero variance
-        variance[~(variance > 0)] = 1.0
-        return mean, variance
-
-    def _build_model(self, X, encode):
-        """Build and compile the Keras model for 3-D training data ``X``."""
+    def _build_model(self):
+        """Build and compile the Keras model behind the fitted stem."""
         n_outputs, activation, loss = self._output_spec()
-        mean, variance = self._input_statistics(X, encode)
-        self.input_mean_, self.input_variance_ = mean, variance
         model = build_network(
-            input_shape=self.input_shape_,
+            stem=self._stem,
             n_outputs=n_outputs,
             output_activation=activation,
             cell=self.cell,
@@ -236,13 +249,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             recurrent_dropout=self.recurrent_dropout,
             dense_units=_as_units(self.dense_units, "dense_units", allow_empty=True),
             dense_activation=self.dense_activation,
-            input_mean=mean,
-            input_variance=variance,
             body=self.model_fn,
-            masked=self.input_shape_[0] is None,
-            embedding=None
-            if self.embedding_dim is None
-            else (self.vocabulary_size_ + 2, self.embedding_dim),
             return_sequences=self.return_sequences,
         )
         model.compile(
@@ -273,23 +280,24 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
     def _fit(self, X, y, sample_weight=None, *, incremental, classes=None):
         check_combinations(self)
         reset = not (hasattr(self, "model_") and (incremental or self.warm_start))
-        X, y = self._validate_input(X, y, reset=reset)
+        stem = make_stem(self) if reset else self._stem
+        X, y = self._validate_input(X, y, reset=reset, stem=stem)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
-        X, y, sample_weight, encode = self._prepare_data(
+        y, sample_weight, encode = self._prepare_data(
             X, y, sample_weight, reset=reset, classes=classes
         )
         if reset:
             self._seed = draw_seed(self.random_state)
-            if self.embedding_dim is not None:
-                ids = X[valid_steps(X)]
-                self.vocabulary_size_ = self.vocabulary_size or int(ids.max()) + 1
-        encode = self._input_encoder(encode)
+            self._stem = stem.fit(X, self.input_shape_, encode)
+            for name, value in self._stem.fitted_attributes().items():
+                setattr(self, name, value)
+        encode = self._stem.encoder(encode)
         validate = self.early_stopping and not incremental
         seed = self._seed + (0 if reset else self.n_iter_)
         with seeded(seed):
             if reset:
-                self.model_ = self._build_model(X, encode)
+                self.model_ = self._build_model()
                 self.history_, self.n_iter_ = {}, 0
             n = X.shape[0]
             cut = validation_cut(n, self.validation_fraction) if validate else n
@@ -321,13 +329,17 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
 
     # -- the forward pass -----------------------------------------------------
 
-    def _input_encoder(self, encode):
-        """``encode`` (or nothing) followed by the token-id mapping, per block."""
-        if self.embedding_dim is None:
-            return encode
-        if encode is None:
-            return lambda X_rows, rows: self._model_input(X_rows)
-        return lambda X_rows, rows: self._model_input(encode(X_rows, rows))
+    def _predict_outputs(self, X):
+        """What ``predict`` (``predict_proba``) returns: the shared predict body."""
+        check_is_fitted(self)
+        ragged = is_ragged(X)
+        X = self._validate_input(X, reset=False)
+        return unpad(self._outputs(X), X, ragged and self.return_sequences)
+
+    def _outputs(self, X):
+        """Decoded network outputs for validated sequences ``X``."""
+        encode, decode = self._prediction_codec(X)
+        return decode(self._forward(X, self._stem.encoder(encode)))
 
     def _forward(self, X, encode=None):
         """Network outputs for 3-D ``X`` as float64, through the compiled step.
@@ -337,7 +349,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         are encoded ``_PREDICT_CHUNK`` at a time, so a long series' windows
         are never copied whole.
         """
-        model, encode = self.model_, self._input_encoder(encode)
+        model = self.model_
         rows = [
             slice(i, i + _PREDICT_CHUNK) for i in range(0, X.shape[0], _PREDICT_CHUNK)
         ]

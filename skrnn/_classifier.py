@@ -3,11 +3,8 @@
 import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseRNN
-from ._representation import znormalize
-from ._sequences import is_ragged, unpad
 from ._sklearn import StrOptions, _fit_context
 
 
@@ -275,16 +272,10 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     def _output_spec(self):
         return len(self.classes_), "softmax", "sparse_categorical_crossentropy"
 
-    def _encoder(self):
-        """Per-block representation of the sequences (None: as they are)."""
-        if not self.normalize_sequences:
-            return None
-        return lambda X_rows, rows: znormalize(X_rows)
-
     def _prepare_data(self, X, y, sample_weight, *, reset, classes=None):
         if not self.return_sequences:
             y, weights = self._encode_labels(y, sample_weight, reset, classes)
-            return X, y, weights, self._encoder()
+            return y, weights, None
         # one label per real time step: encode the steps, padded steps weigh 0
         labels, mask = y.values, y.mask
         if sample_weight is not None:
@@ -296,7 +287,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         Y[mask] = encoded
         W = np.zeros(mask.shape, dtype=np.float32)
         W[mask] = 1.0 if weights is None else weights
-        return X, Y, W, self._encoder()
+        return Y, W, None
 
     def _encode_labels(self, y, sample_weight, reset, classes):
         """Labels to class indices, with class weights folded into sample weights."""
@@ -330,27 +321,6 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
                 f"{type(self).__name__} needs at least 2 classes to train."
             )
         return np.searchsorted(self.classes_, y).astype(np.int32), sample_weight
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
-        """Train the network on sequences ``X`` and labels ``y``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features) or \
-                (n_samples, n_timesteps)
-            Training sequences; 2-D is read as univariate sequences.
-        y : array-like of shape (n_samples,)
-            Class labels, of any type.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the samples in the loss.
-
-        Returns
-        -------
-        self : object
-            Fitted estimator.
-        """
-        return self._fit(X, y, sample_weight, incremental=False)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
@@ -393,14 +363,11 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             n_classes), or a list of (n_timesteps_i, n_classes) arrays for
             sequences of different lengths.
         """
-        check_is_fitted(self)
-        ragged = is_ragged(X)
-        X = self._validate_input(X, reset=False)
-        return unpad(self._outputs(X), X, ragged and self.return_sequences)
+        return self._predict_outputs(X)
 
-    def _outputs(self, X):
-        proba = self._forward(X, self._encoder())
-        return proba / proba.sum(axis=-1, keepdims=True)
+    def _prediction_codec(self, X):
+        # the softmax outputs, renormalised after the cast to float64
+        return None, lambda proba: proba / proba.sum(axis=-1, keepdims=True)
 
     def predict(self, X):
         """Most probable class for each sequence of ``X``.

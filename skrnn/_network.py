@@ -1,16 +1,15 @@
-"""One pure function: hyperparameters and input shape in, uncompiled Keras model out."""
+"""One pure function: the input stem and hyperparameters in, a Keras model out."""
 
 import warnings
 
 from ._backend import get_keras
-from ._sequences import PAD
 
 CELLS = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
 
 
 def build_network(
     *,
-    input_shape: tuple,
+    stem,
     n_outputs: int,
     output_activation: str | None,
     cell: str = "lstm",
@@ -20,19 +19,16 @@ def build_network(
     recurrent_dropout: float = 0.0,
     dense_units: tuple = (),
     dense_activation: str = "relu",
-    input_mean=None,
-    input_variance=None,
     body=None,
-    masked: bool = False,
-    embedding: tuple | None = None,
     return_sequences: bool = False,
 ):
-    """Build ``[Masking] [Normalization | Embedding] -> RNN stack -> Dense head``.
+    """Build ``stem's input layers -> RNN stack -> Dense head`` (or ``-> body``).
 
     Parameters
     ----------
-    input_shape : tuple of (n_timesteps, n_features)
-        Shape of one sample; ``n_timesteps`` may be None.
+    stem : NumericStem or TokenStem
+        The fitted input stem (``skrnn/_stem.py``); its input layers
+        (Masking, Normalization, Embedding, as the mode asks) come first.
     n_outputs : int
         Width of the output layer.
     output_activation : str or None
@@ -51,21 +47,12 @@ def build_network(
         Hidden ``Dense`` layers between the recurrent stack and the output.
     dense_activation : str, default="relu"
         Activation of the hidden ``Dense`` layers.
-    input_mean, input_variance : array-like of shape (n_features,), default=None
-        When given, a ``Normalization`` layer with these fixed statistics
-        scales the inputs inside the model.
     body : callable, default=None
         A user's model-building function, ``body(input_shape, n_outputs)``
         returning a Keras model; it replaces the recurrent stack and the head.
-        It is called on the output of the input layers (Masking, Embedding,
-        Normalization, as the mode asks), and ``input_shape`` is that
-        output's shape: ``(n_timesteps, embedding_dim)`` for token ids.
-    masked : bool, default=False
-        Put a ``Masking`` layer first, hiding the steps that pad shorter
-        sequences (value ``PAD`` in every feature) from the recurrent layers.
-    embedding : tuple of (input_dim, output_dim), default=None
-        Inputs are token ids of shape ``(n_timesteps,)``: an ``Embedding``
-        layer with ``mask_zero=True`` (id 0 is padding) replaces scaling.
+        It is called on the output of the stem's input layers, and
+        ``input_shape`` is that output's shape: ``(n_timesteps,
+        embedding_dim)`` for token ids.
     return_sequences : bool, default=False
         The last recurrent layer returns every step and the head is applied
         per step: one output per time step.
@@ -77,18 +64,10 @@ def build_network(
     """
     keras = get_keras()
     layers = keras.layers
-    if embedding is not None:
-        inputs = keras.Input(shape=(input_shape[0],))
-        x = layers.Embedding(*embedding, mask_zero=True)(inputs)
-    else:
-        inputs = keras.Input(shape=tuple(input_shape))
-        x = layers.Masking(mask_value=PAD)(inputs) if masked else inputs
-    if input_mean is not None:
-        x = layers.Normalization(axis=-1, mean=input_mean, variance=input_variance)(x)
+    inputs, x, stem_shape = stem.input_layers(keras)
     if body is not None:
-        # the user's model reads what the input layers produce, whatever the
-        # mode, so Masking, Embedding and Normalization are never dropped
-        stem_shape = (input_shape[0], embedding[1]) if embedding else input_shape
+        # the user's model reads what the stem produces, whatever the mode,
+        # so Masking, Embedding and Normalization are never dropped
         user_model = body(tuple(stem_shape), n_outputs)
         if not isinstance(user_model, keras.Model):
             raise TypeError(

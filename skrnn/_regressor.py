@@ -4,12 +4,10 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import RegressorMixin
-from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseRNN
-from ._representation import REPRESENTATIONS, WindowEncoding, as_2d_target
-from ._sequences import is_ragged, unpad
 from ._sklearn import StrOptions, _fit_context
+from ._target import REPRESENTATIONS, TargetEncoder, as_2d_target
 
 _LOSSES = {
     "mse",
@@ -363,60 +361,42 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             representation, log = "level", False
             if self._relative_target():
                 representation, log = self.target_representation, self.log_target
-            self._encoding = WindowEncoding(
-                representation, log, self.target_feature
-            ).fit(X, y)
-            self.log_target_ = self._encoding.log
-            self.target_representation_ = self._encoding.representation
-        center, scale = self._encoding.statistics(X)
-        y = self._encoding.encode_target(y, center, scale)
-        if reset:
+            self._target = TargetEncoder(
+                representation,
+                log,
+                self.target_feature,
+                standardise=self.scale_target,
+            ).fit(X, y, steps)
+            self.log_target_ = self._target.log_
+            self.target_representation_ = self._target.representation_
+            self.target_mean_, self.target_scale_ = (
+                self._target.mean_,
+                self._target.scale_,
+            )
             self.n_outputs_ = y.shape[-1]
             self._y_ndim = y_ndim
-            self.target_mean_ = np.zeros(self.n_outputs_)
-            self.target_scale_ = np.ones(self.n_outputs_)
-            if self.scale_target:
-                self.target_mean_ = y[steps].mean(axis=0)
-                std = y[steps].std(axis=0)
-                self.target_scale_ = np.where(std > 0, std, 1.0)
         elif y.shape[-1] != self.n_outputs_:
             raise ValueError(
                 f"y has {y.shape[-1]} outputs, but {type(self).__name__} was "
                 f"fitted with {self.n_outputs_}."
             )
-        y_scaled = y - self.target_mean_
-        y_scaled /= self.target_scale_
-        encode = self._encoder(center, scale)
-        return X, y_scaled.astype(np.float32), sample_weight, encode
-
-    def _encoder(self, center, scale):
-        """Per-block window encoding, with the windows' ``center`` and ``scale``."""
-        if self._encoding.is_identity():
-            return None
-        return lambda X_rows, rows: self._encoding.apply(
-            X_rows, center[rows], scale[rows]
+        stats = self._target.statistics(X)
+        return (
+            self._target.encode(y, stats),
+            sample_weight,
+            self._target.input_encoder(stats),
         )
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
-        """Train the network on sequences ``X`` and targets ``y``.
+    def _prediction_codec(self, X):
+        stats = self._target.statistics(X)
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features) or \
-                (n_samples, n_timesteps)
-            Training sequences; 2-D is read as univariate sequences.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the samples in the loss.
+        def decode(outputs):
+            y_pred = self._target.decode(outputs, stats)
+            # back to the shape of the training y: (n,), (n, k), (n, T), (n, T, k)
+            per_step = self.return_sequences and self._y_ndim == 2
+            return y_pred[..., 0] if self._y_ndim == 1 or per_step else y_pred
 
-        Returns
-        -------
-        self : object
-            Fitted estimator.
-        """
-        return self._fit(X, y, sample_weight, incremental=False)
+        return self._target.input_encoder(stats), decode
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
@@ -453,20 +433,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predictions in the units of ``y``.
         """
-        check_is_fitted(self)
-        ragged = is_ragged(X)
-        X = self._validate_input(X, reset=False)
-        return unpad(self._outputs(X), X, ragged and self.return_sequences)
-
-    def _outputs(self, X):
-        """Predictions in the units of ``y`` for validated sequences ``X``."""
-        center, scale = self._encoding.statistics(X)
-        y_pred = self._forward(X, self._encoder(center, scale))
-        y_pred = y_pred * self.target_scale_ + self.target_mean_
-        y_pred = self._encoding.decode_target(y_pred, center, scale)
-        # back to the shape of the training y: (n,), (n, k), (n, T) or (n, T, k)
-        one_per_row = self._y_ndim == 1 or (self.return_sequences and self._y_ndim == 2)
-        return y_pred[..., 0] if one_per_row else y_pred
+        return self._predict_outputs(X)
 
     def score(self, X, y, sample_weight=None):
         """R² of the predictions; over every real time step with ``return_sequences``.

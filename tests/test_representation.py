@@ -7,12 +7,8 @@ from conftest import FAST
 from numpy.testing import assert_allclose
 
 from skrnn import RNNClassifier, RNNRegressor, SlidingWindowTransformer, make_supervised
-from skrnn._representation import (
-    decode_target,
-    encode_target,
-    encode_windows,
-    znormalize,
-)
+from skrnn._stem import znormalize
+from skrnn._target import decode_target, encode_target, encode_windows
 
 CASES = [(rep, log) for rep in ("level", "change", "window_norm") for log in (0, 1)]
 

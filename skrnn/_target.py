@@ -1,0 +1,273 @@
+"""How RNNRegressor's network sees the target: one encoder, fit / encode / decode.
+
+A forecast target is seen relative to its own input window (the change
+from the window's last value, or the window's own standardisation), in
+logarithms for a positive multiplicative series, and then standardised
+over the training set. :class:`TargetEncoder` resolves the ``"auto"``
+settings on the training data, and then encodes ``y`` for training, the
+windows' target feature the same way (block by block, through the feed),
+and decodes the network's outputs back to the units of ``y``.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._feed import row_blocks
+from ._sequences import PAD
+
+REPRESENTATIONS = ("auto", "level", "change", "window_norm")
+
+
+def target_index(n_features: int, target_feature) -> int:
+    """Position of the target's history among the window's features."""
+    if target_feature is None:
+        if n_features != 1:
+            raise ValueError(
+                f"The windows have {n_features} features: set target_feature to "
+                "the index of the one that holds the target's history."
+            )
+        return 0
+    if not -n_features <= target_feature < n_features:
+        raise ValueError(
+            f"target_feature={target_feature} is out of range for windows with "
+            f"{n_features} features."
+        )
+    return target_feature % n_features
+
+
+def _check_positive(values, what: str):
+    if np.any(values <= 0):
+        raise ValueError(f"log_target=True needs positive values, but {what} has some.")
+
+
+def encode_windows(X, j: int, representation: str, log: bool, min_scale: float = 0.0):
+    """Re-express feature ``j`` of each window relative to the window itself.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_timesteps, n_features)
+        Windows, oldest step first.
+    j : int
+        Feature holding the target's history.
+    representation : {"level", "change", "window_norm"}
+        ``"level"`` leaves values as they are; ``"change"`` subtracts the
+        window's last value; ``"window_norm"`` subtracts the window's mean and
+        divides by its standard deviation (reversible instance normalisation).
+    log : bool
+        Take the logarithm of feature ``j`` first.
+    min_scale : float, default=0.0
+        Floor of the ``"window_norm"`` scale: a nearly constant window must
+        not blow its target up.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_timesteps, n_features)
+        Encoded windows (``X`` itself, uncopied, when nothing changes).
+    center, scale : ndarray of shape (n_samples, 1)
+        Per-window statistics that :func:`encode_target` and
+        :func:`decode_target` use.
+    """
+    center, scale = window_statistics(X, j, representation, log, min_scale)
+    if representation == "level" and not log:
+        return X, center, scale
+    return apply_window_encoding(X, j, log, center, scale), center, scale
+
+
+def window_statistics(X, j: int, representation: str, log: bool, min_scale=0.0):
+    """Per-window ``center`` and ``scale`` of :func:`encode_windows`, block by block.
+
+    Returns
+    -------
+    center, scale : ndarray of shape (n_samples, 1)
+    """
+    n = X.shape[0]
+    # read-only zero-stride arrays until a representation needs real ones
+    center, scale = np.broadcast_to(0.0, (n, 1)), np.broadcast_to(1.0, (n, 1))
+    if representation == "level" and not log:
+        return center, scale
+    if representation != "level":
+        center = np.zeros((n, 1))
+    if representation == "window_norm":
+        scale = np.ones((n, 1))
+    for rows in row_blocks(X):
+        history, _ = _history(X[rows], j, log)  # checks that logs can be taken
+        if representation == "change":
+            center[rows] = history[:, -1:]  # padding is at the start: the end is real
+        elif representation == "window_norm":
+            center[rows] = np.nanmean(history, axis=1, keepdims=True)
+            std = np.maximum(np.nanstd(history, axis=1, keepdims=True), min_scale)
+            scale[rows] = np.where(std > 0, std, 1.0)
+    return center, scale
+
+
+def apply_window_encoding(X, j: int, log: bool, center, scale):
+    """Feature ``j`` of windows ``X`` as ``(history - center) / scale`` (a copy)."""
+    history, valid = _history(X, j, log)
+    X = np.array(X, dtype=np.float64)
+    X[:, :, j] = np.where(valid, (history - center) / scale, PAD)
+    return X
+
+
+def _history(X, j: int, log: bool):
+    """Feature ``j`` as float64 with padding as NaN (logged if asked), and the mask."""
+    history = X[:, :, j].astype(np.float64)
+    valid = history != PAD
+    history[~valid] = np.nan
+    if log:
+        _check_positive(history, "the target's history in X")
+        history = np.log(history)
+    return history, valid
+
+
+def scale_floor(X, j: int, log: bool) -> float:
+    """A tenth of the median window standard deviation of feature ``j``."""
+    stds = [np.nanstd(_history(X[rows], j, log)[0], axis=1) for rows in row_blocks(X)]
+    return 0.1 * float(np.median(np.concatenate(stds)))
+
+
+def encode_target(y, center, scale, log: bool):
+    """``y`` of shape (n_samples, n_outputs) relative to its windows (a new array)."""
+    if log:
+        _check_positive(y, "y")
+        y = np.log(y, dtype=np.float64)
+    encoded = np.subtract(y, center, dtype=np.float64)
+    encoded /= scale
+    return encoded
+
+
+def decode_target(y, center, scale, log: bool):
+    """Inverse of :func:`encode_target`."""
+    y = y * scale + center
+    return np.exp(y) if log else y
+
+
+@dataclass(frozen=True)
+class WindowStatistics:
+    """Per-window ``center`` and ``scale``, shape (n_samples, 1) each."""
+
+    center: np.ndarray
+    scale: np.ndarray
+
+
+class TargetEncoder:
+    """The target as the network learns it: representation, logarithms, scaling.
+
+    Shared by :class:`~skrnn.RNNRegressor` (with ``standardise=True``) and
+    :class:`~skrnn.WindowTargetRegressor`.
+
+    Parameters
+    ----------
+    representation : {"auto", "level", "change", "window_norm"}
+        See ``RNNRegressor(target_representation=...)``.
+    log_target : bool or "auto"
+        See ``RNNRegressor(log_target=...)``.
+    target_feature : int or None
+        Window feature holding the target's history.
+    standardise : bool
+        Centre and scale the encoded target with its training mean and
+        standard deviation (per output).
+
+    Attributes
+    ----------
+    representation_ : str
+        The representation used (``"auto"`` resolved).
+    log_ : bool
+        Whether logarithms are taken.
+    mean_, scale_ : ndarray of shape (n_outputs,)
+        The standardisation (0 and 1 without ``standardise``).
+    """
+
+    def __init__(self, representation, log_target, target_feature, *, standardise):
+        self.representation = representation
+        self.log_target = log_target
+        self.target_feature = target_feature
+        self.standardise = standardise
+
+    def fit(self, X, y, steps=slice(None)):
+        """Resolve the settings on training windows and fit the standardisation.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_timesteps, n_features)
+            Training windows as validated.
+        y : ndarray of shape (n_samples, n_outputs) or \
+                (n_samples, n_timesteps, n_outputs)
+            Targets, 2-D (or 3-D per step).
+        steps : slice or ndarray of bool, default=slice(None)
+            Which entries of ``y`` are real (the mask of per-step targets).
+        """
+        self._resolve(X, y)
+        represented = self._represent(y, self.statistics(X))
+        self.mean_ = np.zeros(represented.shape[-1])
+        self.scale_ = np.ones(represented.shape[-1])
+        if self.standardise:
+            self.mean_ = represented[steps].mean(axis=0)
+            std = represented[steps].std(axis=0)
+            self.scale_ = np.where(std > 0, std, 1.0)
+        return self
+
+    def _resolve(self, X, y):
+        self.representation_ = self.representation
+        self.log_, self.min_scale_ = self.log_target, 0.0
+        if self.representation_ == "auto":
+            # relative to the target's history only when it is known which it is
+            inferable = X.shape[2] == 1 or self.target_feature is not None
+            self.representation_ = "change" if inferable else "level"
+        if self.representation_ == "level" and self.log_target is not True:
+            self.log_ = False
+            return
+        self.j_ = target_index(X.shape[2], self.target_feature)
+        if self.log_target == "auto":
+            positive = all(
+                np.all(h[h != PAD] > 0)
+                for h in (X[rows, :, self.j_] for rows in row_blocks(X))
+            )
+            self.log_ = bool(positive and np.all(y > 0))
+        if self.representation_ == "window_norm":
+            self.min_scale_ = scale_floor(X, self.j_, self.log_)
+
+    def is_identity(self) -> bool:
+        """Whether the windows reach the network as they are."""
+        return self.representation_ == "level" and not self.log_
+
+    def statistics(self, X) -> WindowStatistics:
+        """Per-window statistics of windows ``X``, block by block."""
+        if self.is_identity():
+            return WindowStatistics(*window_statistics(X, 0, "level", False))
+        return WindowStatistics(
+            *window_statistics(
+                X, self.j_, self.representation_, self.log_, self.min_scale_
+            )
+        )
+
+    def input_encoder(self, stats: WindowStatistics):
+        """Block encoder ``(X_rows, rows) -> encoded rows`` of windows (None: as is)."""
+        if self.is_identity():
+            return None
+        j, log, center, scale = self.j_, self.log_, stats.center, stats.scale
+        return lambda X_rows, rows: apply_window_encoding(
+            X_rows, j, log, center[rows], scale[rows]
+        )
+
+    def _represent(self, y, stats):
+        if self.is_identity():
+            return np.asarray(y, dtype=np.float64)
+        return encode_target(y, stats.center, stats.scale, self.log_)
+
+    def encode(self, y, stats: WindowStatistics):
+        """``y`` as the network trains on it (float32, a new array)."""
+        encoded = self._represent(y, stats) - self.mean_
+        encoded /= self.scale_
+        return encoded.astype(np.float32)
+
+    def decode(self, outputs, stats: WindowStatistics):
+        """Network outputs back in the units of ``y`` (inverse of :meth:`encode`)."""
+        y = outputs * self.scale_ + self.mean_
+        if self.is_identity():
+            return y
+        return decode_target(y, stats.center, stats.scale, self.log_)
+
+
+def as_2d_target(y):
+    return y.reshape(-1, 1) if y.ndim == 1 else y
