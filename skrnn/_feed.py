@@ -7,6 +7,14 @@ rows, so that the windows are never copied whole: statistics are
 accumulated block by block, and above :data:`IN_MEMORY_BYTES` each training
 batch is encoded and copied only when Keras asks for it, through a
 ``keras.utils.PyDataset`` that works on every backend.
+
+Whatever the backend and the size, the batches of one fit come in one
+order, :func:`epoch_order`: the same ``random_state`` trains on the same
+batches on TensorFlow, JAX and PyTorch, in memory or batch by batch. The
+implementations differ only in speed: :func:`window_batches` serves
+batches on demand (TensorFlow, and large inputs everywhere), and
+:func:`in_epoch_order` lays a small in-memory array out in the epoch's
+order before each epoch, for backends whose Keras slices arrays natively.
 """
 
 import math
@@ -128,6 +136,90 @@ def step_moments(X, encode):
     return mean, m2 / count
 
 
+def epoch_order(rows, batch_size: int, shuffle: bool, seed: int, epoch: int):
+    """The rows of one epoch in the order they are trained on.
+
+    Without ``shuffle``, ``rows`` as they are. With it, a permutation drawn
+    from a generator seeded with ``(seed, epoch)`` (so the order never
+    depends on how far ahead a backend reads), each batch of
+    ``batch_size`` then sorted, so that a batch reads its windows in time
+    order (the same set, cheaper to gather from a strided view).
+
+    Parameters
+    ----------
+    rows : ndarray of int
+        The rows to serve.
+    batch_size : int
+        Rows per batch.
+    shuffle : bool
+        Whether to permute.
+    seed, epoch : int
+        Seed of the permutation, and the epoch (from 0 in each fit).
+
+    Returns
+    -------
+    order : ndarray of int
+        A new array when shuffled; ``rows`` itself otherwise.
+    """
+    if not shuffle:
+        return rows
+    order = rows.copy()
+    np.random.default_rng([seed, epoch]).shuffle(order)
+    full = len(order) - len(order) % batch_size
+    order[:full].reshape(-1, batch_size).sort(axis=1)
+    order[full:].sort()
+    return order
+
+
+_IN_EPOCH_ORDER = None
+
+
+def in_epoch_order(arrays, *, batch_size, shuffle, seed):
+    """In-memory arrays for Keras to slice in order, and the callback that orders them.
+
+    Returns ``(fed, callback)``: ``fed`` are new arrays that Keras's ``fit``
+    takes with ``shuffle=False``; before each epoch the callback copies the
+    rows of ``arrays`` into them in :func:`epoch_order`, so that Keras's
+    consecutive slices are that epoch's batches. Keras slices an array lazily,
+    batch by batch, after ``on_epoch_begin`` (JAX and PyTorch); the
+    arrays given are never written.
+
+    Parameters
+    ----------
+    arrays : list of ndarray or None
+        Training inputs, targets and weights (None entries stay None).
+    batch_size, shuffle, seed
+        As in :func:`epoch_order`.
+
+    Returns
+    -------
+    fed : list of ndarray or None
+    callback : keras.callbacks.Callback or None
+        None without ``shuffle``: then ``fed`` is ``arrays``.
+    """
+    global _IN_EPOCH_ORDER
+    if not shuffle:
+        return list(arrays), None
+    if _IN_EPOCH_ORDER is None:
+
+        class InEpochOrder(get_keras().callbacks.Callback):
+            def __init__(self, arrays, fed, batch_size, seed):
+                super().__init__()
+                self.arrays, self.fed = arrays, fed
+                self.batch_size, self.seed = batch_size, seed
+                self.rows = np.arange(len(arrays[0]))
+
+            def on_epoch_begin(self, epoch, logs=None):
+                order = epoch_order(self.rows, self.batch_size, True, self.seed, epoch)
+                for source, out in zip(self.arrays, self.fed, strict=True):
+                    if source is not None:
+                        np.take(source, order, axis=0, out=out)
+
+        _IN_EPOCH_ORDER = InEpochOrder
+    fed = [None if a is None else np.empty_like(a) for a in arrays]
+    return fed, _IN_EPOCH_ORDER(arrays, fed, batch_size, seed)
+
+
 _WINDOW_BATCHES = None
 
 
@@ -170,7 +262,10 @@ def window_batches(
     Returns
     -------
     dataset : keras.utils.PyDataset
-        Its ``steps`` attribute is the number of batches per epoch.
+        Its ``steps`` attribute is the number of batches per epoch. Unless
+        ``endless``, its ``epoch`` attribute says which epoch's order it
+        serves; ``dataset.epoch_clock()`` is the Keras callback that keeps
+        it in step with ``fit``.
     """
     global _WINDOW_BATCHES
     if _WINDOW_BATCHES is None:
@@ -203,8 +298,9 @@ def window_batches(
                 if cached_epoch != epoch:
                     # a new array each epoch: a batch being gathered from the
                     # previous order in another thread must not see it change
-                    order = self.rows.copy()
-                    np.random.default_rng([self.seed, epoch]).shuffle(order)
+                    order = epoch_order(
+                        self.rows, self.batch_size, True, self.seed, epoch
+                    )
                     self._order = (epoch, order)
                 return order
 
@@ -213,14 +309,26 @@ def window_batches(
                     divmod(index, self.steps) if self.endless else (self.epoch, index)
                 )
                 start = index * self.batch_size
-                # sorted rows read the series in order; the batch is the same set
-                rows = np.sort(self.order(epoch)[start : start + self.batch_size])
+                rows = self.order(epoch)[start : start + self.batch_size]
                 X, *others = self.arrays
                 batch = [model_input(X, self.encode, rows)]
                 return tuple(batch + [a[rows] for a in others])
 
-            def on_epoch_end(self):
-                self.epoch += 1
+            def epoch_clock(self):
+                """A callback that tells the batches which epoch Keras is in.
+
+                Keras's own epoch number, rather than a count of the
+                dataset's ``on_epoch_end`` calls: on JAX, the first fit
+                also starts and ends an epoch of the dataset to build the
+                model, which would shift every order by one.
+                """
+                dataset = self
+
+                class EpochClock(get_keras().callbacks.Callback):
+                    def on_epoch_begin(self, epoch, logs=None):
+                        dataset.epoch = epoch
+
+                return EpochClock()
 
         _WINDOW_BATCHES = WindowBatches
     arrays = [X, y] + ([] if sample_weight is None else [sample_weight])

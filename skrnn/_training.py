@@ -10,7 +10,7 @@ from functools import partial
 import numpy as np
 
 from ._backend import get_keras, keras_slices_arrays, stop_on_non_finite_loss
-from ._feed import fits_in_memory, materialise, window_batches
+from ._feed import fits_in_memory, in_epoch_order, materialise, window_batches
 
 OPTIMIZERS = {
     "adam": "Adam",
@@ -82,7 +82,10 @@ def train(
     ``IN_MEMORY_BYTES`` as float32) are encoded batch by batch, so that
     the windows are never copied whole. On TensorFlow the batches come
     from one endless stream (see :func:`~skrnn._feed.window_batches`);
-    elsewhere small arrays go to Keras as they are.
+    elsewhere small arrays go to Keras as they are, laid out in each
+    epoch's order (:func:`~skrnn._feed.in_epoch_order`). Every route
+    trains on the same batches in the same order
+    (:func:`~skrnn._feed.epoch_order`).
 
     Parameters
     ----------
@@ -121,13 +124,23 @@ def train(
     if cut < n:
         validation_data = batches(np.arange(cut, n), shuffle=False)
     if in_memory and keras_slices_arrays():
-        train_rows = slice(0, cut)
+        train = [
+            X[:cut],
+            y[:cut],
+            None if sample_weight is None else sample_weight[:cut],
+        ]
+        (x, y_fed, w_fed), ordering = in_epoch_order(
+            train, batch_size=batch_size, shuffle=shuffle, seed=seed
+        )
+        if ordering is not None:
+            # first, so that the epoch's order is in place before anything reads
+            callbacks = [ordering, *callbacks]
         kwargs = {
-            "x": X[train_rows],
-            "y": y[train_rows],
-            "sample_weight": None if sample_weight is None else sample_weight[:cut],
+            "x": x,
+            "y": y_fed,
+            "sample_weight": w_fed,
             "batch_size": batch_size,
-            "shuffle": shuffle,
+            "shuffle": False,
         }
     else:
         endless = not keras_slices_arrays()
@@ -136,6 +149,8 @@ def train(
         kwargs = {"x": x, "shuffle": False}
         if endless:
             kwargs["steps_per_epoch"] = x.steps
+        else:
+            callbacks = [x.epoch_clock(), *callbacks]
     history = model.fit(
         epochs=epochs,
         validation_data=validation_data,

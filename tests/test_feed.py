@@ -60,7 +60,7 @@ def test_shuffled_batches_are_reproducible_and_change_each_epoch(series, batched
         X, y, None, None, np.arange(len(y)), batch_size=16, shuffle=True, seed=0
     )
     first = dataset[0][1].copy()
-    dataset.on_epoch_end()
+    dataset.epoch = 1
     second = [dataset[i][1] for i in range(len(dataset))]
     assert not np.array_equal(first, second[0])
     # every row once per epoch
@@ -154,3 +154,84 @@ def test_long_series_windows_are_never_copied_whole(monkeypatch):
     # target on resident memory is measured in benchmarks/run.py.
     assert peak < 0.5 * materialised, f"{peak / 2**20:.0f} MiB"
     assert np.isfinite(reg.predict(X[-5:])).all()
+
+
+def _recorded_batches(X, y, *, shuffle, seed, epochs=3, batch_size=16):
+    """The targets of every batch the model trained on, through ``train``."""
+    from skrnn._backend import get_keras
+    from skrnn._training import train
+
+    keras = get_keras()
+    seen = []
+
+    def loss(y_true, y_pred):
+        try:  # concrete batches only: Keras may also trace the loss symbolically
+            seen.append(keras.ops.convert_to_numpy(y_true)[:, 0].copy())
+        except Exception:  # noqa: BLE001
+            pass
+        return keras.ops.mean(keras.ops.square(y_true - y_pred))
+
+    inputs = keras.Input(X.shape[1:])
+    outputs = keras.layers.Dense(1)(keras.layers.Flatten()(inputs))
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer="sgd", loss=loss, run_eagerly=True)
+    train(
+        model, X, y, None, None, epochs=epochs, batch_size=batch_size,
+        shuffle=shuffle, seed=seed, cut=len(X), callbacks=[], verbose=0,
+    )  # fmt: skip
+    return seen
+
+
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_same_seed_same_batches_on_every_route(monkeypatch, shuffle):
+    """One order, ``epoch_order``, in memory and batch by batch, on this backend.
+
+    The order is computed by numpy alone, so this test run under each Keras
+    backend (``make test``, ``make test-jax``) shows that every backend trains
+    on the same batches for the same seed.
+    """
+    n, batch_size, epochs = 70, 16, 3
+    X = np.random.default_rng(0).normal(size=(n, 4, 1)).astype(np.float32)
+    y = np.arange(n, dtype=np.float32).reshape(-1, 1)  # a batch's targets: its rows
+    expected = [
+        order[start : start + batch_size]
+        for epoch in range(epochs)
+        for order in [
+            skrnn._feed.epoch_order(np.arange(n), batch_size, shuffle, 7, epoch)
+        ]
+        for start in range(0, n, batch_size)
+    ]
+    in_memory = _recorded_batches(X, y, shuffle=shuffle, seed=7, epochs=epochs)
+    monkeypatch.setattr(skrnn._feed, "IN_MEMORY_BYTES", 0)
+    batched = _recorded_batches(X, y, shuffle=shuffle, seed=7, epochs=epochs)
+    for got in (in_memory, batched):
+        assert len(got) == len(expected)
+        for batch, rows in zip(got, expected, strict=True):
+            assert_allclose(batch, rows)
+    if shuffle:  # a new order each epoch, every row once
+        first, second = np.concatenate(expected[:5]), np.concatenate(expected[5:10])
+        assert not np.array_equal(first, second)
+        assert_allclose(np.sort(first), np.arange(n))
+
+
+def test_same_seed_same_fit_on_both_sides_of_the_threshold(series, monkeypatch):
+    X = SlidingWindowTransformer(look_back=6).fit_transform(series[:-1])
+    y = series[1:, 0]
+    weights = np.linspace(0.5, 2.0, len(y))
+    params = {**FAST, "epochs": 3, "early_stopping": True, "n_iter_no_change": 5}
+    expected = _fit_predict(RNNRegressor(**params), X, y, sample_weight=weights)
+    monkeypatch.setattr(skrnn._feed, "IN_MEMORY_BYTES", 0)
+    got = _fit_predict(RNNRegressor(**params), X, y, sample_weight=weights)
+    assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_in_epoch_order_never_writes_the_callers_arrays():
+    X = np.arange(40, dtype=np.float32).reshape(20, 2)
+    before = X.copy()
+    (fed,), callback = skrnn._feed.in_epoch_order(
+        [X], batch_size=8, shuffle=True, seed=0
+    )
+    callback.on_epoch_begin(0)
+    assert fed is not X and not np.array_equal(fed, X)
+    assert_allclose(X, before)
+    assert_allclose(np.sort(fed[:, 0]), X[:, 0])
