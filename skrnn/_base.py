@@ -223,10 +223,9 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         (stem or self._stem).check(X)
         return (X, y) if with_y else X
 
-    def _score_steps(self, X, y, sample_weight, *, numeric):
+    def _score_steps(self, X, y, sample_weight):
         """Per-step truth, outputs and weights at the real steps, for ``score``."""
-        X = validate_sequences(self, X, reset=False)
-        targets = step_targets(y, X, numeric=numeric)
+        X, targets = self._validate_input(X, y, reset=False)
         Y, mask = targets.values, targets.mask
         outputs = self._outputs(X)
         weights = None

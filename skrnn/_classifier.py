@@ -411,7 +411,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             return super().score(X, y, sample_weight)
         from sklearn.metrics import accuracy_score  # not at import: slow to load
 
-        y_true, y_pred, weights = self._score_steps(X, y, sample_weight, numeric=False)
+        y_true, y_pred, weights = self._score_steps(X, y, sample_weight)
         return float(
             accuracy_score(
                 y_true, self.classes_[np.argmax(y_pred, -1)], sample_weight=weights

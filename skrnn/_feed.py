@@ -171,7 +171,29 @@ def epoch_order(rows, batch_size: int, shuffle: bool, seed: int, epoch: int):
     return order
 
 
-_IN_EPOCH_ORDER = None
+_AT_EPOCH_BEGIN = None
+
+
+def at_epoch_begin(action):
+    """A Keras callback that calls ``action(epoch)`` before each epoch of ``fit``.
+
+    Both feeds keep their order in step with Keras's own epoch number this
+    way, rather than by counting calls: on JAX the first fit also starts and
+    ends an epoch of its data to build the model.
+    """
+    global _AT_EPOCH_BEGIN
+    if _AT_EPOCH_BEGIN is None:
+
+        class AtEpochBegin(get_keras().callbacks.Callback):
+            def __init__(self, action):
+                super().__init__()
+                self.action = action
+
+            def on_epoch_begin(self, epoch, logs=None):
+                self.action(epoch)
+
+        _AT_EPOCH_BEGIN = AtEpochBegin
+    return _AT_EPOCH_BEGIN(action)
 
 
 def in_epoch_order(arrays, *, batch_size, shuffle, seed):
@@ -197,27 +219,18 @@ def in_epoch_order(arrays, *, batch_size, shuffle, seed):
     callback : keras.callbacks.Callback or None
         None without ``shuffle``: then ``fed`` is ``arrays``.
     """
-    global _IN_EPOCH_ORDER
     if not shuffle:
         return list(arrays), None
-    if _IN_EPOCH_ORDER is None:
-
-        class InEpochOrder(get_keras().callbacks.Callback):
-            def __init__(self, arrays, fed, batch_size, seed):
-                super().__init__()
-                self.arrays, self.fed = arrays, fed
-                self.batch_size, self.seed = batch_size, seed
-                self.rows = np.arange(len(arrays[0]))
-
-            def on_epoch_begin(self, epoch, logs=None):
-                order = epoch_order(self.rows, self.batch_size, True, self.seed, epoch)
-                for source, out in zip(self.arrays, self.fed, strict=True):
-                    if source is not None:
-                        np.take(source, order, axis=0, out=out)
-
-        _IN_EPOCH_ORDER = InEpochOrder
     fed = [None if a is None else np.empty_like(a) for a in arrays]
-    return fed, _IN_EPOCH_ORDER(arrays, fed, batch_size, seed)
+    rows = np.arange(len(arrays[0]))
+
+    def lay_out(epoch):
+        order = epoch_order(rows, batch_size, True, seed, epoch)
+        for source, out in zip(arrays, fed, strict=True):
+            if source is not None:
+                np.take(source, order, axis=0, out=out)
+
+    return fed, at_epoch_begin(lay_out)
 
 
 _WINDOW_BATCHES = None
@@ -315,20 +328,8 @@ def window_batches(
                 return tuple(batch + [a[rows] for a in others])
 
             def epoch_clock(self):
-                """A callback that tells the batches which epoch Keras is in.
-
-                Keras's own epoch number, rather than a count of the
-                dataset's ``on_epoch_end`` calls: on JAX, the first fit
-                also starts and ends an epoch of the dataset to build the
-                model, which would shift every order by one.
-                """
-                dataset = self
-
-                class EpochClock(get_keras().callbacks.Callback):
-                    def on_epoch_begin(self, epoch, logs=None):
-                        dataset.epoch = epoch
-
-                return EpochClock()
+                """The Keras callback that sets ``epoch`` to ``fit``'s own."""
+                return at_epoch_begin(lambda epoch: setattr(self, "epoch", epoch))
 
         _WINDOW_BATCHES = WindowBatches
     arrays = [X, y] + ([] if sample_weight is None else [sample_weight])

@@ -366,7 +366,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
                 log,
                 self.target_feature,
                 standardise=self.scale_target,
-            ).fit(X, y, steps)
+            )
+            encoded, stats = self._target.fit_encode(X, y, steps)
             self.log_target_ = self._target.log_
             self.target_representation_ = self._target.representation_
             self.target_mean_, self.target_scale_ = (
@@ -375,17 +376,15 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             )
             self.n_outputs_ = y.shape[-1]
             self._y_ndim = y_ndim
-        elif y.shape[-1] != self.n_outputs_:
-            raise ValueError(
-                f"y has {y.shape[-1]} outputs, but {type(self).__name__} was "
-                f"fitted with {self.n_outputs_}."
-            )
-        stats = self._target.statistics(X)
-        return (
-            self._target.encode(y, stats),
-            sample_weight,
-            self._target.input_encoder(stats),
-        )
+        else:
+            if y.shape[-1] != self.n_outputs_:
+                raise ValueError(
+                    f"y has {y.shape[-1]} outputs, but {type(self).__name__} was "
+                    f"fitted with {self.n_outputs_}."
+                )
+            stats = self._target.statistics(X)
+            encoded = self._target.encode(y, stats)
+        return encoded, sample_weight, self._target.input_encoder(stats)
 
     def _prediction_codec(self, X):
         stats = self._target.statistics(X)
@@ -455,7 +454,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         """
         if not self.return_sequences:
             return super().score(X, y, sample_weight)
-        y_true, y_pred, weights = self._score_steps(X, y, sample_weight, numeric=True)
+        y_true, y_pred, weights = self._score_steps(X, y, sample_weight)
         from sklearn.metrics import r2_score  # not at import: it is slow to load
 
         return float(r2_score(y_true, y_pred, sample_weight=weights))

@@ -197,15 +197,29 @@ class TargetEncoder:
         steps : slice or ndarray of bool, default=slice(None)
             Which entries of ``y`` are real (the mask of per-step targets).
         """
+        self.fit_encode(X, y, steps)
+        return self
+
+    def fit_encode(self, X, y, steps=slice(None)):
+        """:meth:`fit`, then ``y`` encoded and the windows' statistics, in one pass.
+
+        Returns
+        -------
+        encoded : ndarray of float32
+            As :meth:`encode` returns it.
+        stats : WindowStatistics
+            As :meth:`statistics` returns it.
+        """
         self._resolve(X, y)
-        represented = self._represent(y, self.statistics(X))
+        stats = self.statistics(X)
+        represented = self._represent(y, stats)
         self.mean_ = np.zeros(represented.shape[-1])
         self.scale_ = np.ones(represented.shape[-1])
         if self.standardise:
             self.mean_ = represented[steps].mean(axis=0)
             std = represented[steps].std(axis=0)
             self.scale_ = np.where(std > 0, std, 1.0)
-        return self
+        return self._standardised(represented), stats
 
     def _resolve(self, X, y):
         self.representation_ = self.representation
@@ -257,7 +271,10 @@ class TargetEncoder:
 
     def encode(self, y, stats: WindowStatistics):
         """``y`` as the network trains on it (float32, a new array)."""
-        encoded = self._represent(y, stats) - self.mean_
+        return self._standardised(self._represent(y, stats))
+
+    def _standardised(self, represented):
+        encoded = represented - self.mean_
         encoded /= self.scale_
         return encoded.astype(np.float32)
 
