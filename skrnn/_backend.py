@@ -3,6 +3,7 @@
 import os
 import random
 import sys
+import threading
 from contextlib import contextmanager
 
 import numpy as np
@@ -134,11 +135,55 @@ def seeded(seed: int):
     np_state = np.random.get_state()  # noqa: NPY002 (the caller's global state)
     get_keras().utils.set_random_seed(seed)
     try:
-        with releasing_traced_gradients():
+        with own_layer_seeds(seed), releasing_traced_gradients():
             yield
     finally:
         random.setstate(py_state)
         np.random.set_state(np_state)  # noqa: NPY002
+
+
+class _ThreadLayerSeeds:
+    """Stands in for the ``random`` module where Keras draws layers' seeds.
+
+    Keras gives each layer built without a seed (initializers, dropout) one
+    drawn from Python's global ``random`` generator, which every thread of
+    the process shares. Any other thread that draws from it between
+    ``set_random_seed`` and the model's build changes the weights: a Dask
+    worker's event loop does (its timers draw jitter), which made fits run
+    as Dask tasks differ from the same fits run serially. Inside
+    :func:`own_layer_seeds`, the seeds come from a generator of the
+    fitting thread's own; elsewhere, from the ``random`` module as before.
+    """
+
+    def __init__(self):
+        self.local = threading.local()
+
+    def randint(self, a, b):
+        return (getattr(self.local, "rng", None) or random).randint(a, b)
+
+
+_LAYER_SEEDS = _ThreadLayerSeeds()
+
+
+@contextmanager
+def own_layer_seeds(seed: int):
+    """Draw Keras's default layer seeds from this thread's generator, seeded.
+
+    A no-op on a Keras whose seed generator no longer reads
+    ``python_random`` (the name is checked, not assumed).
+    """
+    from keras.src.random import seed_generator
+
+    if getattr(seed_generator, "python_random", None) not in (random, _LAYER_SEEDS):
+        yield
+        return
+    seed_generator.python_random = _LAYER_SEEDS
+    previous = getattr(_LAYER_SEEDS.local, "rng", None)
+    _LAYER_SEEDS.local.rng = random.Random(seed)
+    try:
+        yield
+    finally:
+        _LAYER_SEEDS.local.rng = previous
 
 
 def _is_all_reduce_gradient(entry) -> bool:
