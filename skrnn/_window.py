@@ -17,6 +17,7 @@ from sklearn.utils.validation import (
 
 from ._sequences import check_real, ndim
 from ._sklearn import Interval, _fit_context
+from ._time_index import index_step
 
 
 def sliding_windows(series: np.ndarray, look_back: int, history=None) -> np.ndarray:
@@ -50,20 +51,6 @@ def sliding_windows(series: np.ndarray, look_back: int, history=None) -> np.ndar
     padded = np.concatenate(parts) if len(parts) > 1 else series
     # sliding_window_view puts the window axis last: (n, F, L) -> (n, L, F)
     return sliding_window_view(padded, look_back, axis=0).transpose(0, 2, 1)
-
-
-def _index_step(index: pd.Index):
-    """The constant step of a time index, or None when it has none."""
-    if isinstance(index, pd.PeriodIndex):
-        return 1
-    if isinstance(index, pd.DatetimeIndex):
-        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
-        return pd.tseries.frequencies.to_offset(freq) if freq else None
-    if len(index) >= 2 and pd.api.types.is_integer_dtype(index.dtype):
-        steps = np.diff(index.to_numpy())
-        if np.all(steps == steps[0]) and steps[0] > 0:
-            return int(steps[0])
-    return None
 
 
 class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
@@ -216,7 +203,7 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         if index is not None and self.look_back > 1:
             self._tail = X[X.shape[0] - (self.look_back - 1) :].copy()
             self._last_index = index[-1]
-            self._step = _index_step(index)
+            self._step = index_step(index)
         return self
 
     def _continues_fit(self, index) -> bool:

@@ -1,0 +1,226 @@
+"""Time indexes: their regular step, the timestamps after them, their season."""
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+# pandas offset class -> observations per seasonal cycle, for one unit of the
+# offset (the conventions of statsforecast, the M4 competition and fpp3)
+_SEASON_OF_OFFSET = {
+    "Second": 60,
+    "Minute": 60,
+    "Hour": 24,
+    "Day": 7,
+    "BusinessDay": 5,
+    "Week": 52,
+    "MonthBegin": 12,
+    "MonthEnd": 12,
+    "BusinessMonthBegin": 12,
+    "BusinessMonthEnd": 12,
+    "SemiMonthBegin": 24,
+    "SemiMonthEnd": 24,
+    "QuarterBegin": 4,
+    "QuarterEnd": 4,
+    "BusinessQuarterBegin": 4,
+    "BusinessQuarterEnd": 4,
+    "YearBegin": 1,
+    "YearEnd": 1,
+    "BusinessYearBegin": 1,
+    "BusinessYearEnd": 1,
+}
+
+FIX_INDEX = (
+    "Give the series a regular time index: a PeriodIndex "
+    "(series.to_period()), an integer step index (series.reset_index("
+    "drop=True)), or a DatetimeIndex with a frequency after filling the gaps "
+    "(skrnn.forecasting.fill_gaps(series), which is series.asfreq(freq) "
+    "then interpolated in time)."
+)
+
+
+def index_step(index: pd.Index) -> Any:
+    """The constant step of a time index, or None when it has none.
+
+    A PeriodIndex steps by one period; a DatetimeIndex by its ``freq``, or the
+    frequency pandas infers from at least three timestamps; an integer index
+    by its constant positive difference.
+    """
+    if isinstance(index, pd.PeriodIndex):
+        if len(index) >= 2 and not (np.diff(index.asi8) == index.freq.n).all():
+            return None
+        return index.freq
+    if isinstance(index, pd.DatetimeIndex):
+        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+        return pd.tseries.frequencies.to_offset(freq) if freq else None
+    if len(index) >= 2 and pd.api.types.is_integer_dtype(index.dtype):
+        steps = np.diff(index.to_numpy())
+        if np.all(steps == steps[0]) and steps[0] > 0:
+            return int(steps[0])
+    return None
+
+
+def check_regular_index(index: pd.Index, name: str = "y") -> Any:
+    """The step of ``index``; a ValueError that says how to fix it when it has none.
+
+    Parameters
+    ----------
+    index : pandas.Index
+        The time index of a series, oldest first.
+    name : str, default="y"
+        What the index belongs to, for the message.
+
+    Returns
+    -------
+    step : pandas offset or int
+        What one step adds to a timestamp.
+    """
+    if len(index) < 2:
+        raise ValueError(f"{name} needs at least 2 time steps; got {len(index)}.")
+    if not index.is_unique:
+        duplicated = index[index.duplicated()][:3].tolist()
+        raise ValueError(f"{name} has duplicated timestamps, e.g. {duplicated}.")
+    if not index.is_monotonic_increasing:
+        raise ValueError(
+            f"{name} is not in time order: sort it first (series.sort_index())."
+        )
+    step = index_step(index)
+    if step is None:
+        kind = type(index).__name__
+        raise ValueError(
+            f"{name} has a {kind} without a regular step (from {index[0]!r} to "
+            f"{index[-1]!r}, {len(index)} values), so the timestamps after it "
+            f"are unknown. {FIX_INDEX}"
+        )
+    return step
+
+
+def future_index(index: pd.Index, step: Any, horizon: int, start: int = 1) -> pd.Index:
+    """The ``horizon`` timestamps after the last of ``index``, the same kind of index.
+
+    ``start`` skips the first ``start - 1`` steps (a gap before the forecast).
+    """
+    last = index[-1]
+    steps = np.arange(start, start + horizon)
+    if isinstance(index, pd.PeriodIndex):
+        return pd.period_range(last + start * step.n, periods=horizon, freq=index.freq)
+    if isinstance(index, pd.DatetimeIndex):
+        return pd.date_range(
+            last + start * step, periods=horizon, freq=step, name=index.name
+        )
+    return pd.Index(last + step * steps, name=index.name)
+
+
+def season_of_index(index: pd.Index) -> int | None:
+    """Observations per seasonal cycle implied by a time index, or None.
+
+    Hourly data has a season of 24, daily 7, business-daily 5, weekly 52,
+    monthly 12, quarterly 4, yearly 1 (none). A multiple of a unit divides
+    the season when it can (every 2 hours: 12). An integer index says
+    nothing about the season.
+    """
+    if isinstance(index, pd.PeriodIndex):
+        offset = index.freq
+    elif isinstance(index, pd.DatetimeIndex):
+        offset = index_step(index)
+    else:
+        return None
+    if offset is None:
+        return None
+    season = _SEASON_OF_OFFSET.get(type(offset).__name__)
+    if season is None or season % offset.n:
+        return None
+    return season // offset.n
+
+
+def _acf(values: np.ndarray, lag: int) -> float:
+    centred = values - values.mean()
+    denominator = float(centred @ centred)
+    if denominator == 0:
+        return 0.0
+    return float(centred[lag:] @ centred[:-lag]) / denominator
+
+
+def is_seasonal(values: np.ndarray, season: int) -> bool:
+    """The M4 competition's seasonality test at 90% confidence.
+
+    The autocorrelation at lag ``season`` must exceed
+    ``1.645 * sqrt((1 + 2 * s) / n)``, where ``s`` is, as in the competition's
+    own code, the lag-1 autocorrelation plus the squared autocorrelations at
+    lags 2 .. season - 1. Series shorter than three seasons are not seasonal.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    n = len(values)
+    if season <= 1 or n < 3 * season:
+        return False
+    s = _acf(values, 1) + sum(_acf(values, lag) ** 2 for lag in range(2, season))
+    limit = 1.645 * np.sqrt((1 + 2 * s) / n)
+    return abs(_acf(values, season)) > limit
+
+
+FILL_METHODS = ("interpolate", "ffill")
+
+
+def fill_gaps(series: Any, method: str = "interpolate", *, freq: Any = None) -> Any:
+    """Put a series on a regular time index and fill its missing values.
+
+    Missing timestamps of a DatetimeIndex (rows dropped by ``dropna()``, say)
+    become rows, then every missing value is filled: linearly in time
+    (``"interpolate"``; the ends take the nearest value) or by the last value
+    seen (``"ffill"``; leading gaps take the first value). The input is not
+    modified.
+
+    Parameters
+    ----------
+    series : pandas.Series or pandas.DataFrame
+        Time-ordered values on a DatetimeIndex, PeriodIndex or integer index.
+    method : {"interpolate", "ffill"}, default="interpolate"
+        How to fill.
+    freq : str or pandas offset, default=None
+        Frequency of a DatetimeIndex with gaps, which pandas cannot infer;
+        None uses the index's ``freq`` or the most common step.
+
+    Returns
+    -------
+    filled : pandas.Series or pandas.DataFrame
+        A new object on a regular index, without missing values.
+    n_filled : int
+        How many values were filled (rows added or NaN replaced).
+    """
+    if method not in FILL_METHODS:
+        raise ValueError(f"method must be one of {FILL_METHODS}; got {method!r}.")
+    if not isinstance(series, pd.Series | pd.DataFrame):
+        raise TypeError(
+            "fill_gaps takes a pandas Series or DataFrame; got "
+            f"{type(series).__name__}."
+        )
+    series = series.sort_index()
+    index = series.index
+    if isinstance(index, pd.DatetimeIndex):
+        if freq is None:
+            freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+        if freq is None:
+            freq = _most_common_step(index)
+        series = series.asfreq(freq)
+    elif isinstance(index, pd.PeriodIndex):
+        full = pd.period_range(index[0], index[-1], freq=index.freq, name=index.name)
+        series = series.reindex(full)
+    elif pd.api.types.is_integer_dtype(index.dtype) and len(index) >= 2:
+        step = int(np.min(np.diff(index.to_numpy())))
+        full = pd.RangeIndex(index[0], index[-1] + 1, step, name=index.name)
+        series = series.reindex(full)
+    n_filled = int(series.isna().to_numpy().sum())
+    if method == "interpolate":
+        how = "time" if isinstance(series.index, pd.DatetimeIndex) else "linear"
+        filled = series.interpolate(method=how, limit_direction="both")
+    else:
+        filled = series.ffill().bfill()
+    return filled, n_filled
+
+
+def _most_common_step(index: pd.DatetimeIndex) -> Any:
+    """The most common step of a DatetimeIndex with gaps, as a pandas offset."""
+    step = pd.Series(index[1:] - index[:-1]).mode().iloc[0]
+    if step % pd.Timedelta(days=1) == pd.Timedelta(0):
+        return pd.offsets.Day(step.days)
+    return pd.tseries.frequencies.to_offset(step)
