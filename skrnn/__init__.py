@@ -5,13 +5,16 @@ from ._regressor import RNNRegressor
 from ._supervised import make_supervised
 from ._window import SlidingWindowTransformer
 from ._window_target import WindowTargetRegressor
+from .forecasting import RNNForecaster, WindowForecaster
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "RNNClassifier",
+    "RNNForecaster",
     "RNNRegressor",
     "SlidingWindowTransformer",
+    "WindowForecaster",
     "WindowTargetRegressor",
     "make_supervised",
 ]

@@ -1,5 +1,6 @@
 """Time indexes: their regular step, the timestamps after them, their season."""
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,24 @@ FIX_INDEX = (
 )
 
 
+def infer_freq(index: pd.DatetimeIndex) -> Any:
+    """pandas' inferred frequency of ``index`` as an offset, or None."""
+    if len(index) < 3:
+        return None
+    with warnings.catch_warnings():
+        # pandas 3 warns that infer_freq will return an offset: so it does here
+        warnings.filterwarnings("ignore", message=".*infer_freq", category=Warning)
+        freq = pd.infer_freq(index)
+    return None if freq is None else pd.tseries.frequencies.to_offset(freq)
+
+
+def format_time(value: Any) -> str:
+    """A timestamp as people write it: a date alone when it is midnight."""
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return str(value.date())
+    return str(value)
+
+
 def index_step(index: pd.Index) -> Any:
     """The constant step of a time index, or None when it has none.
 
@@ -51,8 +70,7 @@ def index_step(index: pd.Index) -> Any:
             return None
         return index.freq
     if isinstance(index, pd.DatetimeIndex):
-        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
-        return pd.tseries.frequencies.to_offset(freq) if freq else None
+        return index.freq or infer_freq(index)
     if len(index) >= 2 and pd.api.types.is_integer_dtype(index.dtype):
         steps = np.diff(index.to_numpy())
         if np.all(steps == steps[0]) and steps[0] > 0:
@@ -198,7 +216,7 @@ def fill_gaps(series: Any, method: str = "interpolate", *, freq: Any = None) -> 
     index = series.index
     if isinstance(index, pd.DatetimeIndex):
         if freq is None:
-            freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+            freq = index.freq or infer_freq(index)
         if freq is None:
             freq = _most_common_step(index)
         series = series.asfreq(freq)
@@ -219,8 +237,12 @@ def fill_gaps(series: Any, method: str = "interpolate", *, freq: Any = None) -> 
 
 
 def _most_common_step(index: pd.DatetimeIndex) -> Any:
-    """The most common step of a DatetimeIndex with gaps, as a pandas offset."""
-    step = pd.Series(index[1:] - index[:-1]).mode().iloc[0]
-    if step % pd.Timedelta(days=1) == pd.Timedelta(0):
-        return pd.offsets.Day(step.days)
-    return pd.tseries.frequencies.to_offset(step)
+    """The frequency of most runs of three timestamps in a DatetimeIndex with gaps."""
+    found = [infer_freq(index[i : i + 3]) for i in range(len(index) - 2)]
+    found = [freq for freq in found if freq is not None]
+    if not found:
+        raise ValueError(
+            "The index has no regular step to fill towards: pass freq= (e.g. "
+            "'D', 'MS', 'h')."
+        )
+    return pd.Series(found).mode().iloc[0]
