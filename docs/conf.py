@@ -116,6 +116,7 @@ def _cli_help(argv):
 
 
 (GENERATED / "cli_compare_help.txt").write_text(_cli_help(["compare", "--help"]))
+(GENERATED / "cli_forecast_help.txt").write_text(_cli_help(["forecast", "--help"]))
 
 
 # -- members inherited from scikit-learn ----------------------------------------

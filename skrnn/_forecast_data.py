@@ -93,8 +93,12 @@ def _numeric(values: Any, what: str) -> np.ndarray:
         raise TypeError(f"{what} must hold numbers: {exc}.") from exc
 
 
-def check_series(y: Any) -> tuple[pd.Index, Any, np.ndarray, Any]:
-    """Validate the target series: ``(index, step, values, name)``."""
+def check_series(y: Any, step: Any = None) -> tuple[pd.Index, Any, np.ndarray, Any]:
+    """Validate the target series: ``(index, step, values, name)``.
+
+    ``step`` given: the caller has checked the index (new rows that continue
+    a history, which may be a single one).
+    """
     if isinstance(y, pd.DataFrame):
         if y.shape[1] != 1:
             raise ValueError(
@@ -119,14 +123,13 @@ def check_series(y: Any) -> tuple[pd.Index, Any, np.ndarray, Any]:
     values = _numeric(values, "y")
     if len(values) == 0:
         raise ValueError("y is empty.")
-    step = check_regular_index(index, "y")
+    if step is None:
+        step = check_regular_index(index, "y")
     _first_missing(values, index, "y")
     return index, step, values, "y" if name is None else name
 
 
-def check_covariate_names(
-    X: pd.DataFrame, future_covariates: Any
-) -> tuple[list, list]:
+def check_covariate_names(X: pd.DataFrame, future_covariates: Any) -> tuple[list, list]:
     """Split the columns of ``X`` into ``(past, future)`` names."""
     columns = list(X.columns)
     if future_covariates is None:
@@ -146,9 +149,12 @@ def check_covariate_names(
 
 
 def check_history(
-    y: Any, X: Any = None, future_covariates: Sequence | str | None = None
+    y: Any,
+    X: Any = None,
+    future_covariates: Sequence | str | None = None,
+    step: Any = None,
 ) -> tuple[History, list, list]:
-    """Validate a series and its covariates for ``fit``.
+    """Validate a series and its covariates for ``fit`` (``step``: as check_series).
 
     Returns
     -------
@@ -156,7 +162,7 @@ def check_history(
     past_names, future_names : list
         The covariates' column names, past-only and known-future.
     """
-    index, step, values, name = check_series(y)
+    index, step, values, name = check_series(y, step)
     n = len(values)
     if X is None:
         if future_covariates not in (None, [], ()):
@@ -189,9 +195,7 @@ def check_history(
     return History(index, step, values, past, future, name), past_names, future_names
 
 
-def check_future_covariates(
-    X: Any, future_names: list, index: pd.Index
-) -> np.ndarray:
+def check_future_covariates(X: Any, future_names: list, index: pd.Index) -> np.ndarray:
     """The known-future covariates at the forecast timestamps ``index``, (H, n)."""
     if not future_names:
         return np.empty((len(index), 0))

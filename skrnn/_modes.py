@@ -12,7 +12,7 @@ _ON = {
     "vocabulary_size": lambda v: v is not None,
     "normalize_sequences": lambda v: v is True,
     "return_sequences": lambda v: v is True,
-    "target_representation": lambda v: v in ("change", "window_norm"),
+    "target_representation": lambda v: v in ("change", "window_norm", "seasonal"),
     "log_target": lambda v: v is True,
     "target_feature": lambda v: v is not None,
 }

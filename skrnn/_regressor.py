@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import RegressorMixin
 
 from ._base import BaseRNN
-from ._sklearn import StrOptions, _fit_context
+from ._sklearn import Interval, StrOptions, _fit_context
 from ._target import REPRESENTATIONS, TargetEncoder, as_2d_target
 
 _LOSSES = {
@@ -148,8 +148,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         Standardise ``y`` for training and invert it at prediction. Unscaled
         targets are the first reason a recurrent network predicts a flat line.
 
-    target_representation : {"auto", "change", "level", "window_norm"}, \
-            default="auto"
+    target_representation : {"auto", "change", "level", "window_norm", \
+            "seasonal"}, default="auto"
         How the network sees the target, for forecasting windows whose
         feature ``target_feature`` holds the target's own history (as
         :class:`SlidingWindowTransformer` windows of :func:`make_supervised`
@@ -158,8 +158,11 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         to that last value; every horizon of a multi-step ``y`` is relative to
         the same last value. ``"window_norm"`` standardises each window and
         its ``y`` by the window's own mean and standard deviation (reversible
-        instance normalisation, Kim et al., ICLR 2022). Predictions are mapped
-        back to the units of ``y``.
+        instance normalisation, Kim et al., ICLR 2022). ``"seasonal"`` reads
+        the windows as ``"change"`` does but predicts each output relative to
+        the window's value one ``season`` before it (the seasonal naive
+        forecast), so the network learns a correction to that forecast.
+        Predictions are mapped back to the units of ``y``.
 
         ``"auto"`` is ``"change"`` for univariate windows or when
         ``target_feature`` is given, and ``"level"`` otherwise (multivariate
@@ -185,6 +188,10 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         Index of the window feature that holds the target's history; None
         for univariate windows. Needed for multivariate windows unless
         ``target_representation="level"``.
+
+    season : int, default=None
+        Steps per seasonal cycle, for ``target_representation="seasonal"``
+        (12 for monthly data); the windows must be at least this long.
 
     Attributes
     ----------
@@ -263,6 +270,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         "target_representation": [StrOptions(set(REPRESENTATIONS))],
         "log_target": ["boolean", StrOptions({"auto"})],
         "target_feature": [Integral, None],
+        "season": [Interval(Integral, 1, None, closed="left"), None],
     }
     _y_checks = {"multi_output": True, "y_numeric": True}
 
@@ -301,6 +309,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         target_representation="auto",
         log_target="auto",
         target_feature=None,
+        season=None,
     ):
         super().__init__(
             cell,
@@ -336,6 +345,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         self.target_representation = target_representation
         self.log_target = log_target
         self.target_feature = target_feature
+        self.season = season
 
     def _output_spec(self):
         return self.n_outputs_, None, self.loss
@@ -366,6 +376,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
                 log,
                 self.target_feature,
                 standardise=self.scale_target,
+                season=self.season,
             )
             encoded, stats = self._target.fit_encode(X, y, steps)
             self.log_target_ = self._target.log_

@@ -16,7 +16,17 @@ import numpy as np
 from ._feed import row_blocks
 from ._sequences import PAD
 
-REPRESENTATIONS = ("auto", "level", "change", "window_norm")
+REPRESENTATIONS = ("auto", "level", "change", "window_norm", "seasonal")
+
+
+def seasonal_positions(season: int, n_outputs: int) -> np.ndarray:
+    """Window position (negative) of the seasonal naive forecast of each output.
+
+    Output ``h`` (1-based) is forecast by the value one season before it,
+    wrapping around by whole seasons past the first: ``-season + (h - 1) %
+    season``, as :class:`~skrnn.baselines.SeasonalNaiveRegressor` reads it.
+    """
+    return -season + np.arange(n_outputs) % season
 
 
 def target_index(n_features: int, target_feature) -> int:
@@ -92,7 +102,7 @@ def window_statistics(X, j: int, representation: str, log: bool, min_scale=0.0):
         scale = np.ones((n, 1))
     for rows in row_blocks(X):
         history, _ = _history(X[rows], j, log)  # checks that logs can be taken
-        if representation == "change":
+        if representation in ("change", "seasonal"):
             center[rows] = history[:, -1:]  # padding is at the start: the end is real
         elif representation == "window_norm":
             center[rows] = np.nanmean(history, axis=1, keepdims=True)
@@ -144,10 +154,21 @@ def decode_target(y, center, scale, log: bool):
 
 @dataclass(frozen=True)
 class WindowStatistics:
-    """Per-window ``center`` and ``scale``, shape (n_samples, 1) each."""
+    """Per-window ``center`` and ``scale``, shape (n_samples, 1) each.
+
+    ``target_center``, shape (n_samples, n_outputs), is what each output is
+    forecast relative to when it differs from ``center`` (the seasonal
+    representation: the value one season before); None otherwise.
+    """
 
     center: np.ndarray
     scale: np.ndarray
+    target_center: np.ndarray | None = None
+
+    @property
+    def reference(self) -> np.ndarray:
+        """What the target is relative to: ``target_center`` or ``center``."""
+        return self.center if self.target_center is None else self.target_center
 
 
 class TargetEncoder:
@@ -167,6 +188,9 @@ class TargetEncoder:
     standardise : bool
         Centre and scale the encoded target with its training mean and
         standard deviation (per output).
+    season : int or None, default=None
+        Season of the ``"seasonal"`` representation: output ``h`` is
+        forecast relative to the window's value one season before it.
 
     Attributes
     ----------
@@ -178,11 +202,14 @@ class TargetEncoder:
         The standardisation (0 and 1 without ``standardise``).
     """
 
-    def __init__(self, representation, log_target, target_feature, *, standardise):
+    def __init__(
+        self, representation, log_target, target_feature, *, standardise, season=None
+    ):
         self.representation = representation
         self.log_target = log_target
         self.target_feature = target_feature
         self.standardise = standardise
+        self.season = season
 
     def fit(self, X, y, steps=slice(None)):
         """Resolve the settings on training windows and fit the standardisation.
@@ -222,7 +249,20 @@ class TargetEncoder:
         return self._standardised(represented), stats
 
     def _resolve(self, X, y):
+        self.n_outputs_ = y.shape[-1]
         self.representation_ = self.representation
+        if self.representation_ == "seasonal":
+            if self.season is None:
+                raise ValueError(
+                    "target_representation='seasonal' needs season, the number "
+                    "of steps per seasonal cycle (12 for monthly data)."
+                )
+            if X.shape[1] < self.season:
+                raise ValueError(
+                    f"target_representation='seasonal' with season={self.season} "
+                    f"needs windows of at least {self.season} steps; these have "
+                    f"{X.shape[1]} (raise look_back)."
+                )
         self.log_, self.min_scale_ = self.log_target, 0.0
         if self.representation_ == "auto":
             # relative to the target's history only when it is known which it is
@@ -249,11 +289,22 @@ class TargetEncoder:
         """Per-window statistics of windows ``X``, block by block."""
         if self.is_identity():
             return WindowStatistics(*window_statistics(X, 0, "level", False))
-        return WindowStatistics(
-            *window_statistics(
-                X, self.j_, self.representation_, self.log_, self.min_scale_
-            )
+        center, scale = window_statistics(
+            X, self.j_, self.representation_, self.log_, self.min_scale_
         )
+        if self.representation_ != "seasonal":
+            return WindowStatistics(center, scale)
+        positions = seasonal_positions(self.season, self.n_outputs_)
+        reference = X[:, positions, self.j_].astype(np.float64)
+        if np.any(reference == PAD):
+            raise ValueError(
+                f"Some sequences are shorter than season={self.season} steps: the "
+                "'seasonal' representation needs a value one season back."
+            )
+        if self.log_:
+            _check_positive(reference, "the target's history in X")
+            reference = np.log(reference)
+        return WindowStatistics(center, scale, reference)
 
     def input_encoder(self, stats: WindowStatistics):
         """Block encoder ``(X_rows, rows) -> encoded rows`` of windows (None: as is)."""
@@ -267,7 +318,7 @@ class TargetEncoder:
     def _represent(self, y, stats):
         if self.is_identity():
             return np.asarray(y, dtype=np.float64)
-        return encode_target(y, stats.center, stats.scale, self.log_)
+        return encode_target(y, stats.reference, stats.scale, self.log_)
 
     def encode(self, y, stats: WindowStatistics):
         """``y`` as the network trains on it (float32, a new array)."""
@@ -283,7 +334,7 @@ class TargetEncoder:
         y = outputs * self.scale_ + self.mean_
         if self.is_identity():
             return y
-        return decode_target(y, stats.center, stats.scale, self.log_)
+        return decode_target(y, stats.reference, stats.scale, self.log_)
 
 
 def as_2d_target(y):

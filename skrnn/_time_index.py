@@ -204,6 +204,21 @@ def fill_gaps(series: Any, method: str = "interpolate", *, freq: Any = None) -> 
         A new object on a regular index, without missing values.
     n_filled : int
         How many values were filled (rows added or NaN replaced).
+
+    See Also
+    --------
+    skrnn.WindowForecaster : Needs a series without gaps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from skrnn.forecasting import fill_gaps
+    >>> days = pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-05"])
+    >>> y = pd.Series([1.0, np.nan, 3.0, 5.0], index=days)
+    >>> filled, n_filled = fill_gaps(y)
+    >>> filled.tolist(), n_filled
+    ([1.0, 2.0, 3.0, 4.0, 5.0], 2)
     """
     if method not in FILL_METHODS:
         raise ValueError(f"method must be one of {FILL_METHODS}; got {method!r}.")

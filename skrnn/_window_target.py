@@ -6,7 +6,7 @@ from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from ._sequences import validate_sequences
-from ._sklearn import HasMethods, StrOptions, _fit_context
+from ._sklearn import HasMethods, Interval, StrOptions, _fit_context
 from ._target import REPRESENTATIONS, TargetEncoder, as_2d_target
 
 
@@ -25,8 +25,8 @@ class WindowTargetRegressor(RegressorMixin, BaseEstimator):
         Regressor fitted on the flattened encoded windows; None means
         ``Ridge(alpha=0.01)``.
 
-    target_representation : {"auto", "change", "level", "window_norm"}, \
-            default="auto"
+    target_representation : {"auto", "change", "level", "window_norm", \
+            "seasonal"}, default="auto"
         See :class:`RNNRegressor`.
 
     log_target : bool or "auto", default="auto"
@@ -35,6 +35,9 @@ class WindowTargetRegressor(RegressorMixin, BaseEstimator):
     target_feature : int, default=None
         Window feature holding the target's history; None for univariate
         windows.
+
+    season : int, default=None
+        See :class:`RNNRegressor`.
 
     Attributes
     ----------
@@ -67,6 +70,7 @@ class WindowTargetRegressor(RegressorMixin, BaseEstimator):
         "target_representation": [StrOptions(set(REPRESENTATIONS))],
         "log_target": ["boolean", StrOptions({"auto"})],
         "target_feature": [Integral, None],
+        "season": [Interval(Integral, 1, None, closed="left"), None],
     }
 
     def __init__(
@@ -76,11 +80,13 @@ class WindowTargetRegressor(RegressorMixin, BaseEstimator):
         target_representation="auto",
         log_target="auto",
         target_feature=None,
+        season=None,
     ):
         self.regressor = regressor
         self.target_representation = target_representation
         self.log_target = log_target
         self.target_feature = target_feature
+        self.season = season
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y):
@@ -110,6 +116,7 @@ class WindowTargetRegressor(RegressorMixin, BaseEstimator):
             self.log_target,
             self.target_feature,
             standardise=False,
+            season=self.season,
         ).fit(X, y2)
         self.log_target_ = self._target.log_
         X, stats = self._encoded_windows(X)

@@ -159,6 +159,10 @@ def _build_parser() -> argparse.ArgumentParser:
         "--seed", metavar="S", type=int, default=0, help="random seed of the networks"
     )
     compare.set_defaults(run=_run_compare)
+
+    from ._cli_forecast import add_forecast_command
+
+    add_forecast_command(commands)
     return parser
 
 

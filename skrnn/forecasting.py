@@ -30,19 +30,18 @@ from ._intervals import check_coverage, conformal_quantiles, interval_columns
 from ._persistence import load_estimator, save_estimator
 from ._regressor import RNNRegressor
 from ._sklearn import HasMethods, Interval, StrOptions, _fit_context
-from ._time_index import fill_gaps, is_seasonal, season_of_index
+from ._time_index import fill_gaps, format_time, is_seasonal, season_of_index
 from .metrics import mase, naive_scale
 
-__all__ = ["RNNForecaster", "WindowForecaster", "fill_gaps"]
+# the forecasters are documented as skrnn.RNNForecaster and skrnn.WindowForecaster
+__all__ = ["fill_gaps"]
 
 # at least this many calibration forecasts when the history allows: fewer
 # cannot give a finite split-conformal 95% interval
 MIN_CALIBRATION = 20
 
 
-def default_look_back(
-    y: np.ndarray, season: int, horizon: int, future: bool
-) -> int:
+def default_look_back(y: np.ndarray, season: int, horizon: int, future: bool) -> int:
     """The look-back that ``look_back="auto"`` resolves to.
 
     Two seasons when the series passes the M4 seasonality test at its
@@ -126,6 +125,13 @@ class WindowForecaster(BaseEstimator):
     n_windows_ : int
         Number of training windows.
 
+    seasonal_ : bool
+        Whether the series passed the M4 competition's seasonality test at
+        ``season_`` (and the windows hold a season). Then a regressor whose
+        ``target_representation`` is ``"auto"`` forecasts each step relative
+        to the seasonal naive forecast (``"seasonal"``): it learns a
+        correction to the naive forecast rather than the season itself.
+
     calibration_errors_ : ndarray of shape (n_calibration, horizon) or None
         Absolute out-of-sample errors of the calibration forecasts, each
         divided by the mean absolute change within its window.
@@ -158,6 +164,7 @@ class WindowForecaster(BaseEstimator):
     >>> y = load_airline()
     >>> fc = WindowForecaster(SeasonalNaiveRegressor(12), horizon=3).fit(y)
     >>> fc.predict()
+    month
     1961-01-01    417.0
     1961-02-01    391.0
     1961-03-01    419.0
@@ -232,6 +239,10 @@ class WindowForecaster(BaseEstimator):
         self.past_covariates_, self.future_covariates_ = past, future
         self.season_ = self._resolve_season(history)
         self.look_back_ = self._resolve_look_back(history)
+        self.seasonal_ = bool(
+            1 < self.season_ <= self.look_back_
+            and is_seasonal(history.y, self.season_)
+        )
         self._history = history
         self.cutoff_ = history.index[-1]
 
@@ -284,12 +295,29 @@ class WindowForecaster(BaseEstimator):
         """A fitted clone of the regressor on every window of ``history``."""
         windows, targets = training_windows(history, self.look_back_, self.horizon)
         estimator = self._make_estimator()
-        params = estimator.get_params(deep=False)
-        if "target_feature" in params and params["target_feature"] is None:
-            if windows.shape[2] > 1:
-                estimator.set_params(target_feature=0)
+        estimator.set_params(**self._window_params(estimator, windows.shape[2]))
         estimator.fit(self._as_input(estimator, windows), targets)
         return estimator, len(windows)
+
+    def _window_params(self, estimator, n_features: int) -> dict:
+        """What the regressor must know of the windows, where it left it open.
+
+        The target's history is feature 0; a seasonal series is forecast
+        relative to its seasonal naive forecast (the ``"seasonal"`` target
+        representation) by regressors whose representation is ``"auto"``.
+        """
+        params = estimator.get_params(deep=False)
+        updates = {}
+        if params.get("target_feature", 0) is None and n_features > 1:
+            updates["target_feature"] = 0
+        if params.get("target_representation") == "auto" and self.seasonal_:
+            updates["target_representation"] = "seasonal"
+        representation = updates.get(
+            "target_representation", params.get("target_representation")
+        )
+        if representation == "seasonal" and params.get("season", 0) is None:
+            updates["season"] = self.season_
+        return updates
 
     @staticmethod
     def _as_input(estimator, windows: np.ndarray) -> np.ndarray:
@@ -385,6 +413,7 @@ class WindowForecaster(BaseEstimator):
         Returns
         -------
         self : object
+            The forecaster, its history extended.
         """
         check_is_fitted(self, "estimator_")
         new = self._continuation(y, X)
@@ -411,19 +440,25 @@ class WindowForecaster(BaseEstimator):
         y = self._following(y)
         if X is not None:
             X = X.loc[:, names] if isinstance(X, pd.DataFrame) else X
-        new, _, _ = check_history(y, X, self.future_covariates_ or None)
+        new, _, _ = check_history(
+            y, X, self.future_covariates_ or None, self._history.step
+        )
         return new
 
     def _following(self, y) -> pd.Series:
         """``y`` as a Series whose index continues the history's; checked."""
-        index, _, values, _ = check_series(y)
+        step = self._history.step
+        n_new = len(y)
+        expected = self._history.future_index(n_new) if n_new else None
+        index, _, values, _ = check_series(y, step)
         if not isinstance(y, pd.Series | pd.DataFrame):
-            return pd.Series(values, index=self._history.future_index(len(values)))
-        expected = self._history.future_index(1)[0]
-        if index[0] != expected:
+            return pd.Series(values, index=expected)
+        if not index.equals(expected):
             raise ValueError(
-                f"y must continue the history, which ends at {self.cutoff_}: "
-                f"its first timestamp should be {expected}, not {index[0]}."
+                f"y must continue the history, which ends at "
+                f"{format_time(self.cutoff_)}: its timestamps should be "
+                f"{format_time(expected[0])} .. {format_time(expected[-1])}, "
+                f"not {format_time(index[0])} .. {format_time(index[-1])}."
             )
         return pd.Series(values, index=index)
 
@@ -501,6 +536,7 @@ _RNN_PARAMS = (
     "learning_rate",
     "epochs",
     "batch_size",
+    "early_stopping",
     "loss",
     "target_representation",
     "random_state",
@@ -551,6 +587,10 @@ class RNNForecaster(WindowForecaster):
 
     batch_size : int, default=16
         Windows per gradient update.
+
+    early_stopping : bool, default=False
+        Hold out the most recent tenth of the training windows and stop when
+        their loss has not improved for 10 epochs, restoring the best weights.
 
     loss : {"mse", "mae", "huber", "log_cosh"}, default="mse"
         Training loss, on the standardised target.
@@ -615,6 +655,7 @@ past_covariates_, future_covariates_, cutoff_
         learning_rate=0.001,
         epochs=200,
         batch_size=16,
+        early_stopping=False,
         loss="mse",
         target_representation="auto",
         random_state=None,
@@ -631,6 +672,7 @@ past_covariates_, future_covariates_, cutoff_
         self.learning_rate = learning_rate
         self.epochs = epochs
         self.batch_size = batch_size
+        self.early_stopping = early_stopping
         self.loss = loss
         self.target_representation = target_representation
         self.random_state = random_state
@@ -638,4 +680,3 @@ past_covariates_, future_covariates_, cutoff_
 
     def _make_estimator(self):
         return RNNRegressor(**{name: getattr(self, name) for name in _RNN_PARAMS})
-

@@ -26,6 +26,9 @@ def _pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
 def naive_scale(y_train: Any, season: int = 1) -> float:
     """In-sample mean absolute error of the seasonal naive forecast.
 
+    The yardstick that makes MASE and MSIS scale-free: how far off the naive
+    forecast (the value one season earlier) was, on average, over the history.
+
     Parameters
     ----------
     y_train : array-like of shape (n_steps,)
@@ -38,6 +41,16 @@ def naive_scale(y_train: Any, season: int = 1) -> float:
     scale : float
         ``mean(|y[t] - y[t - season]|)``; NaN when the history is shorter
         than ``season + 1``.
+
+    See Also
+    --------
+    mase : Errors divided by this scale.
+
+    Examples
+    --------
+    >>> from skrnn.metrics import naive_scale
+    >>> naive_scale([1.0, 2.0, 4.0, 7.0])
+    2.0
     """
     y_train = np.asarray(y_train, dtype=np.float64).ravel()
     if len(y_train) <= season:
@@ -59,6 +72,17 @@ def smape(y_true: Any, y_pred: Any) -> float:
     Returns
     -------
     smape : float
+        In percent, from 0 (perfect) to 200.
+
+    See Also
+    --------
+    mase : The scale-free error that does not blow up near zero.
+
+    Examples
+    --------
+    >>> from skrnn.metrics import smape
+    >>> round(smape([100.0, 200.0], [110.0, 200.0]), 3)
+    4.762
     """
     y_true, y_pred = _pair(y_true, y_pred)
     return float(np.mean(smape_terms(y_true, y_pred)))
@@ -66,6 +90,10 @@ def smape(y_true: Any, y_pred: Any) -> float:
 
 def mase(y_true: Any, y_pred: Any, y_train: Any, season: int = 1) -> float:
     """Mean absolute scaled error, against the seasonal naive forecast.
+
+    The mean absolute error divided by the in-sample mean absolute error of
+    the seasonal naive forecast (Hyndman and Koehler, 2006): scale-free, and
+    defined when the series has zeros.
 
     Parameters
     ----------
@@ -81,6 +109,17 @@ def mase(y_true: Any, y_pred: Any, y_train: Any, season: int = 1) -> float:
     mase : float
         Mean absolute error divided by :func:`naive_scale`. Below 1, the
         forecast beats the in-sample seasonal naive forecast.
+
+    See Also
+    --------
+    naive_scale : The denominator.
+    smape : The percentage error of the M4 competition.
+
+    Examples
+    --------
+    >>> from skrnn.metrics import mase
+    >>> mase([8.0, 9.0], [7.0, 9.0], y_train=[1.0, 3.0, 5.0, 7.0])
+    0.25
     """
     y_true, y_pred = _pair(y_true, y_pred)
     return float(np.mean(np.abs(y_true - y_pred)) / naive_scale(y_train, season))
@@ -89,14 +128,30 @@ def mase(y_true: Any, y_pred: Any, y_train: Any, season: int = 1) -> float:
 def coverage(y_true: Any, y_lower: Any, y_upper: Any) -> float:
     """Fraction of observations inside their prediction interval (bounds included).
 
+    The first check of an interval: a 90% interval should hold about 90% of
+    what happened. Too high, and the intervals are wider than they need be.
+
     Parameters
     ----------
-    y_true, y_lower, y_upper : array-like of the same shape
+    y_true : array-like
+        Observed values.
+    y_lower, y_upper : array-like of the shape of ``y_true``
+        Bounds of each observation's interval.
 
     Returns
     -------
     coverage : float
         From 0 to 1; compare with the nominal coverage of the intervals.
+
+    See Also
+    --------
+    msis : Coverage and width in one score.
+
+    Examples
+    --------
+    >>> from skrnn.metrics import coverage
+    >>> coverage([1.0, 5.0], [0.0, 0.0], [2.0, 4.0])
+    0.5
     """
     y_true, y_lower = _pair(y_true, y_lower)
     y_true, y_upper = _pair(y_true, y_upper)
@@ -131,6 +186,17 @@ def msis(
     Returns
     -------
     msis : float
+        The mean interval score over :func:`naive_scale`.
+
+    See Also
+    --------
+    coverage : How often the intervals hold the observation.
+
+    Examples
+    --------
+    >>> from skrnn.metrics import msis
+    >>> msis([1.0, 5.0], [0.0, 0.0], [2.0, 4.0], y_train=[0.0, 1.0], alpha=0.5)
+    5.0
     """
     y_true, y_lower = _pair(y_true, y_lower)
     y_true, y_upper = _pair(y_true, y_upper)

@@ -462,6 +462,18 @@ def predict_last_fold(
 class BacktestResult:
     """What :func:`backtest` returns: every forecast, and their errors by horizon step.
 
+    Built by :func:`backtest` from the forecasts of every origin; ``errors``
+    and ``summary`` are computed once, from ``forecasts``.
+
+    Parameters
+    ----------
+    forecasts : pandas.DataFrame
+        Every forecast value, as the attribute below.
+    levels : tuple of float
+        The coverage levels whose bounds ``forecasts`` holds (may be empty).
+    fit_time : float
+        Seconds spent fitting.
+
     Attributes
     ----------
     forecasts : pandas.DataFrame
@@ -479,6 +491,19 @@ class BacktestResult:
         The same metrics over every forecast of every cutoff.
     fit_time : float
         Seconds spent fitting, in all.
+
+    See Also
+    --------
+    backtest : Makes it.
+
+    Examples
+    --------
+    >>> from skrnn import WindowForecaster
+    >>> from skrnn.datasets import load_airline
+    >>> from skrnn.model_selection import backtest
+    >>> result = backtest(WindowForecaster(horizon=3), load_airline(), n_origins=2)
+    >>> result.forecasts.columns.tolist()
+    ['cutoff', 'ds', 'horizon', 'y_true', 'y_pred', 'scale']
     """
 
     def __init__(self, forecasts, levels, fit_time):
@@ -597,8 +622,8 @@ def backtest(
     >>> result = backtest(WindowForecaster(horizon=6), load_airline(), n_origins=3)
     >>> result.errors.index.tolist()
     [1, 2, 3, 4, 5, 6]
-    >>> round(result.summary["mase"], 2)
-    0.44
+    >>> round(float(result.summary["mase"]), 2)
+    0.4
     """
     from ._forecast_data import check_series
     from ._intervals import check_coverage, interval_columns
@@ -652,6 +677,10 @@ def compare_forecasters(
 ) -> pd.DataFrame:
     """Backtest several forecasters on the same origins and rank them.
 
+    Each forecaster goes through :func:`backtest` with the same origins, so
+    the table compares forecasts of the same periods made from the same
+    history.
+
     Parameters
     ----------
     forecasters : dict of str to forecaster
@@ -659,8 +688,18 @@ def compare_forecasters(
         :class:`~skrnn.RNNForecaster`, and :class:`~skrnn.WindowForecaster`
         around Ridge or a naive baseline, so that each forecasts the same
         windows the same way.
-    y, X, n_origins, step, refit, coverage
-        As in :func:`backtest`.
+    y : pandas.Series or array-like of shape (n_steps,)
+        The whole series, as in :func:`backtest`.
+    X : pandas.DataFrame, default=None
+        Covariates, as in :func:`backtest`.
+    n_origins : int, default=5
+        Number of forecast origins, as in :func:`backtest`.
+    step : int, default=None
+        Steps between origins, as in :func:`backtest`.
+    refit : bool, default=True
+        Fit at every origin, as in :func:`backtest`.
+    coverage : float or list of float, default=None
+        Also evaluate intervals, as in :func:`backtest`.
     metric : str, default="mase"
         Column of :attr:`BacktestResult.summary` that ranks (lower is better).
 
@@ -670,6 +709,11 @@ def compare_forecasters(
         One row per forecaster, best first, indexed by rank from 1: ``model``,
         the summary metrics of :func:`backtest`, and ``fit_time`` (seconds
         per origin).
+
+    See Also
+    --------
+    backtest : The evaluation of one forecaster.
+    compare : Rank window regressors by cross-validation.
 
     Examples
     --------

@@ -41,6 +41,30 @@ def _as_1d_series(values: Any, name: str) -> pd.Series:
     return pd.Series(array)
 
 
+def _on_time_axis(values: Any) -> Any:
+    """matplotlib cannot draw Periods: a PeriodIndex becomes its start times."""
+    if isinstance(values, pd.Series | pd.DataFrame) and isinstance(
+        values.index, pd.PeriodIndex
+    ):
+        values = values.copy(deep=False)
+        values.index = values.index.to_timestamp()
+    return values
+
+
+def _bands(frame: pd.DataFrame) -> list[tuple[str, pd.Series, pd.Series]]:
+    """The ``(label, lower, upper)`` intervals of a forecaster's frame, widest first."""
+    pairs = []
+    for column in frame.columns:
+        if str(column).startswith("y_lower"):
+            suffix = str(column)[len("y_lower") :]
+            upper = f"y_upper{suffix}"
+            if upper in frame.columns:
+                label = f"{suffix.lstrip('_')}% interval" if suffix else "interval"
+                pairs.append((label, frame[column], frame[upper]))
+    width = [float((upper - lower).mean()) for _, lower, upper in pairs]
+    return [pairs[i] for i in np.argsort(width)[::-1]]
+
+
 def _prediction_on_axis(y_pred: Any, y_true: pd.Series, label: Any) -> pd.Series:
     """Return a prediction as a Series indexed by its x values.
 
@@ -48,7 +72,9 @@ def _prediction_on_axis(y_pred: Any, y_true: pd.Series, label: Any) -> pd.Series
     ``y_true`` ends, like predictions on a test set that closes the series.
     """
     has_index = isinstance(y_pred, (pd.Series, pd.DataFrame))
-    y_pred = _as_1d_series(y_pred, "y_pred")
+    if isinstance(y_pred, pd.DataFrame) and "y_pred" in y_pred.columns:
+        y_pred = y_pred["y_pred"]
+    y_pred = _as_1d_series(_on_time_axis(y_pred), "y_pred")
     if has_index:
         return y_pred
     if len(y_pred) > len(y_true):
@@ -93,7 +119,11 @@ def plot_forecast(
         the y axis.
     y_pred : array-like of shape (n_predictions,), or dict of str to array-like
         The forecast, or several forecasts by label (e.g. an RNN and a naive
-        baseline). A pandas Series is drawn at its own index. An array with no
+        baseline). A pandas Series is drawn at its own index; so is the
+        DataFrame of a forecaster's ``predict(coverage=...)``, whose
+        ``y_pred`` is the line and whose intervals (``y_lower``/``y_upper``,
+        or one pair per level) are shaded bands, the narrowest darkest. It
+        may lie past the end of ``y_true``: a forecast of the future. An array with no
         index that is shorter than ``y_true`` is drawn against the last
         ``n_predictions`` steps of ``y_true``, as for the predictions on a test
         set that ends the series.
@@ -134,19 +164,40 @@ def plot_forecast(
     >>> ax.get_legend_handles_labels()[1]
     ['truth', 'seasonal naive', 'test']
     """
-    y_true = _as_1d_series(y_true, "y_true")
-    predictions = y_pred if isinstance(y_pred, Mapping) else {pred_label: y_pred}
+    y_true = _as_1d_series(_on_time_axis(y_true), "y_true")
+    given = y_pred if isinstance(y_pred, Mapping) else {pred_label: y_pred}
     predictions = {
         label: _prediction_on_axis(values, y_true, label)
-        for label, values in predictions.items()
+        for label, values in given.items()
     }
 
     ax = _subplots_if_none(ax)
     ax.plot(y_true.index, y_true.to_numpy(), color="black", label=true_label)
     for label, prediction in predictions.items():
-        ax.plot(prediction.index, prediction.to_numpy(), label=label)
+        (line,) = ax.plot(prediction.index, prediction.to_numpy(), label=label)
+        values = given[label]
+        if isinstance(values, pd.DataFrame):
+            bands = _bands(_on_time_axis(values))
+            for k, (band, lower, upper) in enumerate(bands):
+                ax.fill_between(
+                    lower.index,
+                    lower.to_numpy(),
+                    upper.to_numpy(),
+                    color=line.get_color(),
+                    alpha=0.15 + 0.15 * k,
+                    linewidth=0,
+                    label=f"{label}, {band}" if len(given) > 1 else band,
+                )
+    if isinstance(y_true.index, pd.DatetimeIndex):
+        import matplotlib.dates as mdates
+
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
     if train_end is not None:
+        if isinstance(train_end, pd.Period):
+            train_end = train_end.to_timestamp()
         boundary = _boundary_on_axis(train_end, y_true.index)
         ax.axvline(boundary, color="grey", linestyle="--", linewidth=1)
         ax.axvspan(boundary, y_true.index[-1], color="grey", alpha=0.1, label="test")

@@ -15,6 +15,8 @@ PUBLIC_MODULES = [
     "skrnn.baselines",
     "skrnn.cli",
     "skrnn.datasets",
+    "skrnn.forecasting",
+    "skrnn.metrics",
     "skrnn.model_selection",
     "skrnn.plotting",
 ]

@@ -11,7 +11,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
-from skrnn import RNNForecaster, WindowForecaster
+from skrnn import RNNForecaster, WindowForecaster, WindowTargetRegressor
 from skrnn._forecast_data import check_history, training_windows
 from skrnn.baselines import SeasonalNaiveRegressor
 from skrnn.datasets import load_airline
@@ -309,7 +309,8 @@ def test_score_refuses_values_that_do_not_follow_the_history():
     y = load_airline()
     fc = WindowForecaster(horizon=12).fit(y.iloc[:-12])
     assert fc.score(y.iloc[-12:]) < 0
-    with pytest.raises(ValueError, match="first timestamp should be 1960-01-01"):
+    expected = "timestamps should be 1960-01-01 .. 1960-11-01, not 1960-02-01"
+    with pytest.raises(ValueError, match=expected):
         fc.score(y.iloc[-11:])
     with pytest.raises(ValueError, match="more than horizon=12"):
         fc.score(pd.concat([y.iloc[-12:], y.iloc[-12:].shift(12, freq="MS")]))
@@ -323,7 +324,7 @@ def test_update_moves_the_origin_without_refitting():
     np.testing.assert_array_equal(fc.estimator_.regressor_.coef_, coef)
     refit = WindowForecaster(horizon=3).fit(y)
     assert fc.predict().index.equals(refit.predict().index)
-    with pytest.raises(ValueError, match="should be 1961-01-01"):
+    with pytest.raises(ValueError, match="should be 1961-01-01 .. 1961-03-01"):
         fc.update(y.iloc[-3:])
 
 
@@ -436,3 +437,20 @@ def test_compare_forecasters_ranks_by_mase():
         compare_forecasters(
             {"a": WindowForecaster(horizon=2), "b": WindowForecaster(horizon=3)}, y
         )
+
+
+def test_seasonal_series_are_forecast_relative_to_the_seasonal_naive():
+    from skrnn.datasets import load_nile
+
+    airline = WindowForecaster(horizon=12).fit(load_airline())
+    assert airline.seasonal_
+    assert airline.estimator_.get_params()["target_representation"] == "seasonal"
+    assert airline.estimator_.get_params()["season"] == 12
+    nile = WindowForecaster(horizon=5).fit(load_nile())
+    assert not nile.seasonal_
+    assert nile.estimator_.get_params()["target_representation"] == "auto"
+    # a regressor that says how it reads the target is left as it is
+    fixed = WindowForecaster(
+        WindowTargetRegressor(target_representation="change"), horizon=12
+    ).fit(load_airline())
+    assert fixed.estimator_.get_params()["target_representation"] == "change"

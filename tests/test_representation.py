@@ -99,3 +99,33 @@ def test_znormalize_and_classifier_option(sequences):
     shifted = 100 + 7 * X
     clf = RNNClassifier(**FAST, normalize_sequences=True).fit(X, y > 0)
     assert_allclose(clf.predict_proba(shifted), clf.predict_proba(X), rtol=1e-5)
+
+
+@pytest.mark.parametrize("log", ["auto", False])
+def test_seasonal_representation_is_the_correction_to_the_seasonal_naive(log):
+    from skrnn._target import TargetEncoder
+
+    t = np.arange(60.0)
+    series = 100 + t + 10 * np.sin(2 * np.pi * t / 12)
+    X, y = make_supervised(series, horizon=14)
+    windows = SlidingWindowTransformer(look_back=12).fit_transform(X)[11:]
+    y2 = np.asarray(y, dtype=float)[11:]
+    encoder = TargetEncoder("seasonal", log, None, standardise=False, season=12)
+    encoded, stats = encoder.fit_encode(windows, y2)
+    # output h is relative to the value one season before it, wrapping past 12
+    reference = windows[:, [*range(12), 0, 1], 0]
+    expected = np.log(y2) - np.log(reference) if encoder.log_ else y2 - reference
+    assert_allclose(encoded, expected, rtol=1e-6, atol=1e-6)
+    assert_allclose(encoder.decode(encoded, stats), y2, rtol=1e-5)
+    # the inputs are read as the "change" representation reads them
+    last = np.log(windows[:, -1, 0]) if encoder.log_ else windows[:, -1, 0]
+    assert_allclose(stats.center[:, 0], last)
+
+
+def test_seasonal_representation_needs_a_season_that_fits_the_window():
+    X = np.arange(40.0).reshape(4, 10, 1) + 1
+    y = np.ones((4, 2))
+    with pytest.raises(ValueError, match="needs season"):
+        RNNRegressor(target_representation="seasonal", **FAST).fit(X, y)
+    with pytest.raises(ValueError, match="windows of at least 12 steps"):
+        RNNRegressor(target_representation="seasonal", season=12, **FAST).fit(X, y)

@@ -1,0 +1,254 @@
+"""The ``skrnn forecast`` command: the next values of a series, with an interval."""
+
+import argparse
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .cli import (
+    CommandError,
+    _column,
+    _load_series,
+    _parse_times,
+    _parse_values,
+    _positive_int,
+    _read_csv,
+    _start_keras,
+)
+
+
+def _coverage(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text} is not between 0 and 1 (0.9 for a 90% interval)"
+        )
+    return value
+
+
+def add_forecast_command(commands: Any) -> None:
+    """Register ``skrnn forecast`` on the ``skrnn`` parser's subcommands."""
+    forecast = commands.add_parser(
+        "forecast",
+        help="forecast the next values of a series with a prediction interval",
+        description=(
+            "Fit the default RNNForecaster on a column of a CSV file (or, with "
+            "no file, the airline passengers shipped with skrnn), forecast the "
+            "--horizon steps after its last row with a --coverage interval, "
+            "and backtest it from the last origins against the seasonal naive "
+            "forecast and Ridge on the same windows. Writes forecast.csv "
+            "(timestamp, point, lower, upper) and forecast.png to --out."
+        ),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    forecast.add_argument(
+        "data",
+        nargs="?",
+        help="CSV file with a header row; default: the shipped airline series",
+    )
+    forecast.add_argument("--target", metavar="COL", help="column to forecast")
+    forecast.add_argument(
+        "--time-col",
+        metavar="COL",
+        help="column of dates or times; without it rows are numbered steps",
+    )
+    forecast.add_argument(
+        "--horizon",
+        metavar="H",
+        type=_positive_int,
+        default=12,
+        help="steps to forecast after the last row",
+    )
+    forecast.add_argument(
+        "--coverage",
+        metavar="C",
+        type=_coverage,
+        default=0.9,
+        help="nominal coverage of the prediction interval",
+    )
+    forecast.add_argument(
+        "--features",
+        metavar="COL",
+        nargs="*",
+        default=[],
+        help="other columns read as past covariates (known up to each row)",
+    )
+    forecast.add_argument(
+        "--origins",
+        metavar="K",
+        type=_positive_int,
+        default=3,
+        help="backtest origins, one horizon apart, ending at the last row",
+    )
+    forecast.add_argument(
+        "--epochs",
+        metavar="N",
+        type=_positive_int,
+        default=None,
+        help="training epochs (default: RNNForecaster's)",
+    )
+    forecast.add_argument(
+        "--units",
+        metavar="U",
+        type=_positive_int,
+        default=None,
+        help="recurrent units (default: RNNForecaster's)",
+    )
+    forecast.add_argument(
+        "--seed", metavar="S", type=int, default=0, help="random seed of the network"
+    )
+    forecast.add_argument(
+        "--out",
+        metavar="DIR",
+        default="skrnn-output",
+        help="folder for forecast.csv and forecast.png",
+    )
+    forecast.set_defaults(run=run_forecast)
+
+
+def _covariates(args: argparse.Namespace, index: pd.Index) -> pd.DataFrame | None:
+    """The --features columns on the series' index, or None."""
+    if not args.features:
+        return None
+    if args.data is None:
+        raise CommandError("--features needs a CSV file")
+    frame = _read_csv(args.data)
+    if args.time_col is not None:
+        # in the order of the series: sorted by time, as _load_series sorts it
+        times = _parse_times(_column(frame, args.time_col, "--time-col", args.data), "")
+        frame = frame.iloc[np.argsort(times.to_numpy(), kind="stable")]
+    columns = {}
+    for name in args.features:
+        if name == args.target:
+            raise CommandError(f"--features {name!r} is the --target column")
+        values = _column(frame, name, "--features", args.data)
+        columns[name] = _parse_values(values, args.data).to_numpy()
+    return pd.DataFrame(columns, index=index)
+
+
+def _figure(series: pd.Series, forecast: pd.DataFrame, title: str) -> Any:
+    from matplotlib.figure import Figure
+
+    from .plotting import plot_forecast
+
+    figure = Figure(figsize=(9, 4.5), layout="constrained")
+    ax = figure.add_subplot()
+    # four horizons of history: enough to see the season and the trend
+    shown = series.iloc[-4 * len(forecast) :]
+    plot_forecast(shown, {"RNNForecaster": forecast}, ax=ax, title=title)
+    ax.axvline(ax.lines[0].get_xdata()[-1], color="grey", linestyle="--", linewidth=1)
+    ax.set_xlabel(series.index.name or "time step")
+    return figure
+
+
+def run_forecast(args: argparse.Namespace) -> int:
+    """Run ``skrnn forecast``; see its ``--help``."""
+    started = time.perf_counter()
+    series, source = _load_series(args)
+    covariates = _covariates(args, series.index)
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CommandError(
+            f"cannot create --out folder {args.out!r}: {error}"
+        ) from None
+
+    from .forecasting import RNNForecaster, WindowForecaster
+
+    params = {"random_state": args.seed}
+    for name in ("epochs", "units"):
+        if getattr(args, name) is not None:
+            params[name] = getattr(args, name)
+    rnn = RNNForecaster(horizon=args.horizon, **params)
+    try:
+        # validates the series and resolves the defaults before Keras starts
+        probe = WindowForecaster(horizon=args.horizon, calibration=None).fit(
+            series, covariates
+        )
+    except (ValueError, TypeError) as error:
+        raise CommandError(f"{source}: {error}") from None
+    first = len(series) - args.horizon * args.origins
+    try:
+        # the first backtest origin must leave a history to fit on
+        head = None if covariates is None else covariates.iloc[: max(first, 0)]
+        probe.fit(series.iloc[: max(first, 0)], head)
+    except (ValueError, TypeError) as error:
+        raise CommandError(
+            f"{source}: {len(series)} rows are too few to backtest {args.origins} "
+            f"origins of {args.horizon} steps ({error}); use fewer --origins or a "
+            "shorter --horizon"
+        ) from None
+    probe.fit(series, covariates)
+    print(_start_keras())
+    print(
+        f"Data: {source}: {len(series)} rows of {series.name!r}, "
+        f"{series.index[0]} to {series.index[-1]}"
+    )
+    print(
+        f"Season {probe.season_} (from the time index), look-back "
+        f"{probe.look_back_}, horizon {args.horizon}, {args.coverage:.0%} interval"
+        + (f"; past covariates {args.features}" if args.features else "")
+    )
+
+    from sklearn.base import clone
+
+    from .baselines import SeasonalNaiveRegressor
+    from .model_selection import compare_forecasters
+
+    season = probe.season_
+    rivals = {
+        # no intervals in the backtest: one fit per origin
+        "RNNForecaster": clone(rnn).set_params(calibration=None),
+        "Ridge": WindowForecaster(horizon=args.horizon, calibration=None),
+        f"seasonal naive ({season})": WindowForecaster(
+            SeasonalNaiveRegressor(season),
+            horizon=args.horizon,
+            look_back=season,
+            calibration=None,
+        ),
+    }
+    try:
+        board = compare_forecasters(rivals, series, covariates, n_origins=args.origins)
+    except ValueError as error:
+        raise CommandError(f"backtest: {error}") from None
+    cells = ", ".join(
+        f"{row.model} {row.mase:.3f}" for row in board.itertuples(index=False)
+    )
+    print(
+        f"Backtest ({args.origins} origins x {args.horizon} steps), MASE, best "
+        f"first: {cells}"
+    )
+
+    rnn.fit(series, covariates)
+    forecast = rnn.predict(coverage=args.coverage)
+    table = pd.DataFrame(
+        {
+            "timestamp": forecast.index,
+            "point": forecast["y_pred"].to_numpy(),
+            "lower": forecast["y_lower"].to_numpy(),
+            "upper": forecast["y_upper"].to_numpy(),
+        }
+    )
+    title = (
+        f"{series.name}: the next {args.horizon} steps, {args.coverage:.0%} "
+        "interval (RNNForecaster)"
+    )
+    figure = _figure(series, forecast, title)
+    csv_path, png_path = out / "forecast.csv", out / "forecast.png"
+    try:
+        table.to_csv(csv_path, index=False)
+        figure.savefig(png_path, dpi=100)
+    except OSError as error:
+        raise CommandError(f"cannot write to {args.out!r}: {error}") from None
+    print()
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    print()
+    print(f"Wrote {csv_path} and {png_path} in {time.perf_counter() - started:.0f} s")
+    return 0

@@ -1,0 +1,118 @@
+"""Tests for ``skrnn forecast``."""
+
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skrnn.cli import main
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+TINY = ["--epochs", "2", "--units", "4", "--origins", "2"]
+
+
+@pytest.fixture(autouse=True)
+def _keras_backend(monkeypatch):
+    # main() may choose jax when KERAS_BACKEND is unset; a test process keeps
+    # whatever backend it has
+    monkeypatch.setenv("KERAS_BACKEND", os.environ.get("KERAS_BACKEND", "tensorflow"))
+
+
+def _weekly_csv(path, n_rows=90, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n_rows)
+    frame = pd.DataFrame(
+        {
+            "week": pd.date_range("2021-01-04", periods=n_rows, freq="W-MON").strftime(
+                "%Y-%m-%d"
+            ),
+            "sales": (50 + 0.2 * t + rng.normal(0, 2, n_rows)).round(2),
+            "price": rng.normal(10, 1, n_rows).round(2),
+        }
+    )
+    # rows out of order: the command sorts them by --time-col
+    frame.iloc[::-1].to_csv(path, index=False)
+    return frame
+
+
+def test_forecast_writes_the_next_values_and_a_plot(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["forecast", "--horizon", "6", "--out", str(out), *TINY]) == 0
+    table = pd.read_csv(out / "forecast.csv")
+    assert table.columns.tolist() == ["timestamp", "point", "lower", "upper"]
+    assert table["timestamp"].tolist()[:2] == ["1961-01-01", "1961-02-01"]
+    assert len(table) == 6
+    assert np.all(table["lower"] < table["point"])
+    assert np.all(table["point"] < table["upper"])
+    assert (out / "forecast.png").read_bytes()[:8] == PNG_MAGIC
+    printed = capsys.readouterr().out
+    assert "Season 12 (from the time index)" in printed
+    backtest = next(line for line in printed.splitlines() if "Backtest" in line)
+    for name in ("RNNForecaster", "Ridge", "seasonal naive (12)"):
+        assert name in backtest
+
+
+def test_forecast_reads_a_csv_with_past_covariates(tmp_path, capsys):
+    frame = _weekly_csv(tmp_path / "sales.csv")
+    argv = [
+        "forecast",
+        str(tmp_path / "sales.csv"),
+        "--target",
+        "sales",
+        "--time-col",
+        "week",
+        "--features",
+        "price",
+        "--horizon",
+        "4",
+        "--coverage",
+        "0.8",
+        "--out",
+        str(tmp_path / "out"),
+        *TINY,
+    ]
+    assert main(argv) == 0
+    table = pd.read_csv(tmp_path / "out" / "forecast.csv")
+    last = pd.Timestamp(frame["week"].iloc[-1])
+    assert pd.Timestamp(table["timestamp"].iloc[0]) == last + pd.Timedelta(weeks=1)
+    printed = capsys.readouterr().out
+    assert "past covariates ['price']" in printed
+    assert "80% interval" in printed
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--coverage", "1.5"], "not between 0 and 1"),
+        (["--features", "nope"], "column 'nope' (--features) not found"),
+        (["--horizon", "80"], "too few to backtest 3 origins of 80 steps"),
+        (["--horizon", "95", "--origins", "1"], "too short a history"),
+    ],
+)
+def test_bad_input_ends_with_one_line_and_status_2(tmp_path, capsys, extra, message):
+    _weekly_csv(tmp_path / "sales.csv")
+    argv = [
+        "forecast",
+        str(tmp_path / "sales.csv"),
+        "--target",
+        "sales",
+        "--time-col",
+        "week",
+        "--out",
+        str(tmp_path / "out"),
+        *extra,
+    ]
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_irregular_dates_are_refused_with_advice(tmp_path, capsys):
+    frame = _weekly_csv(tmp_path / "sales.csv")
+    frame.drop(index=[10, 11]).to_csv(tmp_path / "gaps.csv", index=False)
+    argv = ["forecast", str(tmp_path / "gaps.csv"), "--target", "sales"]
+    argv += ["--time-col", "week", "--out", str(tmp_path / "out")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "without a regular step" in err
+    assert "fill_gaps" in err
