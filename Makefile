@@ -7,7 +7,7 @@ DOCS_STAMP := $(VENV)/.installed-docs
 JAX_STAMP := $(VENV)/.installed-jax
 export MPLBACKEND ?= Agg
 
-.PHONY: install demo test test-slow test-jax bench lint docs clean
+.PHONY: install demo test test-slow test-jax bench bench-forecast lint docs clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,9 +17,11 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)
 
-# RNN cells vs Ridge vs naive forecasts on the shipped airline series
+# RNN cells vs Ridge vs naive forecasts on the shipped airline series, then
+# the next 12 months with a 90% interval
 demo: $(STAMP)
 	$(BIN)/skrnn compare --out skrnn-output
+	$(BIN)/skrnn forecast --out skrnn-output/next-12-months
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -43,6 +45,14 @@ test-jax: $(JAX_STAMP)
 bench: $(JAX_STAMP)
 	$(BIN)/python -m pip install --quiet --no-deps "scikeras==0.13.0"
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+# skrnn's forecasters against statsforecast and skforecast on the shipped series
+# (benchmarks/results/forecast.md). The peers pin pandas < 3, so they live in
+# their own environment, .venv-bench, with skrnn and jax.
+bench-forecast:
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet -e ".[jax]" statsforecast skforecast
+	.venv-bench/bin/python benchmarks/forecast.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check skrnn tests examples docs benchmarks

@@ -25,6 +25,7 @@ import os
 import platform
 import time
 import warnings
+from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
@@ -137,6 +138,18 @@ def skforecast_peer(horizon, lags, epochs, seed):
     return fit, forecast
 
 
+def skforecast_row(y, horizon, tail, season, lags, epochs, seeds):
+    """skforecast's ForecasterRnn, one fit per seed, through the same protocol."""
+    return summarise(
+        [
+            peer_result(
+                y, horizon, tail, *skforecast_peer(horizon, lags, epochs, s), season
+            )
+            for s in range(seeds)
+        ]
+    )
+
+
 def summarise(results):
     """Mean over seeds of the summary metrics, with the std of the MASE."""
     table = pd.DataFrame([r.summary for r in results])
@@ -162,16 +175,19 @@ def run_rnn(params, y, horizon, tail, seeds):
 
 def defaults_table(seeds, quick):
     """RNNForecaster settings around the defaults, on every series."""
-    epochs = {"epochs": 20} if quick else {}
+    epochs = {"epochs": 5} if quick else {}
     variants = {
-        "defaults": {},
+        "defaults (epochs=20)": {},
+        "epochs=50": {"epochs": 50},
+        "epochs=200": {"epochs": 200},
+        "epochs=200, early_stopping": {"epochs": 200, "early_stopping": True},
         "look_back = season or horizon": {"look_back": "short"},
         "look_back = 3 x (season or horizon)": {"look_back": "long"},
+        "units=16": {"units": 16},
         "units=64": {"units": 64},
-        "epochs=100": {"epochs": 100},
         "loss=mae": {"loss": "mae"},
         "cell=gru": {"cell": "gru"},
-        "target_representation=window_norm": {"target_representation": "window_norm"},
+        "target_representation=change": {"target_representation": "change"},
     }
     rows = []
     for name, (loader, horizon, tail) in SERIES.items():
@@ -199,7 +215,7 @@ def defaults_table(seeds, quick):
 
 def peers_table(seeds, quick):
     rows = []
-    epochs = 20 if quick else 200
+    epochs = 5 if quick else 20
     for name, (loader, horizon, tail) in SERIES.items():
         y = loader()
         head = y.iloc[: len(y) - tail]
@@ -239,14 +255,17 @@ def peers_table(seeds, quick):
         try:
             import skforecast  # noqa: F401
 
-            models["ForecasterRnn (skforecast)"] = (
-                lambda h=horizon, y=y, t=tail, m=season, lb=look_back: summarise(
-                    [
-                        peer_result(y, h, t, *skforecast_peer(h, lb, epochs, s), m)
-                        for s in range(seeds)
-                    ]
+            for peer_epochs in (epochs, 5 * epochs):
+                models[f"ForecasterRnn (skforecast), {peer_epochs} epochs"] = partial(
+                    skforecast_row,
+                    y,
+                    horizon,
+                    tail,
+                    season,
+                    look_back,
+                    peer_epochs,
+                    seeds,
                 )
-            )
         except ImportError:
             print("  skforecast is not installed: skipped")
         for label, run in models.items():

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._time_index import format_time
 from .cli import (
     CommandError,
     _column,
@@ -189,7 +190,7 @@ def run_forecast(args: argparse.Namespace) -> int:
     print(_start_keras())
     print(
         f"Data: {source}: {len(series)} rows of {series.name!r}, "
-        f"{series.index[0]} to {series.index[-1]}"
+        f"{format_time(series.index[0])} to {format_time(series.index[-1])}"
     )
     print(
         f"Season {probe.season_} (from the time index), look-back "
@@ -240,7 +241,14 @@ def run_forecast(args: argparse.Namespace) -> int:
         f"{series.name}: the next {args.horizon} steps, {args.coverage:.0%} "
         "interval (RNNForecaster)"
     )
-    figure = _figure(series, forecast, title)
+    level = f"{100 * args.coverage:g}"
+    figure = _figure(
+        series,
+        forecast.rename(
+            columns={"y_lower": f"y_lower_{level}", "y_upper": f"y_upper_{level}"}
+        ),
+        title,
+    )
     csv_path, png_path = out / "forecast.csv", out / "forecast.png"
     try:
         table.to_csv(csv_path, index=False)
