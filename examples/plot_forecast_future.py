@@ -35,6 +35,7 @@ from skrnn.plotting import plot_forecast
 
 QUICK = bool(os.environ.get("SKRNN_QUICK"))
 SETTINGS = {"epochs": 3, "units": 4} if QUICK else {}
+N_ORIGINS = 2 if QUICK else 3
 
 y = load_airline()
 forecaster = RNNForecaster(horizon=24, random_state=0, **SETTINGS).fit(y)
@@ -86,7 +87,7 @@ board = compare_forecasters(
         ),
     },
     y,
-    n_origins=3,
+    n_origins=N_ORIGINS,
     step=12,
     coverage=0.9,
 )

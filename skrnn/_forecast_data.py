@@ -300,14 +300,23 @@ def last_window(
     return tail[np.newaxis]
 
 
-def window_scales(windows: np.ndarray, fallback: float) -> np.ndarray:
-    """Mean absolute step-to-step change of the target in each window.
+def local_scales(
+    y: np.ndarray, origins: np.ndarray, span: int, fallback: float
+) -> np.ndarray:
+    """Mean absolute step-to-step change of ``y`` in the ``span`` steps to each origin.
 
-    The local scale that makes residuals of series or periods of different
-    levels comparable; ``fallback`` replaces a zero (a flat window).
+    The local scale that makes errors made at different levels of a series
+    comparable; ``fallback`` replaces a zero (a flat stretch). It reads a
+    span of its own rather than the model's window, so that a short
+    look-back does not make it noisy.
     """
-    target = windows[:, :, 0]
-    if target.shape[1] < 2:
-        return np.full(len(target), fallback)
-    scales = np.mean(np.abs(np.diff(target, axis=1)), axis=1)
+    steps = np.abs(np.diff(y, prepend=y[0]))
+    steps[0] = np.nan  # no change before the first value
+    cumulative = np.concatenate([[0.0], np.nancumsum(steps)])
+    counts = np.concatenate([[0], np.cumsum(~np.isnan(steps))])
+    end = origins + 1
+    start = np.maximum(end - span + 1, 1)  # diffs from the second value on
+    total = cumulative[end] - cumulative[start]
+    count = counts[end] - counts[start]
+    scales = np.divide(total, count, out=np.zeros(len(origins)), where=count > 0)
     return np.where(scales > 0, scales, fallback)

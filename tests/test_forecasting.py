@@ -146,7 +146,7 @@ def test_a_leaking_covariate_helps_only_when_declared_known_future():
     )
     # read as known-future, the series itself is the answer; read as past, it
     # adds nothing that y did not already hold
-    assert future.summary["mae"] < 0.35 * past.summary["mae"]
+    assert future.summary["mae"] < 0.5 * past.summary["mae"]
     assert WindowForecaster(horizon=6).fit(y, X).predict(X_future).index.equals(
         X_future.index
     )
@@ -286,12 +286,12 @@ def test_params_clone_and_html_repr():
 
 def test_default_look_back_follows_the_season_and_the_horizon():
     seasonal = monthly(120).to_numpy()
-    assert default_look_back(seasonal, 12, 6, future=False) == 24
+    assert default_look_back(seasonal, 12, 6) == 12
+    assert default_look_back(seasonal, 12, 18) == 18
     flat = np.random.default_rng(0).normal(size=120)
-    assert default_look_back(flat, 12, 6, future=False) == 12
-    assert default_look_back(flat, 1, 10, future=False) == 20
-    assert default_look_back(flat[:30], 1, 10, future=False) == 10
-    assert default_look_back(flat, 1, 10, future=True) == 20
+    assert default_look_back(flat, 12, 6) == 8
+    assert default_look_back(flat, 1, 10) == 10
+    assert default_look_back(flat[:24], 1, 10) == 7
 
 
 def test_grid_search_tunes_look_back_on_rolling_origins():

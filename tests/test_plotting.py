@@ -173,3 +173,23 @@ def test_history_without_loss_is_refused():
 def test_history_of_wrong_type_is_refused():
     with pytest.raises(TypeError, match="history"):
         plot_history([1.0, 0.5])
+
+
+def test_future_forecast_with_bands_on_a_period_index():
+    from skrnn import WindowForecaster
+    from skrnn.datasets import load_airline
+
+    y = load_airline()
+    y.index = y.index.to_period()
+    bands = WindowForecaster(horizon=6).fit(y).predict(coverage=[0.8, 0.95])
+    ax = plot_forecast(y.iloc[-24:], {"Ridge": bands})
+    labels = ax.get_legend_handles_labels()[1]
+    assert labels == ["truth", "Ridge", "95% interval", "80% interval"]
+    # the forecast is drawn after the history, at the periods' start times
+    line = ax.get_lines()[1]
+    assert line.get_xdata()[0] > ax.get_lines()[0].get_xdata()[-1]
+    # two bands, the wider one drawn first and lighter
+    bands_drawn = ax.collections
+    assert len(bands_drawn) == 2
+    assert bands_drawn[0].get_alpha() < bands_drawn[1].get_alpha()
+    assert not bands.index.equals(y.index[-6:])  # the input is not modified
