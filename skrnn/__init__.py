@@ -2,6 +2,7 @@
 
 from ._classifier import RNNClassifier
 from ._regressor import RNNRegressor
+from ._seq2seq import RNNSeq2Seq
 from ._supervised import make_supervised
 from ._window import SlidingWindowTransformer
 from ._window_target import WindowTargetRegressor
@@ -11,6 +12,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "RNNClassifier",
     "RNNRegressor",
+    "RNNSeq2Seq",
     "SlidingWindowTransformer",
     "WindowTargetRegressor",
     "make_supervised",
