@@ -38,7 +38,7 @@ $(JAX_STAMP): $(STAMP)
 test-jax: $(JAX_STAMP)
 	KERAS_BACKEND=jax $(BIN)/python -m pytest tests/test_common.py \
 		tests/test_estimators.py tests/test_feed.py tests/test_model_selection.py \
-		tests/test_modes.py
+		tests/test_modes.py tests/test_seq2seq.py
 
 # speed and memory against plain Keras and scikeras (benchmarks/results/speed.md);
 # BENCH_ARGS=--quick for a short run

@@ -2,6 +2,7 @@
 
 from ._classifier import RNNClassifier
 from ._regressor import RNNRegressor
+from ._seq2seq import RNNSeq2Seq
 from ._supervised import make_supervised
 from ._window import SlidingWindowTransformer
 from ._window_target import WindowTargetRegressor
@@ -13,6 +14,7 @@ __all__ = [
     "RNNClassifier",
     "RNNForecaster",
     "RNNRegressor",
+    "RNNSeq2Seq",
     "SlidingWindowTransformer",
     "WindowForecaster",
     "WindowTargetRegressor",

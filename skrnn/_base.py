@@ -1,39 +1,20 @@
 """BaseRNN: the shared machinery of the recurrent estimators (the class to subclass)."""
 
-import threading
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from ._backend import draw_seed, predict_writes_state, seeded
+from ._backend import draw_seed, predict_writes_state
 from ._feed import model_input
+from ._keras_estimator import _PREDICT_CHUNK, _PREDICT_LOCK, KerasEstimator
 from ._modes import check_combinations
 from ._network import CELLS, build_network
-from ._persistence import load_estimator, save_estimator
 from ._sequences import is_ragged, step_targets, unpad, validate_sequences
 from ._sklearn import Interval, StrOptions, _check_sample_weight, _fit_context
 from ._stem import make_stem
-from ._training import (
-    OPTIMIZERS,
-    diverged,
-    make_optimizer,
-    train,
-    training_callbacks,
-    validation_cut,
-)
-
-# Rows per call of the compiled forward pass; larger inputs are fed in chunks.
-_PREDICT_CHUNK = 4096
-
-# Keras builds a model's predict function lazily on its first call (check, then
-# set an attribute of the model) and traces it then; on JAX every
-# predict_on_batch also writes the model's state back into its variables.
-# Those calls are serialised here. The lock is module-level because the
-# estimator must stay picklable and predict must not change its __dict__.
-_PREDICT_LOCK = threading.Lock()
+from ._training import make_optimizer
 
 
 def _as_units(value, name: str, *, allow_empty: bool) -> tuple:
@@ -49,7 +30,7 @@ def _as_units(value, name: str, *, allow_empty: bool) -> tuple:
     return tuple(int(u) for u in units)
 
 
-class BaseRNN(BaseEstimator, metaclass=ABCMeta):
+class BaseRNN(KerasEstimator, metaclass=ABCMeta):
     """Base class of the recurrent-network estimators.
 
     This is the class to subclass for a new kind of recurrent estimator. It
@@ -65,6 +46,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
     """
 
     _parameter_constraints: dict = {
+        **KerasEstimator._parameter_constraints,
         "cell": [StrOptions(set(CELLS))],
         "units": [Interval(Integral, 1, None, closed="left"), tuple, list],
         "bidirectional": ["boolean"],
@@ -72,22 +54,8 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
         "dense_units": [tuple, list],
         "dense_activation": [str],
-        "optimizer": [StrOptions(set(OPTIMIZERS))],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "clipnorm": [Interval(Real, 0, None, closed="neither"), None],
-        "clipvalue": [Interval(Real, 0, None, closed="neither"), None],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0, None, closed="left")],
         "scale_inputs": ["boolean"],
-        "callbacks": [list, None],
         "model_fn": [callable, None],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
         "warm_start": ["boolean"],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
         "vocabulary_size": [Interval(Integral, 1, None, closed="left"), None],
@@ -153,6 +121,11 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.embedding_dim = embedding_dim
         self.vocabulary_size = vocabulary_size
         self.return_sequences = return_sequences
+
+    _divergence_advice = (
+        "Lower learning_rate, set clipnorm, keep scale_inputs=True, or check X "
+        "and y for extreme values."
+    )
 
     # -- what subclasses define ------------------------------------------------
     # BaseRNN calls exactly these; everything else is shared.
@@ -259,23 +232,6 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         )
         return model
 
-    def _check_finite(self, history):
-        bad_epoch = diverged(self.model_, history)
-        if bad_epoch is None:
-            return
-        when = f" at epoch {self.n_iter_ + bad_epoch}" if bad_epoch else ""
-        self._forget_fit()
-        raise ValueError(
-            f"Training diverged: the loss became non-finite{when}. Lower "
-            "learning_rate, set clipnorm, keep scale_inputs=True, or check X and "
-            "y for extreme values. The estimator is left unfitted."
-        )
-
-    def _forget_fit(self):
-        """Drop every fitted attribute, so that the estimator reads as unfitted."""
-        for name in [k for k in vars(self) if k.endswith("_") and k[:2] != "__"]:
-            delattr(self, name)
-
     def _fit(self, X, y, sample_weight=None, *, incremental, classes=None):
         check_combinations(self)
         reset = not (hasattr(self, "model_") and (incremental or self.warm_start))
@@ -292,39 +248,9 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             for name, value in self._stem.fitted_attributes().items():
                 setattr(self, name, value)
         encode = self._stem.encoder(encode)
-        validate = self.early_stopping and not incremental
-        seed = self._seed + (0 if reset else self.n_iter_)
-        with seeded(seed):
-            if reset:
-                self.model_ = self._build_model()
-                self.history_, self.n_iter_ = {}, 0
-            n = X.shape[0]
-            cut = validation_cut(n, self.validation_fraction) if validate else n
-            early = {"patience": self.n_iter_no_change, "min_delta": self.tol}
-            history = train(
-                self.model_,
-                X,
-                y,
-                sample_weight,
-                encode,
-                epochs=1 if incremental else self.epochs,
-                batch_size=self.batch_size,
-                shuffle=self.shuffle,
-                seed=seed,
-                cut=cut,
-                callbacks=training_callbacks(
-                    self.callbacks, early_stopping=early if validate else None
-                ),
-                verbose=int(self.verbose),
-            )
-        self._check_finite(history)
-        for key, values in history.items():
-            self.history_.setdefault(key, []).extend(float(v) for v in values)
-        self.n_iter_ += len(history.get("loss", []))
-        self.loss_curve_ = self.history_["loss"]
-        if validate:
-            self.best_validation_loss_ = float(np.min(history["val_loss"]))
-        return self
+        return self._train(
+            X, y, sample_weight, encode, reset=reset, incremental=incremental
+        )
 
     # -- the forward pass -----------------------------------------------------
 
@@ -360,95 +286,6 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             # built and traced already: concurrent calls only read the model
             chunks = [step(model_input(X, encode, r)) for r in rows]
         return np.concatenate(chunks).astype(np.float64, copy=False)
-
-    # -- persistence ------------------------------------------------------------
-
-    def save(self, path):
-        """Save the estimator to one file, the network in Keras's native format.
-
-        The file is a zip archive holding the fitted ``model_`` as a ``.keras``
-        file (architecture, weights and optimizer state) and the rest of the
-        estimator (parameters and fitted attributes) pickled. ``.skrnn`` is
-        the conventional extension. The estimator itself is not modified.
-
-        Parameters
-        ----------
-        path : str, os.PathLike or binary file object
-            Where to write. An existing file is replaced, and only once the
-            new one is complete.
-
-        Raises
-        ------
-        TypeError
-            If a parameter cannot be pickled, e.g. a ``model_fn`` that is a
-            lambda rather than a module-level function.
-
-        See Also
-        --------
-        load : Read the file back.
-
-        Notes
-        -----
-        Pickle, joblib and cloudpickle work too; ``save`` differs in keeping
-        the network in Keras's own format, which Keras alone can read
-        (``keras.saving.load_model`` on the ``model.keras`` member of the
-        zip), under any backend.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from skrnn import RNNRegressor
-        >>> X = np.random.default_rng(0).normal(size=(20, 4, 1))
-        >>> reg = RNNRegressor(units=4, epochs=1, random_state=0)
-        >>> reg.fit(X, X[:, -1, 0]).save("model.skrnn")  # doctest: +SKIP
-        >>> RNNRegressor.load("model.skrnn").predict(X[:2])  # doctest: +SKIP
-        """
-        save_estimator(self, path)
-
-    @classmethod
-    def load(cls, path, *, custom_objects=None):
-        """Load an estimator written by :meth:`save`.
-
-        Parameters
-        ----------
-        path : str, os.PathLike or binary file object
-            A file written by :meth:`save`.
-        custom_objects : dict, default=None
-            Custom Keras layers or functions, by name, that a ``model_fn``
-            used and that are not registered with
-            ``keras.saving.register_keras_serializable``; passed to
-            ``keras.saving.load_model``.
-
-        Returns
-        -------
-        estimator : object
-            A new estimator of the saved class, with the saved parameters and
-            fitted attributes; its predictions equal the saved estimator's
-            bit for bit under the same Keras backend.
-
-        Raises
-        ------
-        ValueError
-            If the file was not written by :meth:`save`, was written by a
-            newer skrnn, or holds another class (an ``RNNClassifier`` file
-            given to ``RNNRegressor.load``). ``BaseRNN.load`` accepts either.
-
-        See Also
-        --------
-        save : Write the file.
-
-        Notes
-        -----
-        Only load files you trust: the estimator's state is pickled, and
-        unpickling can run arbitrary code.
-
-        The network is stored in Keras's backend-independent format, so a file
-        saved under one Keras backend (say TensorFlow) loads under another
-        (JAX, PyTorch) as long as every layer exists there. Predictions then
-        agree to float32 rounding, not bit for bit: each backend has its own
-        kernels.
-        """
-        return load_estimator(cls, path, custom_objects=custom_objects)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

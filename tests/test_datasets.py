@@ -84,3 +84,17 @@ def test_japanese_vowels_are_variable_length_sequences():
     assert set(y_test) == set(y)
     with pytest.raises(ValueError, match="split"):
         load_japanese_vowels(split="validation")
+
+
+def test_number_names_are_the_english_and_french_names_of_0_to_999():
+    from skrnn.datasets import load_number_names
+
+    frame = load_number_names()
+    assert frame.shape == (1000, 3)
+    assert list(frame.columns) == ["number", "english", "french"]
+    assert_array_equal(frame["number"], np.arange(1000))
+    assert frame.loc[0, "english"] == "zero" and frame.loc[0, "french"] == "zéro"
+    assert frame.loc[80, "french"] == "quatre-vingts"
+    assert frame.loc[999, "english"] == "nine hundred and ninety-nine"
+    assert frame.loc[999, "french"] == "neuf cent quatre-vingt-dix-neuf"
+    assert not frame.isna().any().any() and (frame["english"].str.len() > 0).all()

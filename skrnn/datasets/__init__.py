@@ -1,5 +1,17 @@
-"""Small real time series shipped with skrnn, for examples, tests and the CLI."""
+"""Small real data sets shipped with skrnn, for examples, tests and the CLI."""
 
-from ._base import load_airline, load_japanese_vowels, load_nile, load_sunspots
+from ._base import (
+    load_airline,
+    load_japanese_vowels,
+    load_nile,
+    load_number_names,
+    load_sunspots,
+)
 
-__all__ = ["load_airline", "load_japanese_vowels", "load_nile", "load_sunspots"]
+__all__ = [
+    "load_airline",
+    "load_japanese_vowels",
+    "load_nile",
+    "load_number_names",
+    "load_sunspots",
+]

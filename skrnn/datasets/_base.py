@@ -5,7 +5,13 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-__all__ = ["load_airline", "load_japanese_vowels", "load_nile", "load_sunspots"]
+__all__ = [
+    "load_airline",
+    "load_japanese_vowels",
+    "load_nile",
+    "load_number_names",
+    "load_sunspots",
+]
 
 
 def _load_series(filename: str, *, date_format: str, freq: pd.DateOffset) -> pd.Series:
@@ -200,3 +206,52 @@ def load_japanese_vowels(*, split: str = "train") -> tuple[list, np.ndarray]:
     X = [g.sort_values("step")[features].to_numpy() for _, g in groups]
     y = groups["speaker"].first().to_numpy().astype(str)
     return X, y
+
+
+def load_number_names() -> pd.DataFrame:
+    """Load the names of the numbers 0 to 999 in English and in French.
+
+    A small sequence-to-sequence task for :class:`~skrnn.RNNSeq2Seq`:
+    "three hundred and twelve" to "trois cent douze", character by
+    character. Input and output lengths differ and vary independently
+    (3 to 31 and 2 to 33 characters), and French has its own habits (70 is
+    "soixante-dix", 80 "quatre-vingts", 21 "vingt et un"), so a model that
+    has not learned the structure gets unseen numbers wrong.
+
+    Returns
+    -------
+    frame : pandas.DataFrame of shape (1000, 3)
+        Columns ``number`` (int64, 0 to 999, in order), ``english`` and
+        ``french`` (str).
+
+    See Also
+    --------
+    skrnn.RNNSeq2Seq : Learn the translation from examples.
+
+    Notes
+    -----
+    Source: generated once with the ``num2words`` package, version 0.5.14
+    (``num2words(n, lang="en")`` and ``lang="fr"``), and stored as a CSV.
+    ``num2words`` is LGPL-licensed code; the names it generated are the
+    ordinary spelling of numbers, shipped here as plain data, and skrnn
+    neither depends on nor includes ``num2words``.
+
+    Examples
+    --------
+    >>> from skrnn.datasets import load_number_names
+    >>> frame = load_number_names()
+    >>> frame.shape
+    (1000, 3)
+    >>> frame.loc[312, "english"], frame.loc[312, "french"]
+    ('three hundred and twelve', 'trois cent douze')
+    """
+    with (
+        resources.files(__package__)
+        .joinpath("data", "number_names.csv")
+        .open("r", encoding="utf-8") as f
+    ):
+        return pd.read_csv(
+            f,
+            dtype={"number": np.int64, "english": str, "french": str},
+            keep_default_na=False,
+        )
