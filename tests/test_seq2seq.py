@@ -64,6 +64,8 @@ def reverse_model(train_words):
 # -- learning ---------------------------------------------------------------------
 
 
+# tens of seconds: run by the slow CI step (make test-slow)
+@pytest.mark.slow
 def test_copy_task_is_learned_on_unseen_strings(copy_model, unseen_words):
     assert copy_model.score(unseen_words, unseen_words) >= 0.99
 
@@ -306,6 +308,8 @@ def test_importing_skrnn_does_not_import_keras():
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 
+# tens of seconds: run by the slow CI step (make test-slow)
+@pytest.mark.slow
 def test_same_random_state_gives_identical_predictions(train_words):
     X, y = train_words[:60], [w[::-1] for w in train_words[:60]]
     first = RNNSeq2Seq(**TINY, cell="gru").fit(X, y)
@@ -314,6 +318,8 @@ def test_same_random_state_gives_identical_predictions(train_words):
     assert first.loss_curve_ == second.loss_curve_
 
 
+# tens of seconds: run by the slow CI step (make test-slow)
+@pytest.mark.slow
 def test_grid_search_over_units(train_words):
     X, y = train_words[:40], train_words[:40]
     search = GridSearchCV(RNNSeq2Seq(**TINY), {"units": [2, 4]}, cv=2, refit=False)
