@@ -1,10 +1,7 @@
 """Keras recurrent networks (SimpleRNN, LSTM, GRU) as scikit-learn estimators."""
 
-from ._classifier import RNNClassifier
-from ._regressor import RNNRegressor
-from ._supervised import make_supervised
-from ._window import SlidingWindowTransformer
-from ._window_target import WindowTargetRegressor
+import importlib
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0.dev0"
 
@@ -15,3 +12,32 @@ __all__ = [
     "WindowTargetRegressor",
     "make_supervised",
 ]
+
+# public name -> module defining it: imported on first use, so that
+# `import skrnn` (and `skrnn --version`) does not pay for scikit-learn
+_MODULES = {
+    "RNNClassifier": "._classifier",
+    "RNNRegressor": "._regressor",
+    "SlidingWindowTransformer": "._window",
+    "WindowTargetRegressor": "._window_target",
+    "make_supervised": "._supervised",
+}
+
+if TYPE_CHECKING:
+    from ._classifier import RNNClassifier
+    from ._regressor import RNNRegressor
+    from ._supervised import make_supervised
+    from ._window import SlidingWindowTransformer
+    from ._window_target import WindowTargetRegressor
+
+
+def __getattr__(name):
+    if name in _MODULES:
+        value = getattr(importlib.import_module(_MODULES[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted({*globals(), *_MODULES})

@@ -1,5 +1,6 @@
 """Time indexes: their regular step, the timestamps after them, their season."""
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,19 @@ FIX_INDEX = (
 )
 
 
+def _infer_freq(index: pd.DatetimeIndex) -> Any:
+    """``pandas.infer_freq``, None for fewer than 3 timestamps.
+
+    Without pandas 3's warning that infer_freq will return an offset rather
+    than a string: either is read through ``to_offset``.
+    """
+    if len(index) < 3:
+        return None
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*infer_freq.*")
+        return pd.infer_freq(index)
+
+
 def index_step(index: pd.Index) -> Any:
     """The constant step of a time index, or None when it has none.
 
@@ -51,7 +65,7 @@ def index_step(index: pd.Index) -> Any:
             return None
         return index.freq
     if isinstance(index, pd.DatetimeIndex):
-        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+        freq = index.freq or _infer_freq(index)
         return pd.tseries.frequencies.to_offset(freq) if freq else None
     if len(index) >= 2 and pd.api.types.is_integer_dtype(index.dtype):
         steps = np.diff(index.to_numpy())
@@ -198,7 +212,7 @@ def fill_gaps(series: Any, method: str = "interpolate", *, freq: Any = None) -> 
     index = series.index
     if isinstance(index, pd.DatetimeIndex):
         if freq is None:
-            freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+            freq = index.freq or _infer_freq(index)
         if freq is None:
             freq = _most_common_step(index)
         series = series.asfreq(freq)
@@ -219,7 +233,16 @@ def fill_gaps(series: Any, method: str = "interpolate", *, freq: Any = None) -> 
 
 
 def _most_common_step(index: pd.DatetimeIndex) -> Any:
-    """The most common step of a DatetimeIndex with gaps, as a pandas offset."""
+    """The most common step of a DatetimeIndex with gaps, as a pandas offset.
+
+    The frequency pandas infers on short gap-free stretches wins (a monthly
+    index with a missing month is still month starts, which no fixed number
+    of days is); without one, the most common difference.
+    """
+    stretches = range(0, max(len(index) - 4, 1), max(len(index) // 50, 1))
+    inferred = pd.Series([_infer_freq(index[i : i + 5]) for i in stretches]).dropna()
+    if len(inferred):
+        return pd.tseries.frequencies.to_offset(inferred.mode().iloc[0])
     step = pd.Series(index[1:] - index[:-1]).mode().iloc[0]
     if step % pd.Timedelta(days=1) == pd.Timedelta(0):
         return pd.offsets.Day(step.days)
