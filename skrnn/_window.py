@@ -145,6 +145,18 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
       transformer fitted on 3-D windows keeps their last ``look_back`` steps,
       so ``look_back`` can still be tuned by a grid search.
 
+    **Warnings.** :meth:`transform` warns when rows without history get
+    edge-filled windows although they neither continue the fitted data nor
+    start where it started (``predict(series.iloc[[-1]])`` forecasts from
+    one value repeated), and :meth:`fit` warns when a pandas index has no
+    regular step (float years, dates with rows dropped), since a test fold
+    then cannot be recognised as the continuation of the training data.
+
+    **Column names.** Fitted on a DataFrame, the 3-D windows carry its
+    column names (an ndarray subclass, ``NamedWindows``), so that an
+    estimator after the transformer in a Pipeline can take
+    ``target_feature`` as a column name.
+
     Examples
     --------
     >>> import numpy as np
