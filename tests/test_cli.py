@@ -9,7 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skrnn.cli import _backend_choice, _min_rows, main
+from skrnn.cli import (
+    JAX_MIN_STEPS,
+    _backend_choice,
+    _build_parser,
+    _min_rows,
+    _steps_per_fit,
+    main,
+)
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -242,6 +249,16 @@ def test_backend_choice(environ, imported, jax, configured, expected):
     )
     assert backend == expected[0]
     assert expected[1] in why
+
+
+def test_short_fits_stay_on_tensorflow():
+    # the demo's fits (about 100 steps) cost more CPU on jax: compiling
+    choice = dict(keras_imported=False, jax_installed=True, configured=None)
+    backend, why = _backend_choice({}, steps_per_fit=100, **choice)
+    assert backend is None and "short" in why
+    assert _backend_choice({}, steps_per_fit=5000, **choice)[0] == "jax"
+    args = _build_parser().parse_args(["compare"])  # the demo's settings
+    assert _steps_per_fit(144, args) < JAX_MIN_STEPS
 
 
 def test_python_dash_m_skrnn():
