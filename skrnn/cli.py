@@ -894,27 +894,28 @@ def _forecast_figure(
 
 
 def _season(series: pd.Series, args: argparse.Namespace) -> tuple[int | None, str]:
-    """The season length and the line that says where it comes from."""
+    """The season length (None: no season) and the line that says where it is from."""
     from ._time_index import is_seasonal, season_of_index
 
     if args.season is not None:
-        season, origin = args.season, "set by --season"
+        season, shown, origin = args.season, str(args.season), "set by --season"
     else:
         season = season_of_index(series.index)
-        step = _frequency_name(series.index)
         if season is None:
-            origin = "unknown: no regular time index; --season sets one"
+            shown, origin = "unknown", "no regular time index; --season sets one"
         else:
-            origin = f"from the {step} time index; --season overrides"
+            name = _frequency_name(series.index)
+            shown = "none" if season == 1 else str(season)
+            verb = "sets one" if season == 1 else "overrides"
+            origin = f"{name} time index; --season {verb}"
     if season is None or season == 1:
-        shown = "none" if season is None else "1 (yearly data: no season)"
         return None, (
             f"Season: {shown} ({origin}): no seasonal naive forecast; MASE is "
             "scaled by persistence"
         )
     seasonal = is_seasonal(series.to_numpy(), season)
     test = "seasonal" if seasonal else "not seasonal"
-    return season, f"Season: {season} ({origin}); the M4 test finds the series {test}"
+    return season, f"Season: {shown} ({origin}); the M4 test finds the series {test}"
 
 
 def _frequency_name(index: Any) -> str:
@@ -952,7 +953,10 @@ def _run_compare(args: argparse.Namespace) -> int:
             f"cannot create --out folder {args.out!r}: {error}"
         ) from None
 
-    print(_start_keras(_steps_per_fit(len(series), args) if args.cells else None))
+    if args.cells:
+        print(_start_keras(_steps_per_fit(len(series), args)))
+    else:
+        print("Keras not started: no network to compare (--cells is empty)")
 
     import pandas as pd
     from sklearn.model_selection import TimeSeriesSplit

@@ -308,10 +308,10 @@ def _baselines_only(path, *extra):
 @pytest.mark.parametrize(
     "freq, n_rows, expected",
     [
-        ("W-SUN", 200, "Season: 52 (from the weekly"),
-        ("QS", 40, "Season: 4 (from the quarterly"),
-        ("YS", 40, "Season: 1 (yearly data"),
-        ("D", 60, "Season: 7 (from the daily"),
+        ("W-SUN", 200, "Season: 52 (weekly time index"),
+        ("QS", 40, "Season: 4 (quarterly time index"),
+        ("YS", 40, "Season: none (yearly time index"),
+        ("D", 60, "Season: 7 (daily time index"),
     ],
 )
 def test_season_comes_from_the_time_index(freq, n_rows, expected, tmp_path, capsys):
