@@ -35,6 +35,15 @@ class NamedWindows(np.ndarray):
     def __array_finalize__(self, obj):
         self.feature_names = getattr(obj, "feature_names", None)
 
+    # pickling (joblib's worker processes) keeps the names
+    def __reduce__(self):
+        reconstruct, arguments, state = super().__reduce__()
+        return reconstruct, arguments, (state, self.feature_names)
+
+    def __setstate__(self, state):
+        array_state, self.feature_names = state
+        super().__setstate__(array_state)
+
 
 def window_feature_names(X):
     """The feature names that windows ``X`` carry, or None."""

@@ -229,3 +229,19 @@ def test_nan_in_a_series_gets_time_series_advice():
     with pytest.raises(ValueError, match="interpolate") as error:
         SlidingWindowTransformer(4).fit(frame)
     assert "HistGradientBoosting" not in str(error.value)
+
+
+def test_windows_of_a_dataframe_carry_its_column_names():
+    import pickle
+
+    frame = pd.DataFrame({"a": np.arange(10.0), "b": np.arange(10.0) * 2})
+    windows = SlidingWindowTransformer(3).fit_transform(frame)
+    assert list(windows.feature_names) == ["a", "b"]
+    assert list(windows[2:5].feature_names) == ["a", "b"]  # slices keep them
+    again = pickle.loads(pickle.dumps(windows))
+    assert list(again.feature_names) == ["a", "b"]
+    assert_array_equal(again, windows)
+    # a transformer fitted on named windows passes the names on
+    inner = SlidingWindowTransformer(2).fit(windows)
+    assert list(inner.transform(windows).feature_names) == ["a", "b"]
+    assert list(inner.feature_names_in_) == ["a", "b"]
