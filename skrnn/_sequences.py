@@ -108,7 +108,9 @@ def time_series_nan_advice(inputs: dict, owner: str):
     Parameters
     ----------
     inputs : dict of str to array-like
-        The inputs being checked, by the name scikit-learn's message uses.
+        The inputs being checked that are time series, by the name
+        scikit-learn's message uses; a NaN anywhere else (a classifier's
+        labels) keeps scikit-learn's message.
     owner : str
         Name of the estimator, for the message.
     """
@@ -119,6 +121,8 @@ def time_series_nan_advice(inputs: dict, owner: str):
         if found is None:
             raise
         input_name = found.group(1)
+        if input_name not in inputs:
+            raise
         where = ""
         try:
             array = np.asarray(inputs.get(input_name), dtype=np.float64)
@@ -127,8 +131,9 @@ def time_series_nan_advice(inputs: dict, owner: str):
                 where = f" (first at index {tuple(int(i) for i in position[0])})"
         except (TypeError, ValueError):
             pass
+        # scikit-learn's first words kept: callers and checks look for them
         raise ValueError(
-            f"{input_name} contains NaN{where}. " + NAN_ADVICE.format(owner=owner)
+            f"Input {input_name} contains NaN{where}. " + NAN_ADVICE.format(owner=owner)
         ) from None
 
 
@@ -218,7 +223,8 @@ def validate_sequences(
     if reset:
         # names carried by SlidingWindowTransformer's windows (target_feature)
         estimator._window_names = getattr(X, "feature_names", None)
-    with time_series_nan_advice({"X": X, "y": y}, name):
+    series = {"X": X, "y": y} if y_numeric else {"X": X}
+    with time_series_nan_advice(series, name):
         if n_dims != 3 and (reset or estimator._fit_ndim == 2):
             # scikit-learn's own checks give the familiar messages and names
             out = validate_data(
