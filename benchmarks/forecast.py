@@ -38,7 +38,7 @@ from skrnn import RNNForecaster, WindowForecaster  # noqa: E402
 from skrnn._time_index import is_seasonal  # noqa: E402
 from skrnn.baselines import SeasonalNaiveRegressor  # noqa: E402
 from skrnn.datasets import load_airline, load_nile, load_sunspots  # noqa: E402
-from skrnn.metrics import naive_scale  # noqa: E402
+from skrnn.metrics import seasonal_naive_scale  # noqa: E402
 from skrnn.model_selection import BacktestResult, backtest  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -86,7 +86,7 @@ def peer_result(y, horizon, tail, fit, forecast, season):
             frame[f"y_lower_{100 * level:g}"] = lower
             frame[f"y_upper_{100 * level:g}"] = upper
         s = season if length > season else 1
-        frame["scale"] = naive_scale(values[:length], s)
+        frame["scale"] = seasonal_naive_scale(values[:length], s)
         rows.append(frame)
     levels = LEVELS if bounds else ()
     return BacktestResult(pd.concat(rows, ignore_index=True), levels, fit_time)

@@ -2,12 +2,16 @@
 
 Build: ``sphinx-build -W --keep-going -b html docs docs/_build/html``.
 
-The gallery runs every ``examples/plot_*.py`` in quick mode (tiny epochs and
-grids, ``SKRNN_QUICK=1``) unless ``SKRNN_FULL_GALLERY`` is set, in which case
-the examples run with their real settings (tens of minutes on a laptop CPU).
+The gallery runs every ``examples/plot_*.py`` at its real settings, so every
+published figure is a real forecast, on the fastest installed Keras backend
+(JAX when it is installed and ``KERAS_BACKEND`` is not set). Quick mode
+(``SKRNN_QUICK=1``: tiny epochs and grids) is for the examples' smoke test,
+``tests/test_examples.py``; setting it here gives a fast local preview whose
+figures are not worth publishing.
 """
 
 import contextlib
+import importlib.util
 import io
 import os
 import sys
@@ -18,14 +22,25 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE / "sphinxext"))
 
-# Before the examples import anything: quick mode, quiet TensorFlow.
-if not os.environ.get("SKRNN_FULL_GALLERY"):
-    os.environ["SKRNN_QUICK"] = "1"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import skrnn  # noqa: E402
 import skrnn.cli  # noqa: E402
+
+# Before the examples import Keras: the backend the command line would pick
+# (JAX when installed: the examples train for hundreds of epochs, where its
+# cheaper steps more than repay compiling each model).
+_backend, _why = skrnn.cli._backend_choice(
+    os.environ,
+    keras_imported="keras" in sys.modules,
+    jax_installed=all(
+        importlib.util.find_spec(name) is not None for name in ("jax", "jaxlib")
+    ),
+    configured=skrnn.cli._configured_backend(),
+)
+if _backend is not None:
+    os.environ["KERAS_BACKEND"] = _backend
 
 # -- project --------------------------------------------------------------------
 

@@ -12,12 +12,11 @@ import numpy as np
 def get_keras():
     """Import Keras on first use and return the module.
 
-    TensorFlow's C++ start-up chatter is silenced unless the user has set
-    ``TF_CPP_MIN_LOG_LEVEL`` themselves, and the backend's thread pools are
-    sized to ``OMP_NUM_THREADS`` when it is set (see :func:`limit_threads`).
+    The backend's thread pools are sized to ``OMP_NUM_THREADS`` when it is
+    set (see :func:`limit_threads`). Logging is left as the caller set it:
+    the troubleshooting page says how to quiet TensorFlow.
     """
     if "keras" not in sys.modules:
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         limit_threads(os.environ)
     import keras
 
@@ -110,6 +109,33 @@ def stop_on_non_finite_loss():
     return _STOP_ON_NON_FINITE_LOSS()
 
 
+def set_random_seed(keras, seed: int) -> None:
+    """``keras.utils.set_random_seed``, without importing TensorFlow to do it.
+
+    Keras's function also seeds ``tf.random`` whenever TensorFlow is
+    installed, importing it on the JAX and PyTorch backends too: seconds of
+    start-up and TensorFlow's CUDA-probing messages, for a seed that no skrnn
+    fit on those backends uses (skrnn feeds no ``tf.data`` pipeline). Unless
+    TensorFlow is the backend or already imported, the import is refused for
+    the duration of the call; Keras's lazy handle on TensorFlow is then reset,
+    so that a later import by the user still works.
+    """
+    if keras.backend.backend() == "tensorflow" or "tensorflow" in sys.modules:
+        keras.utils.set_random_seed(seed)
+        return
+    sys.modules["tensorflow"] = None  # importing it raises ImportError
+    try:
+        keras.utils.set_random_seed(seed)
+    finally:
+        if sys.modules.get("tensorflow", 0) is None:
+            del sys.modules["tensorflow"]
+        lazy = getattr(
+            sys.modules.get("keras.src.utils.module_utils"), "tensorflow", None
+        )
+        if getattr(lazy, "module", 1) is None:
+            lazy._available = None  # "not looked for yet", as before the call
+
+
 @contextmanager
 def seeded(seed: int):
     """Seed Keras, Python and numpy for a block, then restore the caller's state.
@@ -133,7 +159,7 @@ def seeded(seed: int):
     """
     py_state = random.getstate()
     np_state = np.random.get_state()  # noqa: NPY002 (the caller's global state)
-    get_keras().utils.set_random_seed(seed)
+    set_random_seed(get_keras(), seed)
     try:
         with own_layer_seeds(seed), releasing_traced_gradients():
             yield

@@ -7,7 +7,12 @@ from sklearn.base import RegressorMixin
 
 from ._base import BaseRNN
 from ._sklearn import Interval, StrOptions, _fit_context
-from ._target import REPRESENTATIONS, TargetEncoder, as_2d_target
+from ._target import (
+    REPRESENTATIONS,
+    TargetEncoder,
+    as_2d_target,
+    check_target_feature,
+)
 
 _LOSSES = {
     "mse",
@@ -184,10 +189,12 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         additive. ``"auto"`` does it when the target's history in the training
         windows and ``y`` are all positive.
 
-    target_feature : int, default=None
-        Index of the window feature that holds the target's history; None
-        for univariate windows. Needed for multivariate windows unless
-        ``target_representation="level"``.
+    target_feature : int or str, default=None
+        The window feature that holds the target's history: its index, or its
+        column name when the windows come from a :class:`SlidingWindowTransformer`
+        fitted on a DataFrame (they carry the names). None for univariate
+        windows. For multivariate windows, leaving it out makes ``"auto"``
+        predict levels, with a warning.
 
     season : int, default=None
         Steps per seasonal cycle, for ``target_representation="seasonal"``
@@ -269,7 +276,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         "scale_target": ["boolean"],
         "target_representation": [StrOptions(set(REPRESENTATIONS))],
         "log_target": ["boolean", StrOptions({"auto"})],
-        "target_feature": [Integral, None],
+        # checked in fit (check_target_feature): an int, a column name or None
+        "target_feature": "no_validation",
         "season": [Interval(Integral, 1, None, closed="left"), None],
     }
     _y_checks = {"multi_output": True, "y_numeric": True}
@@ -371,12 +379,15 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             representation, log = "level", False
             if self._relative_target():
                 representation, log = self.target_representation, self.log_target
+            check_target_feature(self.target_feature, type(self).__name__)
             self._target = TargetEncoder(
                 representation,
                 log,
                 self.target_feature,
                 standardise=self.scale_target,
                 season=self.season,
+                feature_names=getattr(self, "_window_names", None),
+                owner=type(self).__name__,
             )
             encoded, stats = self._target.fit_encode(X, y, steps)
             self.log_target_ = self._target.log_

@@ -1,5 +1,7 @@
 """Input coercion for the recurrent estimators: 2-D to 3-D, ragged to padded, checks."""
 
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,6 +84,57 @@ def ndim(X) -> int:
         return np.asarray(X).ndim
     except ValueError:
         return -1
+
+
+NAN_ADVICE = (
+    "{owner} needs a value at every time step of a series. For a time series "
+    "with gaps, fill them in time before windowing: series.interpolate("
+    "method='time') on a DatetimeIndex (method='linear' on any other), "
+    "series.ffill(), or, on the command line, skrnn compare --fill "
+    "interpolate. Dropping the rows instead (dropna) would join values that "
+    "are not neighbours in time."
+)
+
+
+@contextmanager
+def time_series_nan_advice(inputs: dict, owner: str):
+    """Turn scikit-learn's NaN message into one with time-series advice.
+
+    scikit-learn's own ("Input X contains NaN", then a suggestion of
+    HistGradientBoosting or an imputer) is advice for tabular data, and it
+    does not say where the gap is. The position is only looked for once the
+    check has failed, so valid input pays nothing.
+
+    Parameters
+    ----------
+    inputs : dict of str to array-like
+        The inputs being checked that are time series, by the name
+        scikit-learn's message uses; a NaN anywhere else (a classifier's
+        labels) keeps scikit-learn's message.
+    owner : str
+        Name of the estimator, for the message.
+    """
+    try:
+        yield
+    except ValueError as error:
+        found = re.search(r"Input (\w+) contains NaN", str(error))
+        if found is None:
+            raise
+        input_name = found.group(1)
+        if input_name not in inputs:
+            raise
+        where = ""
+        try:
+            array = np.asarray(inputs.get(input_name), dtype=np.float64)
+            position = np.argwhere(np.isnan(array))
+            if len(position):
+                where = f" (first at index {tuple(int(i) for i in position[0])})"
+        except (TypeError, ValueError):
+            pass
+        # scikit-learn's first words kept: callers and checks look for them
+        raise ValueError(
+            f"Input {input_name} contains NaN{where}. " + NAN_ADVICE.format(owner=owner)
+        ) from None
 
 
 def check_real(values, input_name: str, owner: str) -> None:
@@ -167,21 +220,26 @@ def validate_sequences(
             f"n_timesteps, n_features); got a {n_dims}-D array of shape "
             f"{np.shape(X)}."
         )
-    if n_dims != 3 and (reset or estimator._fit_ndim == 2):
-        # scikit-learn's own checks give the familiar messages and feature names
-        out = validate_data(
-            estimator,
-            X,
-            y,
-            reset=reset,
-            dtype=FLOAT_DTYPES,
-            **(y_params if with_y else {}),
-        )
-        X, y = out if with_y else (out, y)
-    elif with_y:
-        X, y = check_X_y(X, y, allow_nd=True, dtype=FLOAT_DTYPES, **y_params)
-    else:
-        X = check_array(X, allow_nd=True, dtype=FLOAT_DTYPES, input_name="X")
+    if reset:
+        # names carried by SlidingWindowTransformer's windows (target_feature)
+        estimator._window_names = getattr(X, "feature_names", None)
+    series = {"X": X, "y": y} if y_numeric else {"X": X}
+    with time_series_nan_advice(series, name):
+        if n_dims != 3 and (reset or estimator._fit_ndim == 2):
+            # scikit-learn's own checks give the familiar messages and names
+            out = validate_data(
+                estimator,
+                X,
+                y,
+                reset=reset,
+                dtype=FLOAT_DTYPES,
+                **(y_params if with_y else {}),
+            )
+            X, y = out if with_y else (out, y)
+        elif with_y:
+            X, y = check_X_y(X, y, allow_nd=True, dtype=FLOAT_DTYPES, **y_params)
+        else:
+            X = check_array(X, allow_nd=True, dtype=FLOAT_DTYPES, input_name="X")
     X3 = X[:, :, np.newaxis] if X.ndim == 2 else X
     if 0 in X3.shape[1:]:
         raise ValueError(

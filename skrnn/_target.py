@@ -9,7 +9,9 @@ windows' target feature the same way (block by block, through the feed),
 and decodes the network's outputs back to the units of ``y``.
 """
 
+import warnings
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 
@@ -29,8 +31,45 @@ def seasonal_positions(season: int, n_outputs: int) -> np.ndarray:
     return -season + np.arange(n_outputs) % season
 
 
-def target_index(n_features: int, target_feature) -> int:
-    """Position of the target's history among the window's features."""
+def check_target_feature(target_feature, owner: str) -> None:
+    """Refuse a ``target_feature`` that is neither an int, a str nor None.
+
+    Checked here rather than by the parameter constraints: scikit-learn's
+    ``cross_val_score`` renames their error as its own parameter's.
+    """
+    if target_feature is None or isinstance(target_feature, str):
+        return
+    if isinstance(target_feature, bool) or not isinstance(target_feature, Integral):
+        raise TypeError(
+            f"{owner}(target_feature=...) must be a feature index (int), a column "
+            f"name (str) or None; got {target_feature!r} of type "
+            f"{type(target_feature).__name__}."
+        )
+
+
+def target_index(n_features: int, target_feature, feature_names=None) -> int:
+    """Position of the target's history among the window's features.
+
+    ``target_feature`` may name a column of the DataFrame the windows were
+    made from (``feature_names``, carried by SlidingWindowTransformer's
+    windows).
+    """
+    if isinstance(target_feature, str):
+        if feature_names is None:
+            raise ValueError(
+                f"target_feature={target_feature!r} is a column name, but the "
+                "windows carry no column names: make them with "
+                "SlidingWindowTransformer from a DataFrame (in the same "
+                "Pipeline, or once on the whole series), or give the column's "
+                "index."
+            )
+        names = [str(name) for name in feature_names]
+        if target_feature not in names:
+            raise ValueError(
+                f"target_feature={target_feature!r} is not a column of the "
+                f"windows; their columns are: {', '.join(names)}."
+            )
+        return names.index(target_feature)
     if target_feature is None:
         if n_features != 1:
             raise ValueError(
@@ -203,13 +242,23 @@ class TargetEncoder:
     """
 
     def __init__(
-        self, representation, log_target, target_feature, *, standardise, season=None
+        self,
+        representation,
+        log_target,
+        target_feature,
+        *,
+        standardise,
+        season=None,
+        feature_names=None,
+        owner="RNNRegressor",
     ):
         self.representation = representation
         self.log_target = log_target
         self.target_feature = target_feature
         self.standardise = standardise
         self.season = season
+        self.feature_names = feature_names
+        self.owner = owner
 
     def fit(self, X, y, steps=slice(None)):
         """Resolve the settings on training windows and fit the standardisation.
@@ -268,10 +317,23 @@ class TargetEncoder:
             # relative to the target's history only when it is known which it is
             inferable = X.shape[2] == 1 or self.target_feature is not None
             self.representation_ = "change" if inferable else "level"
+            if not inferable:
+                warnings.warn(
+                    f"{self.owner}: the windows have {X.shape[2]} features and "
+                    "target_feature is not set, so target_representation='auto' "
+                    "predicts the levels of y, which cannot follow a target that "
+                    "trends out of its training range. When y is the future of "
+                    "one of the features (a forecast), set target_feature to "
+                    "that feature's index or column name; when it is not, set "
+                    "target_representation='level' to keep levels without this "
+                    "warning.",
+                    UserWarning,
+                    stacklevel=2,
+                )
         if self.representation_ == "level" and self.log_target is not True:
             self.log_ = False
             return
-        self.j_ = target_index(X.shape[2], self.target_feature)
+        self.j_ = target_index(X.shape[2], self.target_feature, self.feature_names)
         if self.log_target == "auto":
             positive = all(
                 np.all(h[h != PAD] > 0)

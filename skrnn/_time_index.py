@@ -252,12 +252,17 @@ def fill_gaps(series: Any, method: str = "interpolate", *, freq: Any = None) -> 
 
 
 def _most_common_step(index: pd.DatetimeIndex) -> Any:
-    """The frequency of most runs of three timestamps in a DatetimeIndex with gaps."""
-    found = [infer_freq(index[i : i + 3]) for i in range(len(index) - 2)]
-    found = [freq for freq in found if freq is not None]
-    if not found:
-        raise ValueError(
-            "The index has no regular step to fill towards: pass freq= (e.g. "
-            "'D', 'MS', 'h')."
-        )
-    return pd.Series(found).mode().iloc[0]
+    """The most common step of a DatetimeIndex with gaps, as a pandas offset.
+
+    The frequency pandas infers on short gap-free stretches wins (a monthly
+    index with a missing month is still month starts, which no fixed number
+    of days is); without one, the most common difference.
+    """
+    stretches = range(0, max(len(index) - 4, 1), max(len(index) // 50, 1))
+    inferred = pd.Series([infer_freq(index[i : i + 5]) for i in stretches]).dropna()
+    if len(inferred):
+        return inferred.mode().iloc[0]
+    step = pd.Series(index[1:] - index[:-1]).mode().iloc[0]
+    if step % pd.Timedelta(days=1) == pd.Timedelta(0):
+        return pd.offsets.Day(step.days)
+    return pd.tseries.frequencies.to_offset(step)

@@ -1,5 +1,6 @@
 """Look-back windows over time-ordered data: the pure functions and the transformer."""
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -15,9 +16,47 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._sequences import check_real, ndim
+from ._sequences import check_real, ndim, time_series_nan_advice
 from ._sklearn import Interval, _fit_context
-from ._time_index import index_step
+from ._time_index import FIX_INDEX, index_step
+
+
+class NamedWindows(np.ndarray):
+    """3-D windows that carry the names of their features, ``feature_names``.
+
+    What :class:`SlidingWindowTransformer` returns for pandas input, so that
+    an estimator after it in a Pipeline can take ``target_feature`` as a
+    column name. It is an ndarray in every other respect; slicing and
+    indexing keep the names.
+    """
+
+    feature_names = None
+
+    def __array_finalize__(self, obj):
+        self.feature_names = getattr(obj, "feature_names", None)
+
+    # pickling (joblib's worker processes) keeps the names
+    def __reduce__(self):
+        reconstruct, arguments, state = super().__reduce__()
+        return reconstruct, arguments, (state, self.feature_names)
+
+    def __setstate__(self, state):
+        array_state, self.feature_names = state
+        super().__setstate__(array_state)
+
+
+def window_feature_names(X):
+    """The feature names that windows ``X`` carry, or None."""
+    names = getattr(X, "feature_names", None)
+    return None if names is None else np.asarray(names, dtype=object)
+
+
+def _with_names(windows, names):
+    if names is None or windows.ndim != 3:
+        return windows
+    named = windows.view(NamedWindows)
+    named.feature_names = names
+    return named
 
 
 def sliding_windows(series: np.ndarray, look_back: int, history=None) -> np.ndarray:
@@ -115,6 +154,18 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
       transformer fitted on 3-D windows keeps their last ``look_back`` steps,
       so ``look_back`` can still be tuned by a grid search.
 
+    **Warnings.** :meth:`transform` warns when rows without history get
+    edge-filled windows although they neither continue the fitted data nor
+    start where it started (``predict(series.iloc[[-1]])`` forecasts from
+    one value repeated), and :meth:`fit` warns when a pandas index has no
+    regular step (float years, dates with rows dropped), since a test fold
+    then cannot be recognised as the continuation of the training data.
+
+    **Column names.** Fitted on a DataFrame, the 3-D windows carry its
+    column names (an ndarray subclass, ``NamedWindows``), so that an
+    estimator after the transformer in a Pipeline can take
+    ``target_feature`` as a column name.
+
     Examples
     --------
     >>> import numpy as np
@@ -144,11 +195,15 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         check_real(X, "X", type(self).__name__)
         n_dims = ndim(X)
         if n_dims == 3:
-            X = check_array(X, allow_nd=True, dtype=FLOAT_DTYPES, input_name="X")
+            names = window_feature_names(X)
+            with time_series_nan_advice({"X": X}, type(self).__name__):
+                X = check_array(X, allow_nd=True, dtype=FLOAT_DTYPES, input_name="X")
             if reset:
                 self.n_features_in_ = X.shape[2]
                 self.input_kind_ = "windows"
-                if hasattr(self, "feature_names_in_"):
+                if names is not None and len(names) == X.shape[2]:
+                    self.feature_names_in_ = names
+                elif hasattr(self, "feature_names_in_"):
                     del self.feature_names_in_
             elif X.shape[2] != self.n_features_in_:
                 raise ValueError(
@@ -166,7 +221,8 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
                 f"{type(self).__name__} was fitted on 3-D windows; X must be 3-D "
                 f"too, got shape {np.shape(X)}."
             )
-        X = validate_data(self, X, reset=reset, dtype=FLOAT_DTYPES)
+        with time_series_nan_advice({"X": X}, type(self).__name__):
+            X = validate_data(self, X, reset=reset, dtype=FLOAT_DTYPES)
         if reset:
             self.input_kind_ = "series"
         return X
@@ -191,8 +247,8 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         """
         index = X.index if isinstance(X, pd.Series | pd.DataFrame) else None
         X = self._validate(X, reset=True)
-        self._tail = None
-        self._last_index = self._step = None
+        self._tail = self._head = None
+        self._last_index = self._first_index = self._step = None
         if self.input_kind_ == "windows":
             return self
         if X.shape[0] < self.look_back:
@@ -200,10 +256,24 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
                 f"look_back={self.look_back} needs at least {self.look_back} time "
                 f"steps to fit, got n_samples={X.shape[0]}."
             )
+        if self.look_back > 1:
+            # to recognise the fitted rows when they come back to transform
+            self._head = X[: self.look_back - 1].copy()
         if index is not None and self.look_back > 1:
             self._tail = X[X.shape[0] - (self.look_back - 1) :].copy()
-            self._last_index = index[-1]
+            self._first_index, self._last_index = index[0], index[-1]
             self._step = index_step(index)
+            if self._step is None:
+                warnings.warn(
+                    f"{type(self).__name__}: the index of X (a "
+                    f"{type(index).__name__}) has no regular step, so data "
+                    "transformed later (a cross-validation test fold, new rows) "
+                    "cannot be recognised as its continuation: the first "
+                    "look_back - 1 windows of such data get no history and "
+                    f"repeat their oldest row. {FIX_INDEX}",
+                    UserWarning,
+                    stacklevel=2,
+                )
         return self
 
     def _continues_fit(self, index) -> bool:
@@ -238,10 +308,45 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
             windows = X[:, X.shape[1] - self.look_back :, :]
         else:
             history = self._tail if self._continues_fit(index) else None
+            if history is None and not self._starts_like_fit(X, index):
+                self._warn_no_history(len(X))
             windows = sliding_windows(X, self.look_back, history)
         if self.flatten:
             return windows.reshape(windows.shape[0], -1)
-        return windows
+        return _with_names(windows, getattr(self, "feature_names_in_", None))
+
+    def _starts_like_fit(self, X, index) -> bool:
+        """Whether ``X`` starts where the fitted data started (the same rows).
+
+        Its first windows then lack history just as they did in :meth:`fit`.
+        """
+        head = getattr(self, "_head", None)
+        if head is None:
+            return True  # look_back=1: no window needs history
+        if index is not None and self._first_index is not None:
+            try:
+                if not bool(index[0] == self._first_index):
+                    return False
+            except (TypeError, ValueError):
+                return False
+        n = min(len(head), len(X))
+        return bool(np.array_equal(X[:n], head[:n]))
+
+    def _warn_no_history(self, n_rows: int) -> None:
+        n_padded = min(self.look_back - 1, n_rows)
+        warnings.warn(
+            f"{type(self).__name__}: the first {n_padded} of the {n_rows} rows of "
+            "X have fewer than look_back - 1 earlier rows, so their windows repeat "
+            "the oldest row (edge filling), and forecasts made from them are not "
+            "real forecasts. X neither continues the data seen in fit (pandas "
+            "data whose index goes on one step after the fitted index) nor starts "
+            f"where it started. Pass the {self.look_back - 1} rows before the "
+            "ones to forecast as well and keep only the last predictions, pass "
+            "pandas data that continues the fitted index, or build the windows "
+            "once on the whole series (see the Notes of SlidingWindowTransformer).",
+            UserWarning,
+            stacklevel=3,
+        )
 
     @available_if(lambda self: self.flatten)
     def get_feature_names_out(self, input_features=None):

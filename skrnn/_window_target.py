@@ -7,7 +7,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._sequences import validate_sequences
 from ._sklearn import HasMethods, Interval, StrOptions, _fit_context
-from ._target import REPRESENTATIONS, TargetEncoder, as_2d_target
+from ._target import (
+    REPRESENTATIONS,
+    TargetEncoder,
+    as_2d_target,
+    check_target_feature,
+)
 
 
 class WindowTargetRegressor(RegressorMixin, BaseEstimator):
@@ -32,9 +37,10 @@ class WindowTargetRegressor(RegressorMixin, BaseEstimator):
     log_target : bool or "auto", default="auto"
         See :class:`RNNRegressor`.
 
-    target_feature : int, default=None
-        Window feature holding the target's history; None for univariate
-        windows.
+    target_feature : int or str, default=None
+        Window feature holding the target's history: its index, or its column
+        name for windows of a :class:`SlidingWindowTransformer` fitted on a
+        DataFrame; None for univariate windows.
 
     season : int, default=None
         See :class:`RNNRegressor`.
@@ -69,7 +75,8 @@ class WindowTargetRegressor(RegressorMixin, BaseEstimator):
         "regressor": [HasMethods(["fit", "predict"]), None],
         "target_representation": [StrOptions(set(REPRESENTATIONS))],
         "log_target": ["boolean", StrOptions({"auto"})],
-        "target_feature": [Integral, None],
+        # checked in fit (check_target_feature): an int, a column name or None
+        "target_feature": "no_validation",
         "season": [Interval(Integral, 1, None, closed="left"), None],
     }
 
@@ -111,12 +118,15 @@ class WindowTargetRegressor(RegressorMixin, BaseEstimator):
             self, X, y, reset=True, multi_output=True, y_numeric=True
         )
         y2 = as_2d_target(y)
+        check_target_feature(self.target_feature, type(self).__name__)
         self._target = TargetEncoder(
             self.target_representation,
             self.log_target,
             self.target_feature,
             standardise=False,
             season=self.season,
+            feature_names=getattr(self, "_window_names", None),
+            owner=type(self).__name__,
         ).fit(X, y2)
         self.log_target_ = self._target.log_
         X, stats = self._encoded_windows(X)

@@ -14,6 +14,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._sequences import check_real
 from ._sklearn import Interval, _fit_context
+from ._target import target_index
+from ._window import window_feature_names
 
 __all__ = ["PersistenceRegressor", "SeasonalNaiveRegressor"]
 
@@ -27,7 +29,8 @@ class _NaiveForecaster(RegressorMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "target_feature": [Interval(Integral, 0, None, closed="left"), None],
+        # an index, a column name of named windows, or None (checked in fit)
+        "target_feature": [Interval(Integral, 0, None, closed="left"), str, None],
     }
 
     def _check_look_back(self, look_back: int) -> None:
@@ -69,6 +72,7 @@ class _NaiveForecaster(RegressorMixin, BaseEstimator):
         """
         check_real(X, "X", type(self).__name__)
         check_real(y, "y", type(self).__name__)
+        names = window_feature_names(X)
         X, y = validate_data(
             self, X, y, allow_nd=True, multi_output=True, y_numeric=True
         )
@@ -78,13 +82,11 @@ class _NaiveForecaster(RegressorMixin, BaseEstimator):
         if self.target_feature is None and n_window_features != 1:
             raise ValueError(
                 f"The windows have {n_window_features} features: set target_feature "
-                "to the index of the one to forecast."
+                "to the index (or column name) of the one to forecast."
             )
-        if self.target_feature is not None and self.target_feature >= n_window_features:
-            raise ValueError(
-                f"target_feature={self.target_feature} is out of range for windows "
-                f"with {n_window_features} features."
-            )
+        self._feature = 0
+        if self.target_feature is not None:
+            self._feature = target_index(n_window_features, self.target_feature, names)
         self._n_window_features = n_window_features
         self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
         return self
@@ -110,7 +112,7 @@ class _NaiveForecaster(RegressorMixin, BaseEstimator):
                 f"X has {windows.shape[2]} features per time step, but "
                 f"{type(self).__name__} was fitted with {self._n_window_features}."
             )
-        feature = 0 if self.target_feature is None else self.target_feature
+        feature = self._feature
         # integer-array indexing copies, so the forecast never aliases the input
         y_pred = windows[:, self._window_positions(self.n_outputs_), feature]
         return y_pred[:, 0] if self.n_outputs_ == 1 else y_pred
@@ -133,10 +135,11 @@ class PersistenceRegressor(_NaiveForecaster):
 
     Parameters
     ----------
-    target_feature : int, default=None
-        Index of the feature to forecast along the last axis of 3-D windows.
-        None is allowed only for windows of one feature (and for 2-D input,
-        read as such).
+    target_feature : int or str, default=None
+        Index of the feature to forecast along the last axis of 3-D windows,
+        or its column name for windows of a :class:`~skrnn.SlidingWindowTransformer`
+        fitted on a DataFrame. None is allowed only for windows of one feature
+        (and for 2-D input, read as such).
 
     Attributes
     ----------
@@ -185,10 +188,11 @@ class SeasonalNaiveRegressor(_NaiveForecaster):
     season_length : int, default=12
         Number of time steps in a season, e.g. 12 for monthly data with a
         yearly season. The windows must be at least this long.
-    target_feature : int, default=None
-        Index of the feature to forecast along the last axis of 3-D windows.
-        None is allowed only for windows of one feature (and for 2-D input,
-        read as such).
+    target_feature : int or str, default=None
+        Index of the feature to forecast along the last axis of 3-D windows,
+        or its column name for windows of a :class:`~skrnn.SlidingWindowTransformer`
+        fitted on a DataFrame. None is allowed only for windows of one feature
+        (and for 2-D input, read as such).
 
     Attributes
     ----------

@@ -1,21 +1,32 @@
 """The ``skrnn`` command: rank recurrent networks and baselines on a series."""
 
+# pandas, scikit-learn and Keras are imported where they are needed: `skrnn
+# --version` and a usage error answer without them, and a bad file is refused
+# before Keras starts.
+from __future__ import annotations
+
 import argparse
+import csv
 import importlib.util
 import json
 import logging
 import os
+import re
 import sys
 import time
 import warnings
 from collections.abc import Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from . import __version__
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
 
@@ -54,6 +65,65 @@ def _positive_float(text: str) -> float:
     return value
 
 
+FILL_CHOICES = ("none", "interpolate", "ffill")
+
+
+def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options that say how to read a series from a CSV file.
+
+    Shared by the subcommands that read data (``compare``, and any other
+    that calls :func:`_load_series` or :func:`_load_data`).
+    """
+    parser.add_argument(
+        "--target",
+        metavar="COL",
+        help="column to forecast; may be left out when the file has one column "
+        "besides --time-col",
+    )
+    parser.add_argument(
+        "--time-col",
+        metavar="COL",
+        help="column of dates or times: rows are sorted by it, the season is "
+        "read from its frequency, and the plot uses it",
+    )
+    parser.add_argument(
+        "--features",
+        metavar="COL",
+        nargs="+",
+        default=[],
+        help="other columns to use as inputs (past covariates: only their "
+        "values up to the forecast origin are seen)",
+    )
+    parser.add_argument(
+        "--season",
+        metavar="S",
+        type=_positive_int,
+        default=None,
+        help="season length of the seasonal naive forecast and of the MASE "
+        "scale; default: from the time index (hourly 24, daily 7, weekly 52, "
+        "monthly 12, quarterly 4, yearly none)",
+    )
+    parser.add_argument(
+        "--sep",
+        metavar="CHAR",
+        default=None,
+        help="field separator of the CSV file; default: detected (, ; tab |)",
+    )
+    parser.add_argument(
+        "--decimal",
+        metavar="CHAR",
+        default=None,
+        help="decimal mark; default: '.', or ',' when the numbers are written so",
+    )
+    parser.add_argument(
+        "--fill",
+        choices=FILL_CHOICES,
+        default="none",
+        help="fill missing values and missing timestamps: linearly in time, or "
+        "with the last value seen; 'none' refuses them",
+    )
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="skrnn",
@@ -70,8 +140,11 @@ def _build_parser() -> argparse.ArgumentParser:
             "over --look-back x --units, and Ridge on lagged values over "
             "--look-back, with time-series cross-validation "
             "(TimeSeriesSplit); persistence (last value) and seasonal naive "
-            "forecasts are the yardsticks. Prints the leaderboard, writes "
-            "leaderboard.csv and forecast.png (the best model on the last fold) "
+            "forecasts are the yardsticks. Errors: RMSE, MAE, sMAPE (percent), "
+            "MASE (against the seasonal naive forecast, scaled on each training "
+            "fold) and, when the target has no zero, MAPE (percent). Prints the "
+            "leaderboard, writes leaderboard.csv (the same units) and "
+            "forecast.png (the best model and the baselines on the last fold) "
             "to --out."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
@@ -81,17 +154,7 @@ def _build_parser() -> argparse.ArgumentParser:
         nargs="?",
         help="CSV file with a header row; default: the shipped airline series",
     )
-    compare.add_argument(
-        "--target",
-        metavar="COL",
-        help="column to forecast; may be left out when the file has one column "
-        "besides --time-col",
-    )
-    compare.add_argument(
-        "--time-col",
-        metavar="COL",
-        help="column of dates or times: rows are sorted by it and the plot uses it",
-    )
+    _add_input_arguments(compare)
     compare.add_argument(
         "--look-back",
         metavar="L",
@@ -128,13 +191,6 @@ def _build_parser() -> argparse.ArgumentParser:
         type=_at_least_two,
         default=5,
         help="folds of TimeSeriesSplit",
-    )
-    compare.add_argument(
-        "--season",
-        metavar="S",
-        type=_positive_int,
-        default=12,
-        help="season length of the seasonal naive forecast (12: monthly data)",
     )
     compare.add_argument(
         "--epochs", metavar="N", type=_positive_int, default=20, help="training epochs"
@@ -227,17 +283,32 @@ def _configured_backend() -> str | None:
     return backend if isinstance(backend, str) else None
 
 
+# Training steps per fit from which JAX's cheaper steps repay its costlier
+# compile. Measured on 2 cores (airline windows, batch 16, LSTM(8)): a JAX fit
+# costs about 0.75 s more CPU to build and compile than a TensorFlow one, and
+# each step about 2.4 ms less; the demo's fits (about 100 steps) ran in 20.3 s
+# of CPU on JAX against 15.9 s on TensorFlow.
+JAX_MIN_STEPS = 300
+
+
 def _backend_choice(
-    environ: dict, *, keras_imported: bool, jax_installed: bool, configured: Any
+    environ: dict,
+    *,
+    keras_imported: bool,
+    jax_installed: bool,
+    configured: Any,
+    steps_per_fit: float | None = None,
 ) -> tuple[str | None, str]:
     """Decide the Keras backend of this process: ``(backend to set, why)``.
 
     The user's choice wins: ``KERAS_BACKEND``, or a backend other than the
     default written in ``keras.json`` (Keras writes ``"tensorflow"`` there on
     first import, so that value says nothing about the user). Otherwise jax,
-    when installed, is chosen: its training steps cost the least on CPU, which
-    pays off more the longer a network trains. Nothing can change once Keras
-    is imported.
+    when installed, is chosen when the fits are long enough: its training
+    steps cost the least on CPU, but each new model pays a longer compile,
+    so for fits of fewer than ``JAX_MIN_STEPS`` training steps
+    (``steps_per_fit``, None: unknown, taken as long) TensorFlow is as fast
+    and costs less CPU. Nothing can change once Keras is imported.
     """
     if environ.get("KERAS_BACKEND"):
         return None, "set by KERAS_BACKEND"
@@ -245,17 +316,68 @@ def _backend_choice(
         return None, "Keras was already imported"
     if configured and configured != "tensorflow":
         return None, "set in keras.json"
-    if jax_installed:
-        return "jax", (
-            "chosen by skrnn: KERAS_BACKEND is not set and jax is installed; "
-            "jax is usually the fastest backend on CPU. Set KERAS_BACKEND to "
-            "choose another"
+    if not jax_installed:
+        return None, "Keras's default; with jax installed skrnn would choose jax"
+    if steps_per_fit is not None and steps_per_fit < JAX_MIN_STEPS:
+        return None, (
+            f"Keras's default: these fits are short (about {steps_per_fit:.0f} "
+            "training steps each), where compiling each model on jax costs "
+            "more than its faster steps save. Set KERAS_BACKEND to choose"
         )
-    return None, "Keras's default; with jax installed skrnn would choose jax"
+    return "jax", (
+        "chosen by skrnn: KERAS_BACKEND is not set, jax is installed and the "
+        "fits are long, where jax's training steps are the fastest on CPU. Set "
+        "KERAS_BACKEND to choose another"
+    )
 
 
-def _start_keras() -> str:
-    """Choose the backend, import Keras, and return a line saying which it is."""
+@contextmanager
+def _quiet_native_stderr():
+    """Send what C++ code writes to file descriptor 2 to /dev/null for a block.
+
+    TensorFlow 2.21 writes "Could not find cuda drivers" and "failed call to
+    cuInit" before its logging is initialised, so ``TF_CPP_MIN_LOG_LEVEL``
+    does not hide them. A user who sets ``TF_CPP_MIN_LOG_LEVEL`` to 0 or 1
+    asked for them and sees them. Python errors are raised after the block
+    and printed as usual.
+    """
+    if os.environ.get("TF_CPP_MIN_LOG_LEVEL") in ("0", "1"):
+        yield
+        return
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no file descriptor 2: nothing to hide
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _initialise_devices(backend: str) -> None:
+    """Let the backend look for its devices now (inside the quiet block)."""
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.list_physical_devices()
+    elif backend == "jax":
+        import jax
+
+        jax.devices()
+
+
+def _start_keras(steps_per_fit: float | None = None) -> str:
+    """Choose the backend, import Keras, and return a line saying which it is.
+
+    ``steps_per_fit`` (training steps of a typical fit) lets short fits stay
+    on TensorFlow; see :func:`_backend_choice`.
+    """
     new, why = _backend_choice(
         os.environ,
         keras_imported="keras" in sys.modules,
@@ -263,12 +385,19 @@ def _start_keras() -> str:
             importlib.util.find_spec(name) is not None for name in ("jax", "jaxlib")
         ),
         configured=_configured_backend(),
+        steps_per_fit=steps_per_fit,
     )
     if new is not None:
         os.environ["KERAS_BACKEND"] = new
     from ._backend import get_keras
 
-    backend = get_keras().backend.backend()
+    # the command owns its process: TensorFlow's and XLA's start-up messages
+    # (CUDA probing on a machine without a GPU) say nothing to its user
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    with _quiet_native_stderr():
+        keras = get_keras()
+        backend = keras.backend.backend()
+        _initialise_devices(backend)
     # every fit builds a new model, and so new tf.functions: TensorFlow's
     # "excessive retracing" warnings are expected here and say nothing useful
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
@@ -283,14 +412,63 @@ def _line(position: int) -> int:
     return int(position) + 2
 
 
-def _read_csv(path: str) -> pd.DataFrame:
+_SEPARATORS = ",;\t|"
+# a number written with a decimal comma, e.g. "12,5" or "-0,25"
+_DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
+
+
+def _sniff_separator(file: Path) -> str:
+    """The field separator of a CSV file, from its first lines; "," if unclear."""
+    try:
+        with open(file, newline="", errors="replace") as handle:
+            sample = handle.read(64 * 1024)
+    except OSError:
+        return ","
+    lines = sample.splitlines()
+    sample = "\n".join(lines[:50] if len(lines) > 1 else lines)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=_SEPARATORS).delimiter
+    except csv.Error:
+        return ","
+
+
+def _has_decimal_commas(frame: pd.DataFrame) -> bool:
+    """Whether some text column holds only numbers written with a decimal comma."""
+    import pandas as pd
+
+    for name in frame.columns:
+        column = frame[name]
+        if not (column.dtype == object or pd.api.types.is_string_dtype(column)):
+            continue
+        values = column.dropna().astype(str)
+        if len(values) and values.map(lambda v: bool(_DECIMAL_COMMA.match(v))).all():
+            return True
+    return False
+
+
+def _read_csv(path: str, sep: str | None = None, decimal: str | None = None):
+    """The CSV file as a DataFrame, or a CommandError saying why it cannot be read.
+
+    A separator or decimal mark left as None is detected; what was detected,
+    when it is not the default, is in ``frame.attrs["skrnn_read_as"]``.
+    """
     file = Path(path)
     if not file.exists():
         raise CommandError(f"data file {path!r} not found")
     if not file.is_file():
         raise CommandError(f"data file {path!r} is not a file")
+    import pandas as pd
+
+    detected = []
+    if sep is None:
+        sep = _sniff_separator(file)
+        if sep != ",":
+            detected.append(f"--sep {sep!r}")
     try:
-        frame = pd.read_csv(file)
+        frame = pd.read_csv(file, sep=sep, decimal=decimal or ".")
+        if decimal is None and sep != "," and _has_decimal_commas(frame):
+            frame = pd.read_csv(file, sep=sep, decimal=",")
+            detected.append("--decimal ','")
     except pd.errors.EmptyDataError:
         raise CommandError(f"{path} is empty") from None
     except (ValueError, OSError) as error:  # ParserError, UnicodeDecodeError
@@ -298,14 +476,21 @@ def _read_csv(path: str) -> pd.DataFrame:
         raise CommandError(f"cannot read {path} as CSV: {reason}") from None
     if frame.empty:
         raise CommandError(f"{path} has a header but no data rows")
+    frame.attrs["skrnn_read_as"] = " ".join(detected)
     return frame
 
 
 def _column(frame: pd.DataFrame, name: str, flag: str, path: str) -> pd.Series:
+    import pandas as pd
+
     if name not in frame.columns:
         columns = ", ".join(map(str, frame.columns))
+        hint = ""
+        if len(frame.columns) == 1 and any(c in str(frame.columns[0]) for c in ";\t|"):
+            hint = " (is the separator right? see --sep)"
         raise CommandError(
-            f"column {name!r} ({flag}) not found in {path}; its columns are: {columns}"
+            f"column {name!r} ({flag}) not found in {path}; its columns are: "
+            f"{columns}{hint}"
         )
     column = frame[name]
     if isinstance(column, pd.DataFrame):
@@ -314,13 +499,23 @@ def _column(frame: pd.DataFrame, name: str, flag: str, path: str) -> pd.Series:
 
 
 def _parse_times(column: pd.Series, path: str) -> pd.Series:
-    """Dates of ``column``, or a CommandError naming the first bad one."""
+    """Dates of ``column``, or a CommandError naming the first bad one.
+
+    Whole numbers (``1749`` or ``1749.0``, as a year column often is) are
+    read as years.
+    """
+    import pandas as pd
+
     if column.isna().any():
         position = int(np.flatnonzero(column.isna().to_numpy())[0])
         raise CommandError(
             f"missing date in column {column.name!r} (--time-col) at line "
             f"{_line(position)} of {path}"
         )
+    if pd.api.types.is_numeric_dtype(column) and np.all(
+        np.mod(column.to_numpy(dtype=float), 1) == 0
+    ):
+        column = column.astype(np.int64)
     # as text: to_datetime reads bare numbers (years) as nanoseconds since 1970
     text = column.astype(str)
     with warnings.catch_warnings():
@@ -344,25 +539,65 @@ def _parse_times(column: pd.Series, path: str) -> pd.Series:
     return times
 
 
-def _parse_values(column: pd.Series, path: str) -> pd.Series:
-    """Float values of ``column``, or a CommandError naming the first bad one."""
+def _parse_values(
+    column: pd.Series, path: str, flag: str = "--target", allow_missing: bool = False
+) -> pd.Series:
+    """Float values of ``column``, or a CommandError naming the first bad one.
+
+    With ``allow_missing``, empty cells stay NaN (for ``--fill``); anything
+    else that is not a finite number is still refused.
+    """
+    import pandas as pd
+
     values = pd.to_numeric(column, errors="coerce").astype(float)
     bad = ~np.isfinite(values.to_numpy())
+    if allow_missing:
+        bad &= ~column.isna().to_numpy()
     if bad.any():
         position = int(np.flatnonzero(bad)[0])
         raw = column.iloc[position]
         what = "missing value" if pd.isna(raw) else f"non-numeric value {raw!r}"
         if not pd.isna(raw) and np.isinf(values.iloc[position]):
             what = f"infinite value {raw!r}"
+        advice = " (--fill interpolate or ffill fills gaps)" if pd.isna(raw) else ""
         raise CommandError(
-            f"{what} in column {column.name!r} (--target) at line "
-            f"{_line(position)} of {path}"
+            f"{what} in column {column.name!r} ({flag}) at line "
+            f"{_line(position)} of {path}{advice}"
         )
     return values
 
 
-def _load_series(args: argparse.Namespace) -> tuple[pd.Series, str]:
-    """The target series, indexed by its times (or row numbers), and its source."""
+@dataclass
+class _Data:
+    """What a subcommand reads: the target, its inputs, and notes for the user."""
+
+    target: pd.Series
+    source: str
+    features: pd.DataFrame | None = None
+    notes: list = field(default_factory=list)
+
+    def frame(self) -> pd.DataFrame:
+        """The target and the features, target first, on the time index."""
+        frame = self.target.to_frame()
+        if self.features is not None:
+            frame = frame.join(self.features)
+        return frame
+
+
+def _numeric_columns(frame: pd.DataFrame) -> list:
+    """Columns of which most cells read as numbers."""
+    import pandas as pd
+
+    names = []
+    for name in frame.columns:
+        values = pd.to_numeric(frame[name], errors="coerce")
+        if values.notna().mean() > 0.5:
+            names.append(name)
+    return names
+
+
+def _load_data(args: argparse.Namespace) -> _Data:
+    """The target (and ``--features``) on their time index, filled if asked."""
     if args.data is None:
         from .datasets import load_airline
 
@@ -371,13 +606,26 @@ def _load_series(args: argparse.Namespace) -> tuple[pd.Series, str]:
                 f"--target {args.target!r}: the shipped airline series has one "
                 "column, 'passengers'; pass a CSV file to forecast another"
             )
-        if args.time_col is not None:
-            raise CommandError("--time-col needs a CSV file")
+        for flag, value in [
+            ("--time-col", args.time_col),
+            ("--features", args.features),
+            ("--sep", args.sep),
+            ("--decimal", args.decimal),
+        ]:
+            if value:
+                raise CommandError(f"{flag} needs a CSV file")
         series = load_airline().astype(float)
-        return series, "airline passengers, monthly (shipped with skrnn)"
+        return _Data(series, "airline passengers, monthly (shipped with skrnn)")
 
     path = args.data
-    frame = _read_csv(path)
+    frame = _read_csv(path, args.sep, args.decimal)
+    import pandas as pd
+
+    from ._time_index import fill_gaps, index_step
+
+    notes = []
+    if frame.attrs.get("skrnn_read_as"):
+        notes.append(f"Read {path} with {frame.attrs['skrnn_read_as']} (detected)")
     if args.time_col is not None:
         time_column = _column(frame, args.time_col, "--time-col", path)
     target = args.target
@@ -389,13 +637,52 @@ def _load_series(args: argparse.Namespace) -> tuple[pd.Series, str]:
                 f"from ({', '.join(map(str, others))})"
             )
         target = others[0]
-    values = _parse_values(_column(frame, target, "--target", path), path)
-    if args.time_col is None:
-        return values, path
-    times = _parse_times(time_column, path)
-    series = pd.Series(values.to_numpy(), index=pd.DatetimeIndex(times), name=target)
-    series.index.name = args.time_col
-    return series.sort_index(kind="stable"), path
+    target_column = _column(frame, target, "--target", path)
+    features = list(dict.fromkeys(args.features))
+    for name in features:
+        if name in (target, args.time_col):
+            raise CommandError(
+                f"--features {name!r} is the {'target' if name == target else 'time'}"
+                " column; give other columns"
+            )
+    fill = args.fill != "none"
+    columns = {target: _parse_values(target_column, path, "--target", fill)}
+    for name in features:
+        column = _column(frame, name, "--features", path)
+        columns[name] = _parse_values(column, path, "--features", fill)
+    used = {target, args.time_col, *features}
+    ignored = [name for name in _numeric_columns(frame) if name not in used]
+    if ignored:
+        notes.append(
+            f"Ignored columns: {', '.join(map(str, ignored))} (--features "
+            "uses them as inputs)"
+        )
+    data = pd.DataFrame({name: values.to_numpy() for name, values in columns.items()})
+    if args.time_col is not None:
+        data.index = pd.DatetimeIndex(
+            _parse_times(time_column, path), name=args.time_col
+        )
+        data = data.sort_index(kind="stable")
+    if fill:
+        data, n_filled = fill_gaps(data, args.fill)
+        notes.append(
+            f"Filled {n_filled} missing value{'s' if n_filled != 1 else ''} "
+            f"(--fill {args.fill})"
+        )
+    elif isinstance(data.index, pd.DatetimeIndex) and index_step(data.index) is None:
+        notes.append(
+            f"Note: the times in {args.time_col!r} have no regular step (missing "
+            "rows?), so the season is unknown: --fill puts the series on a "
+            "regular step, --season gives the season"
+        )
+    series = data[target].rename(target)
+    return _Data(series, path, data[features] if features else None, notes)
+
+
+def _load_series(args: argparse.Namespace) -> tuple[pd.Series, str]:
+    """The target series, indexed by its times (or row numbers), and its source."""
+    data = _load_data(args)
+    return data.target, data.source
 
 
 def _min_rows(look_back: int, splits: int, horizon: int) -> int:
@@ -424,10 +711,17 @@ def _check_length(series: pd.Series, args: argparse.Namespace, source: str) -> N
 # -- the comparison -------------------------------------------------------------
 
 
-def _models(args: argparse.Namespace, cv: Any, season: int | None) -> dict:
+def _models(
+    args: argparse.Namespace,
+    cv: Any,
+    season: int | None,
+    target_feature: int | None = None,
+) -> dict:
     """The contenders, by leaderboard name, all taking the same windows.
 
     The seasonal naive forecast is left out when ``season`` is None.
+    ``target_feature`` is the window feature holding the target's history,
+    for windows of several features (the target and ``--features``).
     """
     from sklearn.linear_model import Ridge
     from sklearn.model_selection import GridSearchCV
@@ -443,6 +737,7 @@ def _models(args: argparse.Namespace, cv: Any, season: int | None) -> dict:
     for cell in args.cells:
         network = RNNRegressor(
             cell,
+            target_feature=target_feature,
             epochs=args.epochs,
             batch_size=args.batch_size,
             learning_rate=args.learning_rate,
@@ -461,11 +756,12 @@ def _models(args: argparse.Namespace, cv: Any, season: int | None) -> dict:
         cv=cv,
     )
     models["persistence"] = make_pipeline(
-        SlidingWindowTransformer(1), PersistenceRegressor()
+        SlidingWindowTransformer(1), PersistenceRegressor(target_feature=target_feature)
     )
     if season is not None:
         models["seasonal naive"] = make_pipeline(
-            SlidingWindowTransformer(season), SeasonalNaiveRegressor(season)
+            SlidingWindowTransformer(season),
+            SeasonalNaiveRegressor(season, target_feature=target_feature),
         )
     return models
 
@@ -475,6 +771,19 @@ def _short_params(params: dict) -> str:
     return ", ".join(
         f"{key.rsplit('__', 1)[-1]}={value}" for key, value in params.items()
     )
+
+
+PERCENT = ("smape", "mape")
+
+
+def _in_percent(board: pd.DataFrame) -> pd.DataFrame:
+    """The leaderboard with MAPE in percent, as sMAPE is (and as printed)."""
+    scaled = {
+        column: board[column] * 100.0
+        for column in ("mape_mean", "mape_std")
+        if column in board
+    }
+    return board.assign(**scaled)
 
 
 def _decimals(values: pd.Series) -> int:
@@ -487,17 +796,18 @@ def _decimals(values: pd.Series) -> int:
 
 
 def _format_leaderboard(board: pd.DataFrame, metrics: Sequence[str]) -> str:
-    """The leaderboard as an aligned text table, a column per metric."""
-    # a percentage reads better than a fraction; the CSV keeps scikit-learn's
-    percent = {"mape"}
+    """The leaderboard as an aligned text table, a column per metric.
+
+    Numbers are printed as they are in ``board`` (and in the CSV file):
+    sMAPE and MAPE in percent (see :func:`_in_percent`).
+    """
     header = ["rank", "model"]
-    header += [f"{m} %" if m in percent else m for m in metrics]
+    header += [f"{m} %" if m in PERCENT else m for m in metrics]
     header += ["fit s", "best params"]
     rows = []
     for metric in metrics:
-        scale = 100.0 if metric in percent else 1.0
-        means = board[f"{metric}_mean"] * scale
-        stds = board[f"{metric}_std"] * scale
+        means = board[f"{metric}_mean"]
+        stds = board[f"{metric}_std"]
         digits = _decimals(means)
         means = [f"{value:.{digits}f}" for value in means]
         stds = [f"{value:.{digits}f}" for value in stds]
@@ -539,41 +849,105 @@ def _forecast_figure(
     test: np.ndarray,
     name: str,
     horizon: int,
+    baselines: dict | None = None,
+    n_splits: int | None = None,
 ) -> Any:
-    """Plot the last fold's forecasts at the times they forecast."""
+    """Plot the last fold's forecasts at the times they forecast.
+
+    ``baselines`` (name to predictions on the same fold) are drawn one step
+    ahead next to the best model, as yardsticks.
+    """
+    import pandas as pd
     from matplotlib.figure import Figure
     from sklearn.metrics import root_mean_squared_error
 
     from .plotting import plot_forecast
 
+    def at_step(predictions, step):
+        return pd.Series(predictions[:, step - 1], index=series.index[test + step])
+
     predictions = np.asarray(y_pred).reshape(len(test), -1)
     truth = np.stack([series.to_numpy()[test + step] for step in range(1, horizon + 1)])
     rmse = root_mean_squared_error(truth.T, predictions)  # as in the leaderboard
-    steps = sorted({1, horizon})
     forecasts = {}
-    for step in steps:
+    for step in sorted({1, horizon}):
         label = f"{name}, {step} step{'s' if step > 1 else ''} ahead"
-        forecasts[label] = pd.Series(
-            predictions[:, step - 1], index=series.index[test + step]
-        )
+        forecasts[label] = at_step(predictions, step)
+    for other, values in (baselines or {}).items():
+        if other != name:
+            values = np.asarray(values).reshape(len(test), -1)
+            forecasts[f"{other}, 1 step ahead"] = at_step(values, 1)
     # the test period and as much history again, twice: the rest is old news
     start = max(0, test[0] - 2 * len(test))
     figure = Figure(figsize=(9, 4.5), layout="constrained")
     ax = figure.add_subplot()
+    fold = "the last fold" if n_splits is None else f"fold {n_splits} of {n_splits}"
     plot_forecast(
         series.iloc[start:],
         forecasts,
         # the last value seen in training: the target of the last training row
         train_end=series.index[test[0]],
         ax=ax,
-        title=f"{name} on the last cross-validation fold (RMSE {rmse:.4g})",
+        title=(
+            f"{name}, the best model: RMSE {rmse:.4g} on {fold} (the last "
+            "test fold of the cross-validation)"
+        ),
     )
+    ax.set_xlabel(series.index.name or "time step")
     return figure
+
+
+def _season(series: pd.Series, args: argparse.Namespace) -> tuple[int | None, str]:
+    """The season length (None: no season) and the line that says where it is from."""
+    from ._time_index import is_seasonal, season_of_index
+
+    if args.season is not None:
+        season, shown, origin = args.season, str(args.season), "set by --season"
+    else:
+        season = season_of_index(series.index)
+        if season is None:
+            shown, origin = "unknown", "no regular time index; --season sets one"
+        else:
+            name = _frequency_name(series.index)
+            shown = "none" if season == 1 else str(season)
+            verb = "sets one" if season == 1 else "overrides"
+            origin = f"{name} time index; --season {verb}"
+    if season is None or season == 1:
+        return None, (
+            f"Season: {shown} ({origin}): no seasonal naive forecast; MASE is "
+            "scaled by persistence"
+        )
+    seasonal = is_seasonal(series.to_numpy(), season)
+    test = "seasonal" if seasonal else "not seasonal"
+    return season, f"Season: {shown} ({origin}); the M4 test finds the series {test}"
+
+
+def _frequency_name(index: Any) -> str:
+    from ._time_index import index_step, season_of_index
+
+    names = {24: "hourly", 7: "daily", 52: "weekly", 12: "monthly", 4: "quarterly"}
+    season = season_of_index(index)
+    if season == 1:
+        return "yearly"
+    if season in names:
+        return names[season]
+    step = index_step(index)
+    return getattr(step, "freqstr", str(step))
+
+
+def _steps_per_fit(n_rows: int, args: argparse.Namespace) -> float:
+    """Training steps of a network's fit, on the mean TimeSeriesSplit fold."""
+    n_samples = n_rows - args.horizon
+    test_size = n_samples // (args.splits + 1)
+    first = n_samples - (args.horizon - 1) - args.splits * test_size
+    mean_train = first + test_size * (args.splits - 1) / 2
+    return args.epochs * np.ceil(mean_train / args.batch_size)
 
 
 def _run_compare(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    series, source = _load_series(args)
+    data = _load_data(args)
+    series, source = data.target, data.source
     _check_length(series, args, source)
     out = Path(args.out)
     try:
@@ -583,8 +957,12 @@ def _run_compare(args: argparse.Namespace) -> int:
             f"cannot create --out folder {args.out!r}: {error}"
         ) from None
 
-    print(_start_keras())
+    if args.cells:
+        print(_start_keras(_steps_per_fit(len(series), args)))
+    else:
+        print("Keras not started: no network to compare (--cells is empty)")
 
+    import pandas as pd
     from sklearn.model_selection import TimeSeriesSplit
 
     from ._supervised import make_supervised
@@ -597,42 +975,64 @@ def _run_compare(args: argparse.Namespace) -> int:
     # any model needs: a window only looks back, so this leaks nothing, and
     # every test fold gets its real history even when `gap` separates it from
     # its training fold. Each pipeline's transformer keeps the last steps.
-    X, y = make_supervised(series.reset_index(drop=True), horizon=args.horizon)
+    # The target is the windows' first feature, --features the others.
+    frame = data.frame().reset_index(drop=True)
+    X, y = make_supervised(frame, horizon=args.horizon, target=series.name)
+    target_feature = 0 if data.features is not None else None
 
     span = ""
     if isinstance(series.index, pd.DatetimeIndex):
         span = f", {series.index[0].date()} to {series.index[-1].date()}"
     print(f"Data: {source}: {len(series)} rows of {series.name!r}{span}")
+    if data.features is not None:
+        print(f"Inputs: {series.name!r} and --features {', '.join(data.features)}")
+    for note in data.notes:
+        print(note)
     print(
         f"Forecast {args.horizon} step{'s' if args.horizon > 1 else ''} ahead; "
         f"TimeSeriesSplit(n_splits={args.splits}, gap={args.horizon - 1}); "
         f"grid look_back {args.look_back} x units {args.units}, "
         f"{args.epochs} epochs, batch {args.batch_size}"
     )
-    season = args.season
+    season, season_line = _season(series, args)
+    print(season_line)
     first_train = next(iter(cv.split(X)))[0]
-    if season > len(first_train):
+    if season is not None and season >= len(first_train):
         # the first test fold's windows would reach back before the series
         print(
-            f"Note: seasonal naive left out: --season {season} is longer than "
-            f"the first training fold ({len(first_train)} rows)"
+            f"Note: seasonal naive left out, MASE scaled by persistence: season "
+            f"{season} is not shorter than the first training fold "
+            f"({len(first_train)} rows)"
         )
         season = None
     longest = max(*args.look_back, season or 1)
     windows = SlidingWindowTransformer(longest).fit_transform(X)
 
-    models = _models(args, cv, season)
-    board = compare(models, windows, y, cv=cv)
+    metrics = ["rmse", "mae", "smape", "mase"]
+    if np.all(np.asarray(y) != 0):
+        metrics.append("mape")
+    else:
+        print("Note: MAPE left out: the target has zeros, where it is undefined")
+    models = _models(args, cv, season, target_feature)
+    board = compare(models, windows, y, cv=cv, scoring=metrics, season=season or 1)
+    board = _in_percent(board)
     print()
     print("Leaderboard (mean and std over folds; errors: lower is better)")
-    print(_format_leaderboard(board, ("rmse", "mae", "mape")))
+    print(_format_leaderboard(board, metrics))
 
     best = board.iloc[0]
     test = list(cv.split(windows))[-1][1]
     y_pred = predict_last_fold(
         models[best["model"]], windows, y, cv=cv, params=best["best_params"]
     )
-    figure = _forecast_figure(series, y_pred, test, best["model"], args.horizon)
+    baselines = {
+        name: predict_last_fold(models[name], windows, y, cv=cv)
+        for name in ("persistence", "seasonal naive")
+        if name in models
+    }
+    figure = _forecast_figure(
+        series, y_pred, test, best["model"], args.horizon, baselines, args.splits
+    )
 
     csv_path, png_path = out / "leaderboard.csv", out / "forecast.png"
     try:

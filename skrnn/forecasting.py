@@ -31,7 +31,7 @@ from ._persistence import load_estimator, save_estimator
 from ._regressor import RNNRegressor
 from ._sklearn import HasMethods, Interval, StrOptions, _fit_context
 from ._time_index import fill_gaps, format_time, is_seasonal, season_of_index
-from .metrics import mase, naive_scale
+from .metrics import mase, seasonal_naive_scale
 
 # the forecasters are documented as skrnn.RNNForecaster and skrnn.WindowForecaster
 __all__ = ["fill_gaps"]
@@ -348,7 +348,7 @@ class WindowForecaster(BaseEstimator):
         return local_scales(history.y, origins, span, self._fallback_scale(history))
 
     def _fallback_scale(self, history: History) -> float:
-        scale = naive_scale(history.y, 1)
+        scale = seasonal_naive_scale(history.y, 1)
         return scale if scale > 0 else 1.0
 
     # -- predict ------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Forecast accuracy as forecasting competitions measure it: sMAPE, MASE, MSIS.
+"""Forecast accuracy as the M4 competition measures it: sMAPE, MASE, coverage, MSIS.
 
 The definitions are those of the M4 competition (Makridakis et al., 2020):
 sMAPE in percent, MASE and MSIS scaled by the in-sample mean absolute error
@@ -8,121 +8,147 @@ of the seasonal naive forecast, so that series of any scale compare.
 from typing import Any
 
 import numpy as np
+from sklearn.metrics import make_scorer
 
-__all__ = ["coverage", "mase", "msis", "naive_scale", "smape"]
+__all__ = [
+    "coverage",
+    "mase",
+    "msis",
+    "seasonal_naive_scale",
+    "smape",
+    "smape_scorer",
+]
 
 
 def _pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
     y_true = np.asarray(y_true, dtype=np.float64)
     y_pred = np.asarray(y_pred, dtype=np.float64)
-    if y_true.shape != y_pred.shape:
+    if y_true.size != y_pred.size or y_true.size == 0:
         raise ValueError(
-            f"y_true and y_pred must have the same shape; got {y_true.shape} and "
-            f"{y_pred.shape}."
+            "y_true and y_pred must hold the same, non-zero number of values; got "
+            f"shapes {y_true.shape} and {y_pred.shape}."
         )
-    return y_true, y_pred
-
-
-def naive_scale(y_train: Any, season: int = 1) -> float:
-    """In-sample mean absolute error of the seasonal naive forecast.
-
-    The yardstick that makes MASE and MSIS scale-free: how far off the naive
-    forecast (the value one season earlier) was, on average, over the history.
-
-    Parameters
-    ----------
-    y_train : array-like of shape (n_steps,)
-        The history the forecast was made from, oldest first.
-    season : int, default=1
-        Season of the naive forecast (1: the last value).
-
-    Returns
-    -------
-    scale : float
-        ``mean(|y[t] - y[t - season]|)``; NaN when the history is shorter
-        than ``season + 1``.
-
-    See Also
-    --------
-    mase : Errors divided by this scale.
-
-    Examples
-    --------
-    >>> from skrnn.metrics import naive_scale
-    >>> naive_scale([1.0, 2.0, 4.0, 7.0])
-    2.0
-    """
-    y_train = np.asarray(y_train, dtype=np.float64).ravel()
-    if len(y_train) <= season:
-        return float("nan")
-    return float(np.mean(np.abs(y_train[season:] - y_train[:-season])))
+    return y_true.reshape(y_pred.shape), y_pred
 
 
 def smape(y_true: Any, y_pred: Any) -> float:
-    """Symmetric mean absolute percentage error, in percent (0 to 200).
+    """Symmetric mean absolute percentage error, in percent (the M4 definition).
 
-    ``mean(200 * |y - f| / (|y| + |f|))``, the M4 competition's definition;
-    a point where both are zero counts as no error.
+    The mean of ``200 * |y - f| / (|y| + |f|)``: 0 for a perfect forecast,
+    at most 200. Unlike the MAPE it stays finite when ``y`` holds zeros; a
+    step where both the truth and the forecast are 0 counts as no error.
 
     Parameters
     ----------
-    y_true, y_pred : array-like of the same shape
-        Observed and forecast values.
+    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Observed values.
+    y_pred : array-like of the same shape
+        Forecasts.
 
     Returns
     -------
     smape : float
-        In percent, from 0 (perfect) to 200.
+        In percent, between 0 and 200.
 
     See Also
     --------
-    mase : The scale-free error that does not blow up near zero.
+    mase : The scale-free error against the seasonal naive forecast.
 
     Examples
     --------
     >>> from skrnn.metrics import smape
-    >>> round(smape([100.0, 200.0], [110.0, 200.0]), 3)
+    >>> round(smape([100, 0], [110, 0]), 3)
     4.762
     """
     y_true, y_pred = _pair(y_true, y_pred)
     return float(np.mean(smape_terms(y_true, y_pred)))
 
 
-def mase(y_true: Any, y_pred: Any, y_train: Any, season: int = 1) -> float:
-    """Mean absolute scaled error, against the seasonal naive forecast.
+def seasonal_naive_scale(y_train: Any, season: int = 1) -> float:
+    """In-sample mean absolute error of the seasonal naive forecast on ``y_train``.
 
-    The mean absolute error divided by the in-sample mean absolute error of
-    the seasonal naive forecast (Hyndman and Koehler, 2006): scale-free, and
-    defined when the series has zeros.
+    The denominator of the MASE: ``mean(|y[t] - y[t - season]|)`` over the
+    training series.
 
     Parameters
     ----------
-    y_true, y_pred : array-like of the same shape
-        Observed and forecast values.
     y_train : array-like of shape (n_steps,)
-        The history the forecast was made from, for the scale.
+        The training series, oldest first.
     season : int, default=1
-        Season of the naive forecast that scales the error.
+        Season length; 1 is the naive (persistence) forecast.
+
+    Returns
+    -------
+    scale : float
+        Positive, or 0 for a series that repeats itself exactly.
+
+    Raises
+    ------
+    ValueError
+        If ``y_train`` has ``season`` values or fewer, or ``season`` is not a
+        positive integer.
+    """
+    if isinstance(season, bool) or not isinstance(season, int | np.integer):
+        raise TypeError(f"season must be an int; got {type(season).__name__}.")
+    if season < 1:
+        raise ValueError(f"season must be at least 1; got {season}.")
+    y_train = np.asarray(y_train, dtype=np.float64).ravel()
+    if len(y_train) <= season:
+        raise ValueError(
+            f"y_train has {len(y_train)} values: the seasonal naive scale with "
+            f"season={season} needs more than {season}."
+        )
+    return float(np.mean(np.abs(y_train[season:] - y_train[:-season])))
+
+
+def mase(y_true: Any, y_pred: Any, y_train: Any, season: int = 1) -> float:
+    """Mean absolute scaled error (the M4 definition).
+
+    The mean absolute error of the forecast divided by the in-sample mean
+    absolute error of the seasonal naive forecast on the training series.
+    Below 1: better than the seasonal naive forecast was in sample.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Observed values.
+    y_pred : array-like of the same shape
+        Forecasts.
+    y_train : array-like of shape (n_steps,)
+        The series the forecasts were trained on, oldest first: only it sets
+        the scale.
+    season : int, default=1
+        Season length of the naive forecast in the scale (1: persistence).
 
     Returns
     -------
     mase : float
-        Mean absolute error divided by :func:`naive_scale`. Below 1, the
-        forecast beats the in-sample seasonal naive forecast.
+        Scale-free and non-negative; ``inf`` when ``y_train`` repeats itself
+        exactly with period ``season`` (the scale is 0) and the forecast
+        errs.
+
+    Raises
+    ------
+    ValueError
+        If ``y_train`` is too short for ``season`` (see
+        :func:`seasonal_naive_scale`).
 
     See Also
     --------
-    naive_scale : The denominator.
-    smape : The percentage error of the M4 competition.
+    smape : The M4 competition's percentage error.
 
     Examples
     --------
     >>> from skrnn.metrics import mase
-    >>> mase([8.0, 9.0], [7.0, 9.0], y_train=[1.0, 3.0, 5.0, 7.0])
-    0.25
+    >>> mase([5.0, 6.0], [5.5, 6.5], y_train=[1.0, 2.0, 3.0, 4.0])
+    0.5
     """
     y_true, y_pred = _pair(y_true, y_pred)
-    return float(np.mean(np.abs(y_true - y_pred)) / naive_scale(y_train, season))
+    scale = seasonal_naive_scale(y_train, season)
+    error = float(np.mean(np.abs(y_true - y_pred)))
+    if scale == 0:
+        return 0.0 if error == 0 else float("inf")
+    return error / scale
 
 
 def coverage(y_true: Any, y_lower: Any, y_upper: Any) -> float:
@@ -170,7 +196,7 @@ def msis(
 
     The width of the interval plus ``2 / alpha`` times how far each
     observation falls outside it, averaged and divided by
-    :func:`naive_scale`. Lower is better: narrow intervals that cover.
+    :func:`seasonal_naive_scale`. Lower is better: narrow intervals that cover.
 
     Parameters
     ----------
@@ -186,7 +212,7 @@ def msis(
     Returns
     -------
     msis : float
-        The mean interval score over :func:`naive_scale`.
+        The mean interval score over :func:`seasonal_naive_scale`.
 
     See Also
     --------
@@ -201,7 +227,7 @@ def msis(
     y_true, y_lower = _pair(y_true, y_lower)
     y_true, y_upper = _pair(y_true, y_upper)
     score = interval_scores(y_true, y_lower, y_upper, alpha)
-    return float(np.mean(score) / naive_scale(y_train, season))
+    return float(np.mean(score) / seasonal_naive_scale(y_train, season))
 
 
 def smape_terms(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
@@ -220,3 +246,7 @@ def interval_scores(y_true, y_lower, y_upper, alpha: float) -> np.ndarray:
     """Winkler's interval score per point: width plus ``2 / alpha`` times the miss."""
     miss = np.maximum(y_lower - y_true, 0.0) + np.maximum(y_true - y_upper, 0.0)
     return (y_upper - y_lower) + (2.0 / alpha) * miss
+
+
+smape_scorer = make_scorer(smape, greater_is_better=False)
+"""Scorer of :func:`smape` for scikit-learn searches (negated: higher is better)."""

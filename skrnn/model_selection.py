@@ -2,7 +2,7 @@
 
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from numbers import Integral
 from typing import Any, TextIO
 
@@ -18,6 +18,7 @@ from sklearn.model_selection import (
 )
 
 from ._sklearn import BaseSearchCV, _safe_indexing
+from .metrics import seasonal_naive_scale, smape_scorer
 
 __all__ = [
     "BacktestResult",
@@ -36,7 +37,14 @@ METRICS = {
     "mape": ("neg_mean_absolute_percentage_error", -1.0),
     "medae": ("neg_median_absolute_error", -1.0),
     "r2": ("r2", 1.0),
+    "smape": (smape_scorer, -1.0),
+    # the mean absolute error, divided in compare() by each fold's own scale
+    "mase": ("neg_mean_absolute_error", -1.0),
 }
+
+# a fit of a model that trains no network costs next to nothing: its weight
+# in the progress line's time estimate, against 1 for a network's fit
+_CHEAP_FIT = 0.02
 
 # scorer key that only counts finished fits; never reported
 _TICK = "_progress"
@@ -77,6 +85,35 @@ def _n_candidates(search: Any) -> int | None:
     return None
 
 
+def _fit_weight(model: Any) -> float:
+    """Relative cost of one fit of ``model``: 1 when it trains a network."""
+    from ._base import BaseRNN
+
+    estimator = model.estimator if _is_search(model) else model
+    steps = getattr(estimator, "steps", [(None, estimator)])
+    if any(isinstance(step, BaseRNN) for _, step in steps):
+        return 1.0
+    return _CHEAP_FIT
+
+
+def _mase_scales(y: Any, cv: Any, season: Any) -> np.ndarray:
+    """The MASE denominator of each fold, from that fold's training targets."""
+    if isinstance(season, bool) or not isinstance(season, Integral) or season < 1:
+        raise ValueError(f"season must be a positive int; got {season!r}.")
+    values = np.asarray(y, dtype=np.float64)
+    first = values.reshape(len(values), -1)[:, 0]
+    scales = []
+    for k, (train, _) in enumerate(cv.split(values, values)):
+        if len(train) <= season:
+            raise ValueError(
+                f"season={season} is too long for scoring='mase': the training "
+                f"part of fold {k} has {len(train)} rows, and the seasonal naive "
+                f"scale needs more than {season}."
+            )
+        scales.append(seasonal_naive_scale(first[train], int(season)))
+    return np.asarray(scales)
+
+
 def _format_seconds(seconds: float) -> str:
     minutes, seconds = divmod(int(round(seconds)), 60)
     return f"{minutes}:{seconds:02d}"
@@ -86,9 +123,15 @@ class _Progress:
     """A one-line progress report of a comparison on a text stream (stderr).
 
     On a terminal the line is redrawn in place; elsewhere (a log file, a CI
-    job) one line is written per finished model. With ``mode="auto"`` nothing
-    is shown until the comparison has run for ``delay`` seconds, so quick
-    comparisons stay silent.
+    job) a line is written per finished model and, in between, at most every
+    ``interval`` seconds as fits finish. With ``mode="auto"`` nothing is shown
+    until the comparison has run for ``delay`` seconds, so quick comparisons
+    stay silent.
+
+    The time left is estimated from the fits' weights: each fit of a model
+    weighs what :meth:`start_model` says (a network's fit 1, a baseline's next
+    to nothing) times its fold's weight (folds of a TimeSeriesSplit grow), so
+    the quick fits of Ridge and the baselines do not pass for progress.
     """
 
     def __init__(
@@ -98,30 +141,57 @@ class _Progress:
         *,
         stream: TextIO | None = None,
         delay: float = 2.0,
+        interval: float = 5.0,
+        total_weight: float | None = None,
+        fold_weights: Sequence[float] = (1.0,),
     ) -> None:
         self.total = total
         self.enabled = mode is not False
         self.delay = delay if mode == "auto" else 0.0
+        self.interval = interval
         self.stream = sys.stderr if stream is None else stream
         self.interactive = bool(getattr(self.stream, "isatty", lambda: False)())
         self.start = time.perf_counter()
         self.done = 0
+        self.total_weight = float(total) if total_weight is None else total_weight
+        self.fold_weights = list(fold_weights)
+        self.done_weight = 0.0
         self.model = ""
         self.model_end = 0
+        self.model_weight = 1.0
+        self.model_start_done = 0
+        self.model_start_weight = 0.0
         self.shown = False
         self.last_draw = 0.0
+        self.last_line = ""
+        # the first fit also pays one-off costs (compiling, warming caches):
+        # once others are done, the rate leaves it out
+        self.first_fit = None
 
-    def start_model(self, name: str, n_fits: int | None) -> None:
+    def start_model(self, name: str, n_fits: int | None, weight: float = 1.0) -> None:
         self.model = name
         self.model_end = self.done + (n_fits or 0)
+        self.model_weight = weight
+        self.model_start_done = self.done
+        self.model_start_weight = self.done_weight
         self._draw()
 
+    def _fit_weight(self, k: int) -> float:
+        """Weight of the ``k``-th fit of the current model (folds in cv order)."""
+        return self.model_weight * self.fold_weights[k % len(self.fold_weights)]
+
     def tick(self) -> None:
+        self.done_weight += self._fit_weight(self.done - self.model_start_done)
         self.done += 1
+        if self.first_fit is None:
+            self.first_fit = (time.perf_counter() - self.start, self.done_weight)
         self._draw()
 
     def end_model(self) -> None:
-        self.done = max(self.done, self.model_end)
+        # fits in other processes are not ticked: count them all at once
+        while self.done < self.model_end:
+            self.done_weight += self._fit_weight(self.done - self.model_start_done)
+            self.done += 1
         self._draw(force=True, model_done=True)
 
     def close(self) -> None:
@@ -139,9 +209,13 @@ class _Progress:
         else:
             counts = f"{self.done} fits"
         line = f"compare: {counts} | {self.model} | {_format_seconds(elapsed)} elapsed"
-        if self.total and 0 < self.done < self.total:
-            left = elapsed / self.done * (self.total - self.done)
-            line += f", ~{_format_seconds(left)} left"
+        if self.total and 0 < self.done < self.total and self.done_weight > 0:
+            left_weight = max(self.total_weight - self.done_weight, 0.0)
+            rate = elapsed / self.done_weight
+            first_time, first_weight = self.first_fit or (0.0, 0.0)
+            if self.done_weight - first_weight > 0.5 * first_weight:
+                rate = (elapsed - first_time) / (self.done_weight - first_weight)
+            line += f", ~{_format_seconds(left_weight * rate)} left"
         return line
 
     def _draw(self, *, force: bool = False, model_done: bool = False) -> None:
@@ -154,10 +228,13 @@ class _Progress:
             if not force and now - self.last_draw < 0.2:
                 return
             self.stream.write("\r" + self._line() + "\x1b[K")
-        elif model_done:
-            self.stream.write(self._line() + "\n")
         else:
-            return
+            due = now - (self.last_draw if self.shown else self.start) >= self.interval
+            line = self._line()
+            if not (model_done or (due and self.done)) or line == self.last_line:
+                return
+            self.stream.write(line + "\n")
+            self.last_line = line
         self.stream.flush()
         self.shown = True
         self.last_draw = now
@@ -224,6 +301,7 @@ def compare(
     scoring: str | Iterable[str] = ("rmse", "mae", "mape"),
     n_jobs: int | None = None,
     progress: bool | str = "auto",
+    season: int = 1,
 ) -> pd.DataFrame:
     """Cross-validate several models on the same folds and rank them.
 
@@ -257,10 +335,15 @@ def compare(
         :func:`~sklearn.model_selection.check_cv`.
     scoring : str or tuple of str, default=("rmse", "mae", "mape")
         Metrics, from ``"rmse"``, ``"mse"``, ``"mae"``, ``"mape"``,
-        ``"medae"`` and ``"r2"``. The first one ranks the models and picks
-        a search's best candidate. Errors are reported as positive numbers
-        (scikit-learn's ``neg_*`` scores negated back), and ``mape`` as a
-        fraction (0.05 is 5 %).
+        ``"medae"``, ``"r2"``, ``"smape"`` and ``"mase"``. The first one
+        ranks the models and picks a search's best candidate. Errors are
+        reported as positive numbers (scikit-learn's ``neg_*`` scores negated
+        back), ``mape`` as a fraction (0.05 is 5 %) and ``smape`` in percent
+        (:func:`skrnn.metrics.smape`, the M4 definition). ``mase`` is each
+        fold's mean absolute error divided by the in-sample error of the
+        seasonal naive forecast (season ``season``) on that fold's training
+        targets (the first column of ``y``), as :func:`skrnn.metrics.mase`
+        computes it: the scale comes from the training part of each fold only.
     n_jobs : int, default=None
         Parallel jobs of each cross-validation or search, as in
         scikit-learn. None keeps a search's own ``n_jobs``.
@@ -269,7 +352,11 @@ def compare(
         comparison has run for a couple of seconds, with True from the
         start, with False never. It counts finished fits, per fold, when the
         fits run in this process (``n_jobs`` None or 1), and finished models
-        otherwise.
+        otherwise. Its time estimate weighs a network's fit more than a
+        baseline's, and a larger fold more than a smaller one.
+    season : int, default=1
+        Season length of the naive forecast that scales ``"mase"`` (1:
+        persistence; 12 for monthly data with a yearly cycle).
 
     Returns
     -------
@@ -324,20 +411,35 @@ def compare(
         raise ValueError(f'progress must be True, False or "auto"; got {progress!r}.')
     cv = _time_series_cv(cv)
     n_splits = cv.get_n_splits(X, y)
+    train_sizes = [len(train) for train, _ in cv.split(X, y)]
+    scales = _mase_scales(y, cv, season) if "mase" in metrics else None
 
     fits = {
         name: (_n_candidates(model) if _is_search(model) else 1)
         for name, model in models.items()
     }
+    weights = {name: _fit_weight(model) for name, model in models.items()}
+    fold_weights = [0.5 + 0.5 * size / max(train_sizes) for size in train_sizes]
     total = None if None in fits.values() else sum(fits.values()) * n_splits
-    bar = _Progress(total, progress)
+    total_weight = None
+    if total is not None:
+        total_weight = sum(fits[name] * weights[name] for name in models) * sum(
+            fold_weights
+        )
+    bar = _Progress(
+        total, progress, total_weight=total_weight, fold_weights=fold_weights
+    )
     scorers = {name: METRICS[name][0] for name in metrics}
     scorers[_TICK] = _TickScorer(bar)
 
     rows = []
     try:
         for name, model in models.items():
-            bar.start_model(name, None if fits[name] is None else fits[name] * n_splits)
+            bar.start_model(
+                name,
+                None if fits[name] is None else fits[name] * n_splits,
+                weights[name],
+            )
             if _is_search(model):
                 params, scores, fit_time = _score_search(
                     model, X, y, cv, scorers, metrics[0], n_jobs
@@ -350,6 +452,9 @@ def compare(
             row = {"model": name, "best_params": params}
             for metric in metrics:
                 values = METRICS[metric][1] * np.asarray(scores[metric], dtype=float)
+                if metric == "mase":
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        values = values / scales
                 row[f"{metric}_mean"] = float(np.mean(values))
                 row[f"{metric}_std"] = float(np.std(values))
             row["fit_time"] = fit_time
@@ -627,7 +732,7 @@ def backtest(
     """
     from ._forecast_data import check_series
     from ._intervals import check_coverage, interval_columns
-    from .metrics import naive_scale
+    from .metrics import seasonal_naive_scale
 
     horizon = forecaster.horizon
     index, _, values, name = check_series(y)
@@ -655,7 +760,7 @@ def backtest(
         frame.insert(1, "ds", index[length : length + horizon])
         frame.insert(2, "horizon", np.arange(1, horizon + 1))
         frame.insert(3, "y_true", values[length : length + horizon])
-        scale = naive_scale(values[:length], season if length > season else 1)
+        scale = seasonal_naive_scale(values[:length], season if length > season else 1)
         frame["scale"] = scale if scale > 0 else np.nan
         rows.append(frame)
     forecasts = pd.concat(rows, ignore_index=True)

@@ -66,3 +66,56 @@ def test_layer_seeds_go_back_to_the_random_module_outside_a_fit():
     with skrnn._backend.own_layer_seeds(3):
         assert seed_generator.make_default_seed() == first
     assert getattr(skrnn._backend._LAYER_SEEDS.local, "rng", None) is None
+
+
+def _run(code, backend):
+    import os
+    import subprocess
+    import sys
+
+    environ = {**os.environ, "KERAS_BACKEND": backend}
+    environ.pop("TF_CPP_MIN_LOG_LEVEL", None)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environ
+    )
+
+
+def test_the_library_leaves_the_callers_logging_settings_alone():
+    # as Keras itself leaves it (JAX sets TF_CPP_MIN_LOG_LEVEL=1 on import)
+    show = "import os; print(os.environ.get('TF_CPP_MIN_LOG_LEVEL'))"
+    backend = "jax" if _has("jax") else "tensorflow"
+    plain = _run(f"import keras; {show}", backend)
+    ours = _run(f"from skrnn._backend import get_keras; get_keras(); {show}", backend)
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout == plain.stdout
+
+
+def _has(name):
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+@pytest.mark.skipif(not _has("jax"), reason="needs jax")
+def test_a_jax_fit_does_not_import_tensorflow():
+    """keras.utils.set_random_seed imports TensorFlow on every backend.
+
+    Seconds of start-up and its CUDA-probing lines in a JAX process, for a
+    seed nothing uses; skrnn's seeding skips it, and TensorFlow can still be
+    imported afterwards.
+    """
+    code = (
+        "import sys, numpy as np; from skrnn import RNNRegressor; "
+        "X = np.random.default_rng(0).normal(size=(20, 4, 1)); "
+        "p = [RNNRegressor(units=2, epochs=1, random_state=0).fit(X, X[:, -1, 0])"
+        ".predict(X[:2]) for _ in range(2)]; "
+        "print('tf imported:', 'tensorflow' in sys.modules); "
+        "print('same:', bool((p[0] == p[1]).all())); "
+        "from keras.src.utils.module_utils import tensorflow as tf; "
+        "print('tf available after:', tf.available == _tf_installed)"
+    ).replace("_tf_installed", str(_has("tensorflow")))
+    result = _run(code, "jax")
+    assert result.returncode == 0, result.stderr
+    assert "tf imported: False" in result.stdout
+    assert "same: True" in result.stdout
+    assert "tf available after: True" in result.stdout

@@ -9,7 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skrnn.cli import _backend_choice, _min_rows, main
+from skrnn.cli import (
+    JAX_MIN_STEPS,
+    _backend_choice,
+    _build_parser,
+    _min_rows,
+    _steps_per_fit,
+    main,
+)
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -244,6 +251,16 @@ def test_backend_choice(environ, imported, jax, configured, expected):
     assert expected[1] in why
 
 
+def test_short_fits_stay_on_tensorflow():
+    # the demo's fits (about 100 steps) cost more CPU on jax: compiling
+    choice = dict(keras_imported=False, jax_installed=True, configured=None)
+    backend, why = _backend_choice({}, steps_per_fit=100, **choice)
+    assert backend is None and "short" in why
+    assert _backend_choice({}, steps_per_fit=5000, **choice)[0] == "jax"
+    args = _build_parser().parse_args(["compare"])  # the demo's settings
+    assert _steps_per_fit(144, args) < JAX_MIN_STEPS
+
+
 def test_python_dash_m_skrnn():
     result = subprocess.run(
         [sys.executable, "-m", "skrnn", "compare", "--help"],
@@ -253,3 +270,204 @@ def test_python_dash_m_skrnn():
     )
     assert result.returncode == 0, result.stderr
     assert "--look-back" in result.stdout and "--time-col" in result.stdout
+
+
+# -- real files: season, columns, separators, gaps, metrics, plot ---------------
+
+
+def _frame(n_rows, freq, season, seed=0, **extra):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n_rows)
+    value = (
+        10 + 0.05 * t + 3 * np.sin(2 * np.pi * t / season) + rng.normal(0, 0.3, n_rows)
+    )
+    dates = pd.date_range("2000-01-01", periods=n_rows, freq=freq)
+    return pd.DataFrame(
+        {"date": dates.strftime("%Y-%m-%d"), "value": value.round(3), **extra}
+    )
+
+
+def _baselines_only(path, *extra):
+    """Arguments of a run without networks (fast): Ridge and the naive forecasts."""
+    return [
+        "compare",
+        str(path),
+        "--target",
+        "value",
+        "--time-col",
+        "date",
+        "--cells",
+        "--look-back",
+        "4",
+        "--splits",
+        "2",
+        *extra,
+    ]
+
+
+@pytest.mark.parametrize(
+    "freq, n_rows, expected",
+    [
+        ("W-SUN", 200, "Season: 52 (weekly time index"),
+        ("QS", 40, "Season: 4 (quarterly time index"),
+        ("YS", 40, "Season: none (yearly time index"),
+        ("D", 60, "Season: 7 (daily time index"),
+    ],
+)
+def test_season_comes_from_the_time_index(freq, n_rows, expected, tmp_path, capsys):
+    path = tmp_path / "data.csv"
+    _frame(n_rows, freq, season=4).to_csv(path, index=False)
+    status = main([*_baselines_only(path), "--out", str(tmp_path / "out")])
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    assert expected in captured.out
+    models = set(pd.read_csv(tmp_path / "out" / "leaderboard.csv")["model"])
+    assert ("seasonal naive" in models) == (freq != "YS")
+    # --season overrides
+    assert (
+        main([*_baselines_only(path), "--season", "3", "--out", str(tmp_path / "o")])
+        == 0
+    )
+    assert "Season: 3 (set by --season)" in capsys.readouterr().out
+
+
+def test_other_numeric_columns_are_named_and_features_use_them(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    frame = _frame(
+        60, "MS", season=12, cons=rng.normal(size=60), inv=rng.normal(size=60)
+    )
+    path = tmp_path / "macro.csv"
+    frame.to_csv(path, index=False)
+    assert main([*_baselines_only(path), "--out", str(tmp_path / "a")]) == 0
+    assert "Ignored columns: cons, inv (--features uses them" in capsys.readouterr().out
+    status = main(
+        [
+            *_baselines_only(path, "--features", "cons", "inv"),
+            "--out",
+            str(tmp_path / "b"),
+        ]
+    )
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    assert "Inputs: 'value' and --features cons, inv" in captured.out
+    assert "Ignored" not in captured.out
+    # the baselines forecast the target, not the first feature
+    board = pd.read_csv(tmp_path / "b" / "leaderboard.csv").set_index("model")
+    single = pd.read_csv(tmp_path / "a" / "leaderboard.csv").set_index("model")
+    assert board.loc["persistence", "rmse_mean"] == pytest.approx(
+        single.loc["persistence", "rmse_mean"]
+    )
+
+
+def test_semicolons_and_decimal_commas_are_detected(tmp_path, capsys):
+    frame = _frame(60, "MS", season=12)
+    path = tmp_path / "semicolon.csv"
+    frame.to_csv(path, index=False, sep=";", decimal=",")
+    assert main([*_baselines_only(path), "--out", str(tmp_path / "a")]) == 0
+    out = capsys.readouterr().out
+    assert "with --sep ';' --decimal ',' (detected)" in out
+    expected = pd.read_csv(tmp_path / "a" / "leaderboard.csv")
+    path.write_text(frame.to_csv(index=False, sep="|"))
+    assert (
+        main([*_baselines_only(path, "--sep", "|"), "--out", str(tmp_path / "b")]) == 0
+    )
+    again = pd.read_csv(tmp_path / "b" / "leaderboard.csv")
+    assert_rmse = expected.set_index("model")["rmse_mean"]
+    assert again.set_index("model")["rmse_mean"].to_dict() == pytest.approx(
+        assert_rmse.to_dict()
+    )
+
+
+def test_fill_fills_gaps_and_says_how_many(tmp_path, capsys):
+    frame = _frame(60, "MS", season=12).astype(object)
+    frame.loc[[5, 6], "value"] = ""
+    frame = frame.drop(index=[20])  # a missing month
+    path = tmp_path / "gaps.csv"
+    frame.to_csv(path, index=False)
+    assert main([*_baselines_only(path), "--out", str(tmp_path / "a")]) == 2
+    error = capsys.readouterr().err
+    assert "missing value" in error and "line 7" in error and "--fill" in error
+    status = main(
+        [*_baselines_only(path, "--fill", "interpolate"), "--out", str(tmp_path / "b")]
+    )
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    assert "Filled 3 missing values (--fill interpolate)" in captured.out
+    assert "Data: " in captured.out and "60 rows" in captured.out
+
+
+def test_zeros_leave_mape_out_and_the_csv_holds_what_is_printed(tmp_path, capsys):
+    frame = _frame(60, "MS", season=12)
+    frame.loc[::7, "value"] = 0.0
+    path = tmp_path / "zeros.csv"
+    frame.to_csv(path, index=False)
+    assert main([*_baselines_only(path), "--out", str(tmp_path / "a")]) == 0
+    out = capsys.readouterr().out
+    assert "MAPE left out" in out
+    board = pd.read_csv(tmp_path / "a" / "leaderboard.csv")
+    assert "mape_mean" not in board and {"smape_mean", "mase_mean"} <= set(board)
+    assert np.isfinite(board[["smape_mean", "mase_mean"]]).all().all()
+    # without zeros, MAPE is shown, in percent in the table and in the file
+    _frame(60, "MS", season=12).to_csv(path, index=False)
+    assert main([*_baselines_only(path), "--out", str(tmp_path / "b")]) == 0
+    out = capsys.readouterr().out
+    board = pd.read_csv(tmp_path / "b" / "leaderboard.csv").set_index("model")
+    row = next(line for line in out.splitlines() if " persistence " in line)
+    printed = [float(cell) for cell in row.split() if cell.replace(".", "").isdigit()]
+    assert any(
+        v == pytest.approx(board.loc["persistence", "mape_mean"], abs=0.01)
+        for v in printed
+    )
+    assert board.loc["persistence", "mape_mean"] > 1  # percent, not a fraction
+
+
+def test_forecast_figure_shows_the_baselines_fold_and_axis():
+    from skrnn.cli import _forecast_figure
+
+    index = pd.date_range("2000-01-01", periods=40, freq="MS", name="month")
+    series = pd.Series(np.arange(40.0), index=index, name="value")
+    test = np.arange(30, 39)
+    baselines = {
+        "persistence": series.to_numpy()[test],
+        "seasonal naive": series.to_numpy()[test] - 1,
+    }
+    figure = _forecast_figure(
+        series, series.to_numpy()[test + 1], test, "LSTM", 1, baselines, 5
+    )
+    ax = figure.axes[0]
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert any("persistence" in label for label in labels)
+    assert any("seasonal naive" in label for label in labels)
+    assert "fold 5 of 5" in ax.get_title()
+    assert ax.get_xlabel() == "month"
+
+
+def test_version_and_input_errors_do_not_import_the_heavy_modules(tmp_path):
+    code = (
+        "import sys; from skrnn.cli import main; status = main(sys.argv[1:]); "
+        "heavy = [m for m in ('keras', 'sklearn', 'tensorflow', 'jax', 'pandas') "
+        "if m in sys.modules]; "
+        "print('heavy:', heavy); sys.exit(status)"
+    )
+    for argv, status in [
+        (["--version"], 0),
+        (["compare", str(tmp_path / "no.csv")], 2),
+    ]:
+        result = subprocess.run(
+            [sys.executable, "-c", code, *argv],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == status, result.stderr
+        assert "heavy: []" in result.stdout
+
+
+def test_native_stderr_is_quiet_in_the_block(capfd, monkeypatch):
+    from skrnn.cli import _quiet_native_stderr
+
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
+    with _quiet_native_stderr():
+        os.write(2, b"Could not find cuda drivers\n")
+    os.write(2, b"after\n")
+    assert capfd.readouterr().err == "after\n"

@@ -273,7 +273,47 @@ def test_predict_last_fold_keeps_the_kind_of_y():
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        # numpy test folds have no history: that (and only that) is warned of
+        warnings.filterwarnings("ignore", message=".*edge filling")
         X, y = make_supervised(load_airline().to_numpy())
         y_pred = predict_last_fold(_ridge(), X, y, cv=3)
     assert isinstance(y_pred, np.ndarray) and y_pred.shape == (len(y) // 4,)
     assert_array_equal(np.isfinite(y_pred), True)
+
+
+def test_progress_estimate_weighs_each_fit_by_its_cost(monkeypatch):
+    import skrnn.model_selection as ms
+
+    now = [0.0]
+    monkeypatch.setattr(ms.time, "perf_counter", lambda: now[0])
+    # one network fit (weight 1) then ten cheap fits (weight 0.02 each)
+    bar = _Progress(11, True, stream=_Terminal(), total_weight=1.2)
+    bar.start_model("LSTM", 1, 1.0)
+    now[0] = 10.0
+    bar.tick()
+    # 10 s for a weight of 1: the cheap fits left weigh 0.2, so 2 s, not 100 s
+    assert "~0:02 left" in bar._line()
+
+
+def test_progress_writes_a_line_every_interval_off_a_terminal(monkeypatch):
+    stream = io.StringIO()
+    bar = _Progress(3, True, stream=stream, interval=0.0)
+    bar.start_model("LSTM", 3)
+    bar.tick()
+    bar.tick()
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2 and "1/3 fits" in lines[0] and "2/3 fits" in lines[1]
+
+
+def test_progress_estimate_leaves_the_first_fits_one_off_cost_out(monkeypatch):
+    import skrnn.model_selection as ms
+
+    now = [0.0]
+    monkeypatch.setattr(ms.time, "perf_counter", lambda: now[0])
+    bar = _Progress(4, True, stream=_Terminal(), total_weight=4.0)
+    bar.start_model("LSTM", 4, 1.0)
+    now[0] = 10.0  # the first fit: compiling and all
+    bar.tick()
+    now[0] = 12.0  # the next one: 2 s
+    bar.tick()
+    assert "~0:04 left" in bar._line()  # 2 fits of 2 s, not of 6 s

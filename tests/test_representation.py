@@ -1,5 +1,7 @@
 """Target representations of RNNRegressor, sequence normalisation of RNNClassifier."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -129,3 +131,113 @@ def test_seasonal_representation_needs_a_season_that_fits_the_window():
         RNNRegressor(target_representation="seasonal", **FAST).fit(X, y)
     with pytest.raises(ValueError, match="windows of at least 12 steps"):
         RNNRegressor(target_representation="seasonal", season=12, **FAST).fit(X, y)
+
+
+# -- which feature is the target: warnings and column names -----------------
+
+
+def _macro(n=80, seed=0):
+    """Three trending columns; y is the future of "gdp", the second one."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    return pd.DataFrame(
+        {
+            "cons": 50 + 0.5 * t + rng.normal(0, 1, n),
+            "gdp": 100 + 1.0 * t + rng.normal(0, 1, n),
+            "inv": 20 + 0.2 * t + rng.normal(0, 1, n),
+        }
+    )
+
+
+def test_multivariate_windows_without_target_feature_warn():
+    from skrnn import WindowTargetRegressor
+
+    X, y = make_supervised(_macro(), target="gdp")
+    windows = SlidingWindowTransformer(4).fit_transform(X)
+    with pytest.warns(UserWarning, match="target_feature is not set"):
+        WindowTargetRegressor().fit(windows, y)
+    with pytest.warns(UserWarning, match="WindowTargetRegressor"):
+        WindowTargetRegressor().fit(np.asarray(windows), y)
+    # a choice, made explicitly, is silent
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        WindowTargetRegressor(target_feature=1).fit(windows, y)
+        WindowTargetRegressor(target_representation="level").fit(windows, y)
+
+
+def test_rnn_regressor_warns_too():
+    X, y = make_supervised(_macro(), target="gdp")
+    windows = SlidingWindowTransformer(4).fit_transform(X)
+    with pytest.warns(UserWarning, match="RNNRegressor: the windows have 3 features"):
+        RNNRegressor(**{**FAST, "epochs": 1}).fit(windows, y)
+
+
+def test_target_feature_takes_a_column_name_in_a_pipeline():
+    from sklearn.model_selection import TimeSeriesSplit
+    from sklearn.pipeline import make_pipeline
+
+    from skrnn import WindowTargetRegressor
+    from skrnn.baselines import PersistenceRegressor
+
+    X, y = make_supervised(_macro(), target="gdp")
+    cv = TimeSeriesSplit(3)
+    by_name, by_index = [
+        np.concatenate(
+            [
+                make_pipeline(
+                    SlidingWindowTransformer(4), WindowTargetRegressor(target_feature=t)
+                )
+                .fit(X.iloc[train], y.iloc[train])
+                .predict(X.iloc[test])
+                for train, test in cv.split(X)
+            ]
+        )
+        for t in ("gdp", 1)
+    ]
+    assert_allclose(by_name, by_index)
+    persistence = make_pipeline(
+        SlidingWindowTransformer(1), PersistenceRegressor(target_feature="gdp")
+    ).fit(X, y)
+    assert_allclose(persistence.predict(X), X["gdp"])
+
+
+def test_rnn_regressor_takes_a_column_name():
+    X, y = make_supervised(_macro(), target="gdp")
+    windows = SlidingWindowTransformer(4).fit_transform(X)
+    by_name = RNNRegressor(target_feature="gdp", **FAST).fit(windows, y)
+    by_index = RNNRegressor(target_feature=1, **FAST).fit(windows, y)
+    assert by_name.target_representation_ == "change"
+    assert_allclose(by_name.predict(windows), by_index.predict(windows), rtol=1e-5)
+
+
+def test_bad_target_feature_names_the_estimator_not_cross_val_score():
+    from sklearn.model_selection import cross_val_score
+    from sklearn.pipeline import make_pipeline
+
+    from skrnn import WindowTargetRegressor
+
+    X, y = make_supervised(_macro(), target="gdp")
+    windows = SlidingWindowTransformer(4).fit_transform(X)
+    with pytest.raises(ValueError, match="'sales' is not a column.*cons, gdp, inv"):
+        WindowTargetRegressor(target_feature="sales").fit(windows, y)
+    with pytest.raises(ValueError, match="carry no column names"):
+        WindowTargetRegressor(target_feature="gdp").fit(np.asarray(windows), y)
+    pipe = make_pipeline(
+        SlidingWindowTransformer(4), WindowTargetRegressor(target_feature=1.5)
+    )
+    with pytest.raises(TypeError, match=r"WindowTargetRegressor\(target_feature"):
+        cross_val_score(pipe, X, y, cv=2, error_score="raise")
+
+
+def test_nan_in_windows_or_y_gets_time_series_advice():
+    from skrnn import WindowTargetRegressor
+
+    X, y = make_supervised(_macro(), target="gdp")
+    windows = np.array(SlidingWindowTransformer(4).fit_transform(X))
+    y = y.to_numpy().copy()
+    y[3] = np.nan
+    with pytest.raises(ValueError, match=r"y contains NaN \(first at index \(3,\)\)"):
+        WindowTargetRegressor(target_feature=1).fit(windows, y)
+    windows[2, 1, 0] = np.nan
+    with pytest.raises(ValueError, match="X contains NaN.*interpolate"):
+        RNNRegressor(target_feature=1).fit(windows, np.ones(len(windows)))

@@ -1,5 +1,7 @@
 """Tests for SlidingWindowTransformer and the window functions."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -178,3 +180,68 @@ def test_no_look_ahead(n, n_features, look_back, t, seed):
     X_future_changed[t + 1 :] = rng.normal(size=X[t + 1 :].shape)
     assert_array_equal(sliding_windows(X_future_changed, look_back)[t], windows[t])
     assert_array_equal(windows, naive_windows(X, look_back))
+
+
+# -- silent wrong answers made loud ------------------------------------------
+
+
+def _monthly(n=48):
+    index = pd.date_range("2000-01-01", periods=n, freq="MS")
+    return pd.DataFrame({"v": np.arange(n, dtype=float)}, index=index)
+
+
+def test_rows_without_history_warn_when_transformed():
+    frame = _monthly()
+    transformer = SlidingWindowTransformer(look_back=6).fit(frame.iloc[:40])
+    # one row, the last: the classic "forecast from the last row" mistake
+    with pytest.warns(UserWarning, match="the first 1 of the 1 rows.*edge filling"):
+        transformer.transform(frame.iloc[[-1]])
+    with pytest.warns(UserWarning, match="edge filling"):
+        SlidingWindowTransformer(6).fit(frame.to_numpy()[:40]).transform(
+            frame.to_numpy()[40:]
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        transformer.transform(frame.iloc[40:])  # continues the fitted index
+        transformer.transform(frame.iloc[:40])  # the fitted rows again
+        SlidingWindowTransformer(6).fit_transform(frame.to_numpy())
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        pd.Index(np.arange(1700.0, 1748.0), name="YEAR"),  # float years
+        pd.date_range("2000-01-01", periods=60, freq="D").delete([5, 17, 30]),
+    ],
+    ids=["float years", "dates after dropna"],
+)
+def test_an_index_without_a_regular_step_warns_with_the_fix(index):
+    frame = pd.DataFrame({"v": np.arange(len(index), dtype=float)}, index=index)
+    with pytest.warns(UserWarning, match="no regular step.*PeriodIndex.*asfreq"):
+        SlidingWindowTransformer(look_back=4).fit(frame)
+
+
+def test_nan_in_a_series_gets_time_series_advice():
+    frame = _monthly()
+    frame.iloc[7, 0] = np.nan
+    with pytest.raises(ValueError, match=r"X contains NaN \(first at index \(7, 0\)\)"):
+        SlidingWindowTransformer(4).fit(frame)
+    with pytest.raises(ValueError, match="interpolate") as error:
+        SlidingWindowTransformer(4).fit(frame)
+    assert "HistGradientBoosting" not in str(error.value)
+
+
+def test_windows_of_a_dataframe_carry_its_column_names():
+    import pickle
+
+    frame = pd.DataFrame({"a": np.arange(10.0), "b": np.arange(10.0) * 2})
+    windows = SlidingWindowTransformer(3).fit_transform(frame)
+    assert list(windows.feature_names) == ["a", "b"]
+    assert list(windows[2:5].feature_names) == ["a", "b"]  # slices keep them
+    again = pickle.loads(pickle.dumps(windows))
+    assert list(again.feature_names) == ["a", "b"]
+    assert_array_equal(again, windows)
+    # a transformer fitted on named windows passes the names on
+    inner = SlidingWindowTransformer(2).fit(windows)
+    assert list(inner.transform(windows).feature_names) == ["a", "b"]
+    assert list(inner.feature_names_in_) == ["a", "b"]
