@@ -2,21 +2,16 @@
 
 import argparse
 import time
-from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
-from ._time_index import format_time
+# pandas, scikit-learn and Keras are imported in run_forecast: `skrnn
+# --version` and a usage error must answer at once
 from .cli import (
     CommandError,
-    _column,
-    _load_series,
-    _parse_times,
-    _parse_values,
+    _add_input_arguments,
+    _load_data,
+    _out_folder,
     _positive_int,
-    _read_csv,
     _start_keras,
 )
 
@@ -53,12 +48,7 @@ def add_forecast_command(commands: Any) -> None:
         nargs="?",
         help="CSV file with a header row; default: the shipped airline series",
     )
-    forecast.add_argument("--target", metavar="COL", help="column to forecast")
-    forecast.add_argument(
-        "--time-col",
-        metavar="COL",
-        help="column of dates or times; without it rows are numbered steps",
-    )
+    _add_input_arguments(forecast)
     forecast.add_argument(
         "--horizon",
         metavar="H",
@@ -72,13 +62,6 @@ def add_forecast_command(commands: Any) -> None:
         type=_coverage,
         default=0.9,
         help="nominal coverage of the prediction interval",
-    )
-    forecast.add_argument(
-        "--features",
-        metavar="COL",
-        nargs="*",
-        default=[],
-        help="other columns read as past covariates (known up to each row)",
     )
     forecast.add_argument(
         "--origins",
@@ -113,27 +96,7 @@ def add_forecast_command(commands: Any) -> None:
     forecast.set_defaults(run=run_forecast)
 
 
-def _covariates(args: argparse.Namespace, index: pd.Index) -> pd.DataFrame | None:
-    """The --features columns on the series' index, or None."""
-    if not args.features:
-        return None
-    if args.data is None:
-        raise CommandError("--features needs a CSV file")
-    frame = _read_csv(args.data)
-    if args.time_col is not None:
-        # in the order of the series: sorted by time, as _load_series sorts it
-        times = _parse_times(_column(frame, args.time_col, "--time-col", args.data), "")
-        frame = frame.iloc[np.argsort(times.to_numpy(), kind="stable")]
-    columns = {}
-    for name in args.features:
-        if name == args.target:
-            raise CommandError(f"--features {name!r} is the --target column")
-        values = _column(frame, name, "--features", args.data)
-        columns[name] = _parse_values(values, args.data).to_numpy()
-    return pd.DataFrame(columns, index=index)
-
-
-def _figure(series: pd.Series, forecast: pd.DataFrame, title: str) -> Any:
+def _figure(series: Any, forecast: Any, title: str) -> Any:
     from matplotlib.figure import Figure
 
     from .plotting import plot_forecast
@@ -151,28 +114,27 @@ def _figure(series: pd.Series, forecast: pd.DataFrame, title: str) -> Any:
 def run_forecast(args: argparse.Namespace) -> int:
     """Run ``skrnn forecast``; see its ``--help``."""
     started = time.perf_counter()
-    series, source = _load_series(args)
-    covariates = _covariates(args, series.index)
-    out = Path(args.out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise CommandError(
-            f"cannot create --out folder {args.out!r}: {error}"
-        ) from None
+    import pandas as pd
+
+    from ._time_index import format_time
+
+    data = _load_data(args)
+    series, source, covariates = data.target, data.source, data.features
+    out = _out_folder(args.out)
 
     from .forecasting import RNNForecaster, WindowForecaster
 
-    params = {"random_state": args.seed}
+    season = "auto" if args.season is None else args.season
+    params = {"random_state": args.seed, "season": season}
     for name in ("epochs", "units"):
         if getattr(args, name) is not None:
             params[name] = getattr(args, name)
     rnn = RNNForecaster(horizon=args.horizon, **params)
     try:
         # validates the series and resolves the defaults before Keras starts
-        probe = WindowForecaster(horizon=args.horizon, calibration=None).fit(
-            series, covariates
-        )
+        probe = WindowForecaster(
+            horizon=args.horizon, season=season, calibration=None
+        ).fit(series, covariates)
     except (ValueError, TypeError) as error:
         raise CommandError(f"{source}: {error}") from None
     first = len(series) - args.horizon * args.origins
@@ -187,13 +149,18 @@ def run_forecast(args: argparse.Namespace) -> int:
             "shorter --horizon"
         ) from None
     probe.fit(series, covariates)
-    print(_start_keras())
+    for note in data.notes:
+        print(note)
+    # the network's training steps: short fits stay on TensorFlow
+    steps = rnn.epochs * -(-probe.n_windows_ // rnn.batch_size)
+    print(_start_keras(steps_per_fit=steps))
     print(
         f"Data: {source}: {len(series)} rows of {series.name!r}, "
         f"{format_time(series.index[0])} to {format_time(series.index[-1])}"
     )
     print(
-        f"Season {probe.season_} (from the time index), look-back "
+        f"Season {probe.season_} ({'--season' if args.season else 'from the index'}), "
+        f"look-back "
         f"{probe.look_back_}, horizon {args.horizon}, {args.coverage:.0%} interval"
         + (f"; past covariates {args.features}" if args.features else "")
     )
@@ -207,7 +174,9 @@ def run_forecast(args: argparse.Namespace) -> int:
     rivals = {
         # no intervals in the backtest: one fit per origin
         "RNNForecaster": clone(rnn).set_params(calibration=None),
-        "Ridge": WindowForecaster(horizon=args.horizon, calibration=None),
+        "Ridge": WindowForecaster(
+            horizon=args.horizon, season=season, calibration=None
+        ),
         f"seasonal naive ({season})": WindowForecaster(
             SeasonalNaiveRegressor(season),
             horizon=args.horizon,

@@ -685,6 +685,16 @@ def _load_series(args: argparse.Namespace) -> tuple[pd.Series, str]:
     return data.target, data.source
 
 
+def _out_folder(path: str) -> Path:
+    """The ``--out`` folder, created if need be."""
+    out = Path(path)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CommandError(f"cannot create --out folder {path!r}: {error}") from None
+    return out
+
+
 def _min_rows(look_back: int, splits: int, horizon: int) -> int:
     """Fewest rows whose first TimeSeriesSplit training fold holds ``look_back``."""
     n_samples = splits + horizon
@@ -949,13 +959,7 @@ def _run_compare(args: argparse.Namespace) -> int:
     data = _load_data(args)
     series, source = data.target, data.source
     _check_length(series, args, source)
-    out = Path(args.out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise CommandError(
-            f"cannot create --out folder {args.out!r}: {error}"
-        ) from None
+    out = _out_folder(args.out)
 
     if args.cells:
         print(_start_keras(_steps_per_fit(len(series), args)))

@@ -10,14 +10,8 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import make_scorer
 
-__all__ = [
-    "coverage",
-    "mase",
-    "msis",
-    "seasonal_naive_scale",
-    "smape",
-    "smape_scorer",
-]
+# smape_scorer is also importable from here; compare() uses it by name
+__all__ = ["coverage", "mase", "msis", "seasonal_naive_scale", "smape"]
 
 
 def _pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -87,6 +81,16 @@ def seasonal_naive_scale(y_train: Any, season: int = 1) -> float:
     ValueError
         If ``y_train`` has ``season`` values or fewer, or ``season`` is not a
         positive integer.
+
+    See Also
+    --------
+    mase : Errors divided by this scale.
+
+    Examples
+    --------
+    >>> from skrnn.metrics import seasonal_naive_scale
+    >>> seasonal_naive_scale([1.0, 2.0, 4.0, 7.0])
+    2.0
     """
     if isinstance(season, bool) or not isinstance(season, int | np.integer):
         raise TypeError(f"season must be an int; got {type(season).__name__}.")

@@ -47,7 +47,7 @@ def test_forecast_writes_the_next_values_and_a_plot(tmp_path, capsys):
     assert np.all(table["point"] < table["upper"])
     assert (out / "forecast.png").read_bytes()[:8] == PNG_MAGIC
     printed = capsys.readouterr().out
-    assert "Season 12 (from the time index)" in printed
+    assert "Season 12 (from the index)" in printed
     backtest = next(line for line in printed.splitlines() if "Backtest" in line)
     for name in ("RNNForecaster", "Ridge", "seasonal naive (12)"):
         assert name in backtest
