@@ -79,7 +79,10 @@ def _first_missing(values: np.ndarray, index: pd.Index, what: str) -> None:
     missing = ~np.isfinite(values)
     if missing.any():
         rows = np.flatnonzero(missing.reshape(len(values), -1).any(axis=1))
-        shown = ", ".join(format_time(index[r]) for r in rows[:3])
+        shown = format_time(index[rows[0]])
+        if len(rows) > 1:
+            later = ", ".join(format_time(index[r]) for r in rows[1:3])
+            shown += f" (then {later}{', ...' if len(rows) > 3 else ''})"
         raise ValueError(
             f"{what} has {len(rows)} missing or infinite value(s), first at "
             f"{shown}. {NAN_ADVICE}"
