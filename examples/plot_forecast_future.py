@@ -18,9 +18,9 @@ settings (a smoke test, not a forecast worth reading).
 # Fit and forecast
 # ----------------
 # ``horizon=24``: one network with 24 outputs, one per month ahead (the
-# direct strategy). Everything else is a default: the look-back (two years,
-# since the series is seasonal), the season (12, read from the monthly
-# index), the target seen as a correction to the seasonal naive forecast, in
+# direct strategy). Everything else is a default: the look-back (24 months:
+# a season, or the horizon when it is longer), the season (12, read from the
+# monthly index), the target seen as a correction to the seasonal naive forecast, in
 # logarithms. ``predict`` needs no data: the forecaster keeps the end of the
 # series it was fitted on.
 import os
