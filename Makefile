@@ -7,7 +7,7 @@ DOCS_STAMP := $(VENV)/.installed-docs
 JAX_STAMP := $(VENV)/.installed-jax
 export MPLBACKEND ?= Agg
 
-.PHONY: install demo test test-slow test-jax bench bench-forecast lint docs clean
+.PHONY: install demo test test-slow test-examples test-jax bench bench-forecast lint docs clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ test: $(STAMP)
 # exit code 5 is pytest's "no test collected": no slow test is no failure
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m slow || test $$? -eq 5
+
+# every gallery example end to end in quick mode (CI runs them at their real
+# settings in `make docs` instead)
+test-examples: $(STAMP)
+	$(BIN)/python -m pytest -m examples
 
 $(JAX_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[jax]"
