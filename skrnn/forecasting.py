@@ -263,13 +263,18 @@ class WindowForecaster(BaseEstimator):
             look_back = default_look_back(history.y, self.season_, horizon)
         else:
             look_back = int(self.look_back)
-            if self.future_covariates_ and look_back < horizon:
-                raise ValueError(
-                    f"look_back={look_back} is shorter than horizon={horizon}: "
-                    "windows with known-future covariates must be at least "
-                    "horizon steps long to hold their values over the whole "
-                    "forecast. Raise look_back or leave it 'auto'."
+        if self.future_covariates_ and look_back < horizon:
+            raise ValueError(
+                f"look_back={look_back} is shorter than horizon={horizon}: "
+                "windows with known-future covariates must be at least "
+                "horizon steps long to hold their values over the whole "
+                "forecast. Raise look_back"
+                + (
+                    f" (with 'auto', y's {n} steps allow {look_back})."
+                    if self.look_back == "auto"
+                    else " or leave it 'auto'."
                 )
+            )
         if n_windows(n, look_back, horizon) < 1:
             raise ValueError(
                 f"y has {n} steps: too short a history for look_back={look_back} "

@@ -454,3 +454,10 @@ def test_seasonal_series_are_forecast_relative_to_the_seasonal_naive():
         WindowTargetRegressor(target_representation="change"), horizon=12
     ).fit(load_airline())
     assert fixed.estimator_.get_params()["target_representation"] == "change"
+
+
+def test_auto_look_back_too_short_for_known_future_covariates_is_refused():
+    y, X, _ = with_covariates(n=30)
+    # 'auto' caps the look-back at half of what the horizon leaves: 9 < 12
+    with pytest.raises(ValueError, match=r"look_back=9 is shorter than horizon=12"):
+        WindowForecaster(horizon=12, future_covariates="all").fit(y, X)
