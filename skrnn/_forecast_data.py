@@ -70,9 +70,9 @@ class History:
             self.name,
         )
 
-    def future_index(self, horizon: int) -> pd.Index:
-        """The ``horizon`` timestamps after the last one."""
-        return future_index(self.index, self.step, horizon)
+    def future_index(self, horizon: int, start: int = 1) -> pd.Index:
+        """The ``horizon`` timestamps after the last one (from step ``start``)."""
+        return future_index(self.index, self.step, horizon, start)
 
 
 def _first_missing(values: np.ndarray, index: pd.Index, what: str) -> None:
@@ -251,9 +251,9 @@ def n_windows(n_steps: int, look_back: int, horizon: int) -> int:
 
 
 def training_windows(
-    history: History, look_back: int, horizon: int
+    history: History, look_back: int, horizon: int, limit: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Every complete window and the ``horizon`` values that follow it.
+    """Every complete window (the ``limit`` most recent) and the values after it.
 
     Returns
     -------
@@ -264,7 +264,8 @@ def training_windows(
     n = len(history)
     count = n_windows(n, look_back, horizon)
     design = design_matrix(history, horizon)
-    origins = np.arange(look_back - 1, look_back - 1 + count)
+    first = look_back - 1 + (count - min(count, limit) if limit is not None else 0)
+    origins = np.arange(first, look_back - 1 + count)
     windows = sliding_windows(design, look_back)[origins]
     targets = sliding_window_view(history.y[1:], horizon)[origins]
     return windows, np.array(targets)

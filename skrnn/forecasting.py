@@ -17,16 +17,25 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._forecast_data import (
     History,
-    check_future_covariates,
     check_history,
     check_series,
     last_window,
     local_scales,
     n_windows,
     origin_windows,
-    training_windows,
 )
 from ._intervals import check_coverage, conformal_quantiles, interval_columns
+from ._panel import (
+    LONG,
+    SERIES,
+    Panel,
+    check_panel,
+    concatenate,
+    following_values,
+    forecast_frame,
+    panel_future_covariates,
+    panel_windows,
+)
 from ._persistence import load_estimator, save_estimator
 from ._regressor import RNNRegressor
 from ._sklearn import HasMethods, Interval, StrOptions, _fit_context
@@ -41,17 +50,22 @@ __all__ = ["fill_gaps"]
 MIN_CALIBRATION = 20
 
 
-def default_look_back(y: np.ndarray, season: int, horizon: int) -> int:
+def default_look_back(y, season: int, horizon: int) -> int:
     """The look-back that ``look_back="auto"`` resolves to.
 
     One season when the series passes the M4 seasonality test at its
     season, else the horizon (at least 8 steps); at most half of what the
     history leaves once the horizon is set aside, so that training keeps
     windows. Known-future covariates need at least the horizon: so it is.
+    For a panel (``y`` a list of series), the season when most series pass
+    the test, and at most half of what the median series leaves.
     """
-    seasonal = season > 1 and is_seasonal(y, season)
+    series = y if isinstance(y, list) else [y]
+    votes = [season > 1 and is_seasonal(values, season) for values in series]
+    seasonal = 2 * sum(votes) > len(votes)
     look_back = max(season, horizon) if seasonal else max(horizon, 8)
-    cap = max(1, (len(y) - horizon) // 2)
+    length = int(np.median([len(values) for values in series]))
+    cap = max(1, (length - horizon) // 2)
     return int(max(1, min(look_back, cap)))
 
 
@@ -181,6 +195,10 @@ class WindowForecaster(BaseEstimator):
             StrOptions({"auto"}),
             None,
         ],
+        "max_windows": [Interval(Integral, 1, None, closed="left"), None],
+        "id_col": [str],
+        "time_col": [str],
+        "target_col": [str],
     }
 
     def __init__(
@@ -192,6 +210,10 @@ class WindowForecaster(BaseEstimator):
         season="auto",
         future_covariates=None,
         calibration="auto",
+        max_windows=None,
+        id_col="unique_id",
+        time_col="ds",
+        target_col="y",
     ):
         self.estimator = estimator
         self.horizon = horizon
@@ -199,6 +221,10 @@ class WindowForecaster(BaseEstimator):
         self.season = season
         self.future_covariates = future_covariates
         self.calibration = calibration
+        self.max_windows = max_windows
+        self.id_col = id_col
+        self.time_col = time_col
+        self.target_col = target_col
 
     # -- what a subclass changes --------------------------------------------
 
@@ -220,47 +246,64 @@ class WindowForecaster(BaseEstimator):
 
         Parameters
         ----------
-        y : pandas.Series or array-like of shape (n_steps,)
-            The series, oldest first, on a regular time index (DatetimeIndex
+        y : pandas.Series, array-like of shape (n_steps,) or pandas.DataFrame
+            One series, oldest first, on a regular time index (DatetimeIndex
             or PeriodIndex with a frequency, or integer steps; an array is
-            indexed 0 .. n_steps - 1). No missing values: see
-            :func:`fill_gaps`. It is not modified.
+            indexed 0 .. n_steps - 1). Or a panel of series, one network for
+            all: a **long** DataFrame with the columns ``id_col``,
+            ``time_col`` and ``target_col`` (any other column is a
+            covariate), or a **wide** DataFrame on a time index with one
+            column per series (leading missing values: a series that starts
+            later). Series may have different lengths and start dates but
+            share one step. No missing values: see :func:`fill_gaps`. It is
+            not modified.
         X : pandas.DataFrame of shape (n_steps, n_covariates), default=None
-            Covariates on the index of ``y``; ``future_covariates`` says which
-            are known ahead of time.
+            Covariates of a single series, on the index of ``y``;
+            ``future_covariates`` says which are known ahead of time.
 
         Returns
         -------
         self : object
             The fitted forecaster.
         """
-        history, past, future = check_history(y, X, self.future_covariates)
+        panel, past, future = check_panel(y, X, self.future_covariates, self._columns)
         self.past_covariates_, self.future_covariates_ = past, future
-        self.season_ = self._resolve_season(history)
-        self.look_back_ = self._resolve_look_back(history)
-        self.seasonal_ = bool(
-            1 < self.season_ <= self.look_back_
-            and is_seasonal(history.y, self.season_)
-        )
-        self._history = history
-        self.cutoff_ = history.index[-1]
+        self.n_series_ = len(panel)
+        self.season_ = self._resolve_season(panel)
+        self.look_back_ = self._resolve_look_back(panel)
+        seasonal = [
+            is_seasonal(history.y, self.season_)
+            for history in panel.histories
+            if 1 < self.season_ <= self.look_back_
+        ]
+        self.seasonal_ = bool(seasonal) and 2 * sum(seasonal) > len(seasonal)
+        self._panel = panel
+        ends = [history.index[-1] for history in panel.histories]
+        self.cutoff_ = ends[0] if panel.layout == SERIES else pd.Series(ends, panel.ids)
 
         self.calibration_errors_ = None
-        n_calibration = self._calibration_size(len(history))
-        if n_calibration:
-            self.calibration_errors_ = self._calibration_errors(history, n_calibration)
-        self.estimator_, self.n_windows_ = self._fit_windows(history)
+        sizes = self._calibration_sizes(panel)
+        if sizes.any():
+            self.calibration_errors_ = self._calibration_errors(panel, sizes)
+        self.estimator_, self.n_windows_ = self._fit_windows(panel)
         return self
 
-    def _resolve_season(self, history: History) -> int:
+    @property
+    def _columns(self) -> tuple:
+        return (self.id_col, self.time_col, self.target_col)
+
+    def _resolve_season(self, panel: Panel) -> int:
         if self.season != "auto":
             return int(self.season)
-        return season_of_index(history.index) or 1
+        return season_of_index(panel.histories[0].index) or 1
 
-    def _resolve_look_back(self, history: History) -> int:
-        horizon, n = self.horizon, len(history)
+    def _resolve_look_back(self, panel: Panel) -> int:
+        horizon = self.horizon
+        lengths = np.array([len(history) for history in panel.histories])
         if self.look_back == "auto":
-            look_back = default_look_back(history.y, self.season_, horizon)
+            look_back = default_look_back(
+                [history.y for history in panel.histories], self.season_, horizon
+            )
         else:
             look_back = int(self.look_back)
         if self.future_covariates_ and look_back < horizon:
@@ -270,36 +313,70 @@ class WindowForecaster(BaseEstimator):
                 "horizon steps long to hold their values over the whole "
                 "forecast. Raise look_back"
                 + (
-                    f" (with 'auto', y's {n} steps allow {look_back})."
+                    f" (with 'auto', y's {lengths.max()} steps allow {look_back})."
                     if self.look_back == "auto"
                     else " or leave it 'auto'."
                 )
             )
-        if n_windows(n, look_back, horizon) < 1:
+        if panel.layout == SERIES:
+            if n_windows(lengths[0], look_back, horizon) < 1:
+                raise ValueError(
+                    f"y has {lengths[0]} steps: too short a history for "
+                    f"look_back={look_back} plus horizon={horizon}; it needs at "
+                    f"least {look_back + horizon}."
+                )
+            return look_back
+        short = [
+            key for key, n in zip(panel.ids, lengths, strict=True) if n < look_back
+        ]
+        if short:
             raise ValueError(
-                f"y has {n} steps: too short a history for look_back={look_back} "
-                f"plus horizon={horizon}; it needs at least {look_back + horizon}."
+                f"{len(short)} series have fewer steps than look_back={look_back}, "
+                f"so no window to forecast from: {short[:5]} (the shortest has "
+                f"{lengths.min()}). Lower look_back, or drop those series."
+            )
+        if sum(n_windows(n, look_back, horizon) for n in lengths) < 1:
+            raise ValueError(
+                f"No series is long enough for look_back={look_back} plus "
+                f"horizon={horizon} (the longest has {lengths.max()} steps)."
             )
         return look_back
 
-    def _calibration_size(self, n_steps: int) -> int:
-        """How many calibration forecasts, within what the history allows."""
-        if self.calibration is None:
-            return 0
-        count = n_windows(n_steps, self.look_back_, self.horizon)
-        # the calibration copy keeps at least half of the training windows
-        most = count // 2
-        if self.calibration == "auto":
-            return min(max(MIN_CALIBRATION, count // 4), most)
-        return min(int(self.calibration), most)
+    def _window_counts(self, panel: Panel) -> np.ndarray:
+        return np.array(
+            [n_windows(len(h), self.look_back_, self.horizon) for h in panel.histories]
+        )
 
-    def _fit_windows(self, history: History):
-        """A fitted clone of the regressor on every window of ``history``."""
-        windows, targets = training_windows(history, self.look_back_, self.horizon)
+    def _calibration_sizes(self, panel: Panel) -> np.ndarray:
+        """How many calibration forecasts from the end of each series.
+
+        About a quarter of the windows, at least ``MIN_CALIBRATION`` in all,
+        shared equally among the series; each keeps at least half of its
+        windows for the calibration copy.
+        """
+        counts = self._window_counts(panel)
+        if self.calibration is None:
+            return np.zeros_like(counts)
+        n = len(counts)
+        if self.calibration == "auto":
+            wanted = np.maximum(-(-MIN_CALIBRATION // n), counts // (4 * n))
+        else:
+            wanted = np.full(n, -(-int(self.calibration) // n))
+        return np.minimum(wanted, counts // 2)
+
+    def _fit_windows(self, panel: Panel):
+        """A fitted clone of the regressor on the windows of every series."""
+        windows, targets = panel_windows(
+            panel, self.look_back_, self.horizon, self._max_windows()
+        )
         estimator = self._make_estimator()
         estimator.set_params(**self._window_params(estimator, windows.shape[2]))
         estimator.fit(self._as_input(estimator, windows), targets)
         return estimator, len(windows)
+
+    def _max_windows(self):
+        """The most training windows per fit (None: all); the recent ones are kept."""
+        return self.max_windows
 
     def _window_params(self, estimator, n_features: int) -> dict:
         """What the regressor must know of the windows, where it left it open.
@@ -331,21 +408,33 @@ class WindowForecaster(BaseEstimator):
         forecasts = np.asarray(estimator.predict(self._as_input(estimator, windows)))
         return forecasts.reshape(len(windows), self.horizon)
 
-    def _calibration_errors(self, history: History, n_calibration: int) -> np.ndarray:
+    def _calibration_errors(self, panel: Panel, sizes: np.ndarray) -> np.ndarray:
         """Scaled absolute errors of forecasts from the last origins, out of sample.
 
-        A copy of the regressor is fitted on the history up to the first
+        A copy of the regressor is fitted on every series up to its first
         calibration origin; it forecasts from that origin and every later one
-        whose ``horizon`` next values are known.
+        whose ``horizon`` next values are known, series by series.
         """
-        n, horizon = len(history), self.horizon
-        origins = np.arange(n - horizon - n_calibration, n - horizon)
-        estimator, _ = self._fit_windows(history.head(origins[0] + 1))
-        windows = origin_windows(history, self.look_back_, horizon, origins)
-        forecasts = self._predict_windows(estimator, windows)
-        truth = history.y[origins[:, None] + np.arange(1, horizon + 1)]
-        scales = self._scales(history, origins)
-        return np.abs(truth - forecasts) / scales[:, None]
+        horizon = self.horizon
+        histories = panel.histories
+        first_origins = [
+            len(h) - horizon - n for h, n in zip(histories, sizes, strict=True)
+        ]
+        heads = [
+            h.head(max(o + 1, 0)) for h, o in zip(histories, first_origins, strict=True)
+        ]
+        estimator, _ = self._fit_windows(panel.replace(heads))
+        windows, truth, scales = [], [], []
+        for history, first, size in zip(histories, first_origins, sizes, strict=True):
+            if not size:
+                continue
+            origins = np.arange(first, first + size)
+            windows.append(origin_windows(history, self.look_back_, horizon, origins))
+            truth.append(history.y[origins[:, None] + np.arange(1, horizon + 1)])
+            scales.append(self._scales(history, origins))
+        forecasts = self._predict_windows(estimator, np.concatenate(windows))
+        scales = np.concatenate(scales)
+        return np.abs(np.concatenate(truth) - forecasts) / scales[:, None]
 
     def _scales(self, history: History, origins: np.ndarray) -> np.ndarray:
         """Local scales of the errors at ``origins`` (rows of ``history``)."""
@@ -365,7 +454,8 @@ class WindowForecaster(BaseEstimator):
         ----------
         X : pandas.DataFrame, default=None
             The known-future covariates at the forecast timestamps (rows
-            indexed by them; other rows and columns are ignored). Needed only
+            indexed by them; other rows and columns are ignored); for a long
+            panel, a long DataFrame with the id and time columns. Needed only
             when the forecaster reads known-future covariates.
         coverage : float or list of float, default=None
             Nominal coverage of prediction intervals, in (0, 1): 0.9 for a
@@ -374,10 +464,16 @@ class WindowForecaster(BaseEstimator):
         Returns
         -------
         y_pred : pandas.Series or pandas.DataFrame
-            Indexed by the ``horizon`` timestamps after the history. Without
-            ``coverage``, a Series named like ``y``. With it, a DataFrame with
-            columns ``y_pred``, ``y_lower`` and ``y_upper``; with several
-            levels, ``y_lower_80``, ``y_upper_80`` and so on, per level.
+            In the layout of ``fit``. **One series**: indexed by the
+            ``horizon`` timestamps after the history; without ``coverage`` a
+            Series named like ``y``; with it, a DataFrame with columns
+            ``y_pred``, ``y_lower`` and ``y_upper`` (with several levels,
+            ``y_lower_80``, ``y_upper_80`` and so on). **Long panel**: a
+            DataFrame with the id and time columns, ``y_pred`` and the
+            bounds, ``horizon`` rows per series, each continuing its series.
+            **Wide panel**: indexed by the forecast timestamps, one column
+            per series, or columns ``(series, "y_pred" | bound)`` with
+            ``coverage``.
         """
         check_is_fitted(self, "estimator_")
         levels = None if coverage is None else check_coverage(coverage)
@@ -386,21 +482,32 @@ class WindowForecaster(BaseEstimator):
                 "This forecaster has no calibration errors to build intervals "
                 "from: fit it with calibration='auto' (the default) or an int."
             )
-        history = self._history
-        index = history.future_index(self.horizon)
-        future = check_future_covariates(X, self.future_covariates_, index)
-        window = last_window(history, self.look_back_, self.horizon, future)
-        point = self._predict_windows(self.estimator_, window)[0]
-        if levels is None:
-            return pd.Series(point, index=index, name=history.name)
+        frames = self._forecast_frames(X, levels)
+        return forecast_frame(self._panel, frames, self.horizon)
 
-        scale = self._scales(history, np.array([len(history) - 1]))[0]
-        frame = pd.DataFrame({"y_pred": point}, index=index)
-        for level, (lower, upper) in zip(levels, interval_columns(levels), strict=True):
-            half_width = scale * conformal_quantiles(self.calibration_errors_, level)
-            frame[lower] = point - half_width
-            frame[upper] = point + half_width
-        return frame
+    def _forecast_frames(self, X, levels) -> list:
+        """Per series, a DataFrame of ``y_pred`` and bounds on its forecast dates."""
+        panel, horizon = self._panel, self.horizon
+        futures = panel_future_covariates(panel, X, self.future_covariates_, horizon)
+        windows = np.concatenate(
+            [
+                last_window(history, self.look_back_, horizon, future)
+                for history, future in zip(panel.histories, futures, strict=True)
+            ]
+        )
+        points = self._predict_windows(self.estimator_, windows)
+        frames = []
+        for history, point in zip(panel.histories, points, strict=True):
+            frame = pd.DataFrame({"y_pred": point}, index=history.future_index(horizon))
+            if levels is not None:
+                scale = self._scales(history, np.array([len(history) - 1]))[0]
+                bounds = zip(levels, interval_columns(levels), strict=True)
+                for level, (lower, upper) in bounds:
+                    half = scale * conformal_quantiles(self.calibration_errors_, level)
+                    frame[lower] = point - half
+                    frame[upper] = point + half
+            frames.append(frame)
+        return frames
 
     def update(self, y, X=None):
         """Append new observations to the history, without refitting.
@@ -411,11 +518,13 @@ class WindowForecaster(BaseEstimator):
 
         Parameters
         ----------
-        y : pandas.Series or array-like of shape (n_new,)
+        y : pandas.Series, array-like of shape (n_new,) or pandas.DataFrame
             The observations right after the history (for pandas, its index
-            continues the fitted index).
+            continues the fitted index), in the layout of ``fit``: for a long
+            panel, rows of any of its series, each continuing its series.
         X : pandas.DataFrame, default=None
-            The covariates of those rows, with the columns seen in ``fit``.
+            The covariates of those rows, with the columns seen in ``fit``
+            (a single series only).
 
         Returns
         -------
@@ -423,47 +532,49 @@ class WindowForecaster(BaseEstimator):
             The forecaster, its history extended.
         """
         check_is_fitted(self, "estimator_")
-        new = self._continuation(y, X)
-        old = self._history
-        self._history = History(
-            old.index.append(new.index),
-            old.step,
-            np.concatenate([old.y, new.y]),
-            np.concatenate([old.past, new.past]),
-            np.concatenate([old.future, new.future]),
-            old.name,
-        )
-        self.cutoff_ = self._history.index[-1]
+        histories = list(self._panel.histories)
+        for k, new_y, new_X in following_values(self._panel, y, X):
+            new = self._continuation(histories[k], new_y, new_X)
+            histories[k] = concatenate(histories[k], new)
+        self._panel = self._panel.replace(histories)
+        ends = [history.index[-1] for history in histories]
+        layout_single = self._panel.layout == SERIES
+        self.cutoff_ = ends[0] if layout_single else pd.Series(ends, self._panel.ids)
         return self
 
-    def _continuation(self, y, X) -> History:
-        """Observations that start one step after the history, with covariates."""
+    def _continuation(self, history: History, y, X) -> History:
+        """Observations that start one step after ``history``, with covariates."""
         names = self.past_covariates_ + self.future_covariates_
         if names and X is None:
             raise ValueError(
                 f"This forecaster reads the covariates {names}: pass X with "
                 "their values for the rows of y."
             )
-        y = self._following(y)
+        y = self._following(history, y, start=1)
         if X is not None:
             X = X.loc[:, names] if isinstance(X, pd.DataFrame) else X
-        new, _, _ = check_history(
-            y, X, self.future_covariates_ or None, self._history.step
-        )
+        new, _, _ = check_history(y, X, self.future_covariates_ or None, history.step)
         return new
 
-    def _following(self, y) -> pd.Series:
-        """``y`` as a Series whose index continues the history's; checked."""
-        step = self._history.step
+    def _following(self, history: History, y, *, start=None) -> pd.Series:
+        """``y`` as a Series on timestamps after ``history``; checked.
+
+        ``start=1``: they must start right after the history. None: anywhere
+        within the next ``horizon`` steps (a test fold after a gap).
+        """
         n_new = len(y)
-        expected = self._history.future_index(n_new) if n_new else None
-        index, _, values, _ = check_series(y, step)
+        index, _, values, _ = check_series(y, history.step)
         if not isinstance(y, pd.Series | pd.DataFrame):
-            return pd.Series(values, index=expected)
+            return pd.Series(values, index=history.future_index(n_new))
+        ahead = history.future_index(max(self.horizon, n_new))
+        position = ahead.get_indexer(index[:1])[0] if start is None else start - 1
+        expected = history.future_index(n_new, start=max(position, 0) + 1)
         if not index.equals(expected):
+            if start is None:
+                expected = history.future_index(n_new)
             raise ValueError(
                 f"y must continue the history, which ends at "
-                f"{format_time(self.cutoff_)}: its timestamps should be "
+                f"{format_time(history.index[-1])}: its timestamps should be "
                 f"{format_time(expected[0])} .. {format_time(expected[-1])}, "
                 f"not {format_time(index[0])} .. {format_time(index[-1])}."
             )
@@ -474,32 +585,42 @@ class WindowForecaster(BaseEstimator):
 
         Higher is better, as scikit-learn's searches expect; the error is
         scaled by the in-sample mean absolute error of the seasonal naive
-        forecast (season ``season_``) on the history.
+        forecast (season ``season_``) on the history. For a panel, the mean
+        of the series' MASE (the M4 competition's average).
 
         Parameters
         ----------
-        y : pandas.Series or array-like of shape (n_steps,)
-            The ``n_steps <= horizon`` observations right after the history
-            (for pandas, their index continues the fitted index).
+        y : pandas.Series, array-like of shape (n_steps,) or pandas.DataFrame
+            Observations within the ``horizon`` steps after the history (for
+            pandas, timestamps that continue the fitted index, possibly after
+            a gap; an array must start right after it), in the layout of
+            ``fit``: for a long panel, rows of any of its series.
         X : pandas.DataFrame, default=None
-            The known-future covariates at those timestamps, when the
-            forecaster reads some.
+            The known-future covariates at the forecast timestamps, when the
+            forecaster reads some (as in :meth:`predict`).
 
         Returns
         -------
         score : float
-            ``-mase(y, forecast, history, season_)``.
+            ``-mase(y, forecast, history, season_)``, averaged over series.
         """
         check_is_fitted(self, "estimator_")
-        truth = self._following(y).to_numpy()
-        if len(truth) > self.horizon:
-            raise ValueError(
-                f"y has {len(truth)} steps, more than horizon={self.horizon}: "
-                "score the first horizon steps, or fit a longer horizon."
-            )
-        forecast = self.predict(X).to_numpy()[: len(truth)]
-        season = self.season_ if len(self._history) > self.season_ else 1
-        return -mase(truth, forecast, self._history.y, season)
+        panel = self._panel
+        parts = following_values(panel, y, None if panel.layout == LONG else X)
+        forecast = [frame["y_pred"] for frame in self._forecast_frames(X, None)]
+        errors = []
+        for k, new_y, _ in parts:
+            history = panel.histories[k]
+            if len(new_y) > self.horizon:
+                raise ValueError(
+                    f"y has {len(new_y)} steps, more than horizon={self.horizon}: "
+                    "score the first horizon steps, or fit a longer horizon."
+                )
+            truth = self._following(history, new_y)
+            predicted = forecast[k].reindex(truth.index).to_numpy()
+            season = self.season_ if len(history) > self.season_ else 1
+            errors.append(mase(truth.to_numpy(), predicted, history.y, season))
+        return -float(np.mean(errors))
 
     def save(self, path):
         """Save the forecaster, fitted or not, to one file (see ``RNNRegressor.save``).
@@ -660,6 +781,10 @@ past_covariates_, future_covariates_, cutoff_
         season="auto",
         future_covariates=None,
         calibration="auto",
+        max_windows=20_000,
+        id_col="unique_id",
+        time_col="ds",
+        target_col="y",
         cell="lstm",
         units=32,
         dropout=0.0,
@@ -677,6 +802,10 @@ past_covariates_, future_covariates_, cutoff_
         self.season = season
         self.future_covariates = future_covariates
         self.calibration = calibration
+        self.max_windows = max_windows
+        self.id_col = id_col
+        self.time_col = time_col
+        self.target_col = target_col
         self.cell = cell
         self.units = units
         self.dropout = dropout

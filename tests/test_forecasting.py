@@ -17,6 +17,7 @@ from skrnn.baselines import SeasonalNaiveRegressor
 from skrnn.datasets import load_airline
 from skrnn.forecasting import default_look_back, fill_gaps
 from skrnn.model_selection import backtest, compare_forecasters
+from skrnn.metrics import mase
 
 TINY_RNN = {"units": 4, "epochs": 2, "batch_size": 32, "random_state": 0}
 
@@ -252,8 +253,10 @@ def test_bad_input_gets_clear_errors_and_the_data_stays_untouched():
         WindowForecaster(horizon=2).fit(y.iloc[::-1])
     with pytest.raises(TypeError, match="must hold numbers"):
         WindowForecaster(horizon=2).fit(pd.Series(list("abcdefghij")))
-    with pytest.raises(ValueError, match="one series"):
-        WindowForecaster(horizon=2).fit(pd.DataFrame({"a": y, "b": y}))
+    # several columns are a wide panel, which carries no covariates
+    wide = pd.DataFrame({"a": y, "b": y})
+    with pytest.raises(ValueError, match="takes no covariates"):
+        WindowForecaster(horizon=2).fit(wide, wide)
     for original, copy in zip((y, y_nan, irregular), before, strict=True):
         pd.testing.assert_series_equal(original, copy)
 
@@ -309,9 +312,13 @@ def test_score_refuses_values_that_do_not_follow_the_history():
     y = load_airline()
     fc = WindowForecaster(horizon=12).fit(y.iloc[:-12])
     assert fc.score(y.iloc[-12:]) < 0
-    expected = "timestamps should be 1960-01-01 .. 1960-11-01, not 1960-02-01"
+    # after a gap (a test fold that starts later), the steps it covers count
+    later = fc.predict().iloc[1:].to_numpy()
+    expected_score = -mase(y.iloc[-11:].to_numpy(), later, y.iloc[:-12].to_numpy(), 12)
+    assert fc.score(y.iloc[-11:]) == pytest.approx(expected_score)
+    expected = "timestamps should be 1960-01-01 .. 1960-12-01, not 1959-12-01"
     with pytest.raises(ValueError, match=expected):
-        fc.score(y.iloc[-11:])
+        fc.score(y.iloc[-13:-1])
     with pytest.raises(ValueError, match="more than horizon=12"):
         fc.score(pd.concat([y.iloc[-12:], y.iloc[-12:].shift(12, freq="MS")]))
 
