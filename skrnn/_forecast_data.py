@@ -284,6 +284,9 @@ def last_window(
 ) -> np.ndarray:
     """The window at the end of ``history``, its future covariates from ``future``.
 
+    A history shorter than ``look_back`` (a young series of a panel) is
+    filled at the start by repeating its first row.
+
     Parameters
     ----------
     future : ndarray of shape (horizon, n_future)
@@ -293,14 +296,11 @@ def last_window(
     -------
     window : ndarray of shape (1, look_back, n_features)
     """
-    n = len(history)
-    # future covariates at rows n - look_back + horizon .. n - 1 + horizon
-    ahead = np.concatenate([history.future, future])[
-        n - look_back + horizon : n + horizon
-    ]
-    tail = np.column_stack(
-        [history.y[n - look_back :], history.past[n - look_back :], ahead]
-    )
+    # row t of the window holds the future covariates at t + horizon
+    ahead = np.concatenate([history.future, future])[horizon:]
+    tail = np.column_stack([history.y, history.past, ahead])[-look_back:]
+    if len(tail) < look_back:
+        tail = np.pad(tail, ((look_back - len(tail), 0), (0, 0)), mode="edge")
     return tail[np.newaxis]
 
 

@@ -399,3 +399,15 @@ def panel_windows(
             )
             start += size
     return windows, targets
+
+
+def as_long(y: Any, columns: tuple) -> pd.DataFrame:
+    """A long or wide panel as a long DataFrame (the id, time and target columns)."""
+    id_col, time_col, target_col = columns
+    if is_long(y, id_col):
+        return y
+    frame = y.rename_axis(index=time_col, columns=id_col).stack(future_stack=True)
+    frame = frame.rename(target_col).reset_index()
+    frame = frame.dropna(subset=[target_col])
+    frame = frame[[id_col, time_col, target_col]]
+    return frame.sort_values([id_col, time_col], kind="stable", ignore_index=True)

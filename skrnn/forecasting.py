@@ -7,6 +7,7 @@ same intervals, so that every comparison forecasts alike.
 :class:`~skrnn.RNNForecaster` is its recurrent specialisation.
 """
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -330,10 +331,13 @@ class WindowForecaster(BaseEstimator):
             key for key, n in zip(panel.ids, lengths, strict=True) if n < look_back
         ]
         if short:
-            raise ValueError(
-                f"{len(short)} series have fewer steps than look_back={look_back}, "
-                f"so no window to forecast from: {short[:5]} (the shortest has "
-                f"{lengths.min()}). Lower look_back, or drop those series."
+            warnings.warn(
+                f"{len(short)} series have fewer steps than look_back={look_back}: "
+                f"{short[:5]} (the shortest has {lengths.min()}). Their forecast "
+                "windows are filled at the start by repeating their first value; "
+                "lower look_back to avoid it.",
+                UserWarning,
+                stacklevel=3,
             )
         if sum(n_windows(n, look_back, horizon) for n in lengths) < 1:
             raise ValueError(

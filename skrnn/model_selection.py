@@ -17,11 +17,13 @@ from sklearn.model_selection import (
     cross_validate,
 )
 
+from ._panel_split import PanelSplit
 from ._sklearn import BaseSearchCV, _safe_indexing
 from .metrics import seasonal_naive_scale, smape_scorer
 
 __all__ = [
     "BacktestResult",
+    "PanelSplit",
     "backtest",
     "compare",
     "compare_forecasters",
@@ -412,6 +414,13 @@ def compare(
     cv = _time_series_cv(cv)
     n_splits = cv.get_n_splits(X, y)
     train_sizes = [len(train) for train, _ in cv.split(X, y)]
+    if "mase" in metrics and isinstance(cv, PanelSplit):
+        raise ValueError(
+            "scoring='mase' scales each fold by its training targets, which on "
+            "a panel mixes the series' scales: use 'smape' (scale-free), or "
+            "compare forecasters with compare_forecasters, which scales MASE "
+            "series by series."
+        )
     scales = _mase_scales(y, cv, season) if "mase" in metrics else None
 
     fits = {
@@ -638,9 +647,7 @@ def _forecast_errors(forecasts, levels, by):
             "smape": float(np.mean(smape_terms(y, rows["y_pred"].to_numpy()))),
             "mase": (error.abs() / rows["scale"]).mean(),
         }
-        for level, (lower, upper) in zip(
-            levels, interval_columns(levels), strict=True
-        ):
+        for level, (lower, upper) in zip(levels, interval_columns(levels), strict=True):
             suffix = "" if len(levels) == 1 else f"_{100 * level:g}"
             lo, hi = rows[lower].to_numpy(), rows[upper].to_numpy()
             scores = interval_scores(y, lo, hi, 1.0 - level)
@@ -735,6 +742,15 @@ def backtest(
     from .metrics import seasonal_naive_scale
 
     horizon = forecaster.horizon
+    if _is_panel(forecaster, y):
+        return _backtest_panel(
+            forecaster,
+            y,
+            n_origins=n_origins,
+            step=step,
+            refit=refit,
+            coverage=coverage,
+        )
     index, _, values, name = check_series(y)
     y = pd.Series(values, index=index, name=name)
     levels = () if coverage is None else check_coverage(coverage)
@@ -765,6 +781,67 @@ def backtest(
         rows.append(frame)
     forecasts = pd.concat(rows, ignore_index=True)
     expected = ["cutoff", "ds", "horizon", "y_true", "y_pred"]
+    expected += [c for pair in interval_columns(levels) for c in pair] if levels else []
+    return BacktestResult(forecasts[expected + ["scale"]], levels, fit_time)
+
+
+def _is_panel(forecaster: Any, y: Any) -> bool:
+    from ._panel import is_long, is_wide
+
+    id_col = getattr(forecaster, "id_col", "unique_id")
+    return is_long(y, id_col) or is_wide(y)
+
+
+def _backtest_panel(forecaster, y, *, n_origins, step, refit, coverage):
+    """:func:`backtest` on a long or wide panel: every series, every origin."""
+    from ._intervals import check_coverage, interval_columns
+    from ._panel import as_long
+    from .metrics import seasonal_naive_scale
+
+    horizon = forecaster.horizon
+    id_col = getattr(forecaster, "id_col", "unique_id")
+    time_col = getattr(forecaster, "time_col", "ds")
+    target_col = getattr(forecaster, "target_col", "y")
+    long = as_long(y, (id_col, time_col, target_col))
+    if step is not None and (
+        isinstance(step, bool) or not isinstance(step, Integral) or step < 1
+    ):
+        raise ValueError(f"step must be an integer of at least 1; got {step!r}.")
+    splitter = PanelSplit(
+        n_origins, horizon=horizon, step=step, id_col=id_col, time_col=time_col
+    )
+    levels = () if coverage is None else check_coverage(coverage)
+    rows, fit_time, model, seen = [], 0.0, None, None
+    keys = [id_col, time_col]
+    for train, test in splitter.split(long):
+        history, future = long.iloc[train], long.iloc[test]
+        start = time.perf_counter()
+        if refit or model is None:
+            model = clone(forecaster).fit(history)
+        else:
+            new = long.iloc[np.setdiff1d(train, seen)]
+            model.update(new)
+        seen = train
+        fit_time += time.perf_counter() - start
+        forecast = model.predict(coverage=coverage)
+        cutoffs = history.groupby(id_col, sort=False)[time_col].max()
+        season = model.season_
+        scales = {
+            key: seasonal_naive_scale(
+                values.to_numpy(float), season if len(values) > season else 1
+            )
+            for key, values in history.groupby(id_col, sort=False)[target_col]
+        }
+        frame = future[keys + [target_col]].rename(columns={target_col: "y_true"})
+        frame = frame.merge(forecast, on=keys, how="left", validate="one_to_one")
+        frame.insert(1, "cutoff", frame[id_col].map(cutoffs))
+        position = frame.groupby(id_col, sort=False).cumcount() + 1
+        frame.insert(3, "horizon", position.to_numpy())
+        scale = frame[id_col].map(scales).to_numpy(dtype=float)
+        frame["scale"] = np.where(scale > 0, scale, np.nan)
+        rows.append(frame)
+    forecasts = pd.concat(rows, ignore_index=True)
+    expected = [id_col, "cutoff", time_col, "horizon", "y_true", "y_pred"]
     expected += [c for pair in interval_columns(levels) for c in pair] if levels else []
     return BacktestResult(forecasts[expected + ["scale"]], levels, fit_time)
 
