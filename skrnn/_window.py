@@ -266,6 +266,20 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
            [0., 1., 2.],
            [1., 2., 3.],
            [2., 3., 4.]])
+
+    Two series in long layout, interleaved: each window holds its own series.
+
+    >>> import pandas as pd
+    >>> panel = pd.DataFrame(
+    ...     {"unique_id": ["a", "b", "a", "b", "a"], "y": [1.0, 10, 2, 20, 3]}
+    ... )
+    >>> swt = SlidingWindowTransformer(look_back=2, id_col="unique_id")
+    >>> np.asarray(swt.fit_transform(panel)[:, :, 0])
+    array([[ 1.,  1.],
+           [10., 10.],
+           [ 1.,  2.],
+           [10., 20.],
+           [ 2.,  3.]])
     """
 
     _parameter_constraints: dict = {
@@ -423,6 +437,26 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
                 series_times[0],
                 series_times[-1],
                 index_step(series_times),
+            )
+        # two timestamps are too few to infer a frequency from: not a fault
+        irregular = [
+            series_id
+            for series_id, rows in series
+            if len(rows) > 2 and self._series_memory[series_id][-1] is None
+        ]
+        if irregular:
+            warnings.warn(
+                f"{type(self).__name__}: the times of {len(irregular)} of the "
+                f"{len(series)} series of X (first {irregular[0]!r}) have no "
+                "regular step, so their rows transformed later (a test fold, "
+                "new rows) cannot be recognised as their continuation and their "
+                "first look_back - 1 windows repeat their oldest row. The times "
+                "are the index of X (with id_col a column) or the index levels "
+                f"after the id: give them a regular step, e.g. X.set_index("
+                f"[{self.id_col!r}, 'ds']) with dates of a fixed frequency, or "
+                "periods.",
+                UserWarning,
+                stacklevel=3,
             )
         return self
 

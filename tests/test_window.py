@@ -408,3 +408,15 @@ def test_panel_transform_needs_the_id_too():
         swt.transform(_panel()[["y"]])
     with pytest.raises(ValueError, match="fitted on a panel and id_col is now None"):
         swt.set_params(id_col=None).transform(_panel()[["y"]])
+
+
+def test_panel_times_without_a_regular_step_warn():
+    panel = _panel(n_series=2, n_steps=6).set_index(
+        pd.Index([0, 1, 2, 4, 5, 6] + list(range(6)))
+    )
+    with pytest.warns(UserWarning, match="times of 1 of the 2 series.*first 's0'"):
+        SlidingWindowTransformer(3, id_col="unique_id").fit(panel)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        SlidingWindowTransformer(1, id_col="unique_id").fit(panel)
+        SlidingWindowTransformer(3, id_col="unique_id").fit(_panel())
