@@ -289,6 +289,7 @@ def load_us_employment(*, layout: str = "long") -> pd.DataFrame:
     See Also
     --------
     load_airline : One monthly series with trend and season.
+    skrnn.SlidingWindowTransformer : Windows series by series with ``id_col``.
 
     Notes
     -----
