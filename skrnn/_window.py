@@ -92,6 +92,73 @@ def sliding_windows(series: np.ndarray, look_back: int, history=None) -> np.ndar
     return sliding_window_view(padded, look_back, axis=0).transpose(0, 2, 1)
 
 
+def series_rows(ids, times: pd.Index, id_name="id") -> list:
+    """The rows of each series of a long panel, each series oldest row first.
+
+    Parameters
+    ----------
+    ids : array-like of shape (n_rows,)
+        The series of each row.
+    times : pandas.Index of shape (n_rows,)
+        The time of each row; when its values cannot be ordered, the row
+        order stands for time.
+    id_name : str, default="id"
+        What to call the ids in error messages.
+
+    Returns
+    -------
+    series : list of (id, ndarray of int)
+        One pair per series, in order of first appearance: its id and the
+        positions of its rows in time order.
+    """
+    codes, uniques = pd.factorize(np.asarray(ids, dtype=object))
+    if (codes < 0).any():
+        raise ValueError(
+            f"The {id_name} of row {int(np.argmax(codes < 0))} of X is missing: "
+            "every row must say which series it belongs to."
+        )
+    try:
+        ranks = pd.factorize(times, sort=True)[0]
+    except TypeError:  # times of mixed types: the row order stands for time
+        ranks = np.arange(len(codes))
+    order = np.lexsort((ranks, codes))
+    groups = np.split(order, np.flatnonzero(np.diff(codes[order])) + 1)
+    series = []
+    for rows in groups:
+        series_id = uniques[codes[rows[0]]]
+        repeated = np.flatnonzero(np.diff(ranks[rows]) == 0)
+        if len(repeated):
+            raise ValueError(
+                f"Series {series_id!r} has two rows at the same time "
+                f"{times[rows[repeated[0]]]!r}: the rows of one series must have "
+                "distinct times (the index of X, or its levels after the id)."
+            )
+        series.append((series_id, rows))
+    return series
+
+
+def _continues(first, last, step) -> bool:
+    """Whether time ``first`` comes exactly one ``step`` after ``last``."""
+    if step is None:
+        return False
+    try:
+        return bool(first == last + step)
+    except (TypeError, ValueError):
+        return False
+
+
+def _same_start(series, first_time, head, fitted_first_time) -> bool:
+    """Whether a series starts with the rows (and time, if known) it had in fit."""
+    if first_time is not None and fitted_first_time is not None:
+        try:
+            if not bool(first_time == fitted_first_time):
+                return False
+        except (TypeError, ValueError):
+            return False
+    n = min(len(head), len(series))
+    return bool(np.array_equal(series[:n], head[:n]))
+
+
 class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
     """Turn a time-ordered series into look-back windows, one per row.
 
@@ -111,6 +178,14 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         ``(n_steps, look_back * n_features)`` for linear models, with one
         named column per lag (see :meth:`get_feature_names_out`) and support
         for ``set_output(transform="pandas")``.
+
+    id_col : str or int, default=None
+        For a panel (many series) in long layout: the name of the column of
+        ``X`` that tells which series each row belongs to, or of the first
+        level of its index when that is a :class:`pandas.MultiIndex` such as
+        ``(unique_id, ds)``. Each row's window is then built from the earlier
+        rows of its own series only, and the id is not a feature. None means
+        that ``X`` is one series.
 
     Attributes
     ----------
@@ -161,6 +236,20 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
     regular step (float years, dates with rows dropped), since a test fold
     then cannot be recognised as the continuation of the training data.
 
+    **Panels.** With ``id_col``, ``X`` holds many series in long layout, one
+    row per series and time step, the series in any order and interleaved
+    if need be. Within each series the rows are put in time order by the
+    index of ``X`` (the index levels after the id, for a MultiIndex; a
+    default RangeIndex keeps the row order), windowed as one series would
+    be (edge filling at the series' start), and the windows go back to the
+    rows they came from, so the output stays aligned with ``y``. No window
+    holds values of another series. The continuation of the fit works per
+    series: a series whose times start one step after the times it ended
+    with in :meth:`fit` (a panel cut at a date: the training rows before
+    it, the test rows after) gets its fitted tail as history; a series not
+    seen in :meth:`fit` starts with edge filling. Panel windows are copies,
+    not views.
+
     **Column names.** Fitted on a DataFrame, the 3-D windows carry its
     column names (an ndarray subclass, ``NamedWindows``), so that an
     estimator after the transformer in a Pipeline can take
@@ -177,16 +266,61 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
            [0., 1., 2.],
            [1., 2., 3.],
            [2., 3., 4.]])
+
+    Two series in long layout, interleaved: each window holds its own series.
+
+    >>> import pandas as pd
+    >>> panel = pd.DataFrame(
+    ...     {"unique_id": ["a", "b", "a", "b", "a"], "y": [1.0, 10, 2, 20, 3]}
+    ... )
+    >>> swt = SlidingWindowTransformer(look_back=2, id_col="unique_id")
+    >>> np.asarray(swt.fit_transform(panel)[:, :, 0])
+    array([[ 1.,  1.],
+           [10., 10.],
+           [ 1.,  2.],
+           [10., 20.],
+           [ 2.,  3.]])
     """
 
     _parameter_constraints: dict = {
         "look_back": [Interval(Integral, 1, None, closed="left")],
         "flatten": ["boolean"],
+        "id_col": [str, Integral, None],
     }
 
-    def __init__(self, look_back=12, *, flatten=False):
+    def __init__(self, look_back=12, *, flatten=False, id_col=None):
         self.look_back = look_back
         self.flatten = flatten
+        self.id_col = id_col
+
+    def _id_name(self) -> str:
+        return f"id (id_col={self.id_col!r})"
+
+    def _split_panel(self, X):
+        """``(ids, times, features)`` of a panel in long layout.
+
+        ``times`` is what orders the rows of a series: the index of ``X``, or
+        its levels after the id for a MultiIndex whose first level is the id.
+        """
+        if isinstance(X, pd.Series):
+            X = X.to_frame()
+        if not isinstance(X, pd.DataFrame):
+            raise ValueError(
+                f"id_col={self.id_col!r} needs X as a pandas DataFrame in long "
+                "layout (one row per series and time step), got "
+                f"{type(X).__name__}."
+            )
+        if self.id_col in X.columns:
+            return X[self.id_col].to_numpy(), X.index, X.drop(columns=self.id_col)
+        index = X.index
+        if isinstance(index, pd.MultiIndex) and index.names[0] == self.id_col:
+            times = index.droplevel(0) if index.nlevels > 1 else pd.RangeIndex(len(X))
+            return index.get_level_values(0).to_numpy(), times, X
+        raise ValueError(
+            f"id_col={self.id_col!r} is neither a column of X nor the first "
+            f"level of its index: X has the columns {list(X.columns)} and the "
+            f"index levels {list(index.names)}."
+        )
 
     def _validate(self, X, *, reset):
         """Return ``X`` as a float array: 2-D rows of a series, or 3-D windows."""
@@ -236,7 +370,8 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         X : {array-like, pandas.Series} of shape (n_steps, n_features), or \
                 (n_samples, n_timesteps, n_features)
             A time-ordered series (oldest row first; a pandas Series is one
-            feature), or windows made beforehand.
+            feature), or windows made beforehand. With ``id_col``, a
+            DataFrame holding a panel in long layout (see the Notes).
         y : Ignored
             Not used, present for API consistency by convention.
 
@@ -245,10 +380,12 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         self : object
             Fitted transformer.
         """
+        self._tail = self._head = self._series_memory = None
+        self._last_index = self._first_index = self._step = None
+        if self.id_col is not None:
+            return self._fit_panel(X)
         index = X.index if isinstance(X, pd.Series | pd.DataFrame) else None
         X = self._validate(X, reset=True)
-        self._tail = self._head = None
-        self._last_index = self._first_index = self._step = None
         if self.input_kind_ == "windows":
             return self
         if X.shape[0] < self.look_back:
@@ -276,14 +413,58 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
                 )
         return self
 
+    def _fit_panel(self, X):
+        """Fit on a panel: per series, the rows that a later chunk may need."""
+        ids, times, X = self._split_panel(X)
+        X = self._validate(X, reset=True)
+        series = series_rows(ids, times, self._id_name())
+        longest = max(len(rows) for _, rows in series)
+        if longest < self.look_back:
+            raise ValueError(
+                f"look_back={self.look_back} needs at least {self.look_back} time "
+                f"steps in one series at least to fit; the longest of the "
+                f"{len(series)} series in X has {longest}."
+            )
+        self._series_memory = {}
+        if self.look_back == 1:
+            return self
+        n_history = self.look_back - 1
+        for series_id, rows in series:
+            series_times = times[rows]
+            self._series_memory[series_id] = (
+                X[rows[:n_history]].copy(),
+                X[rows[len(rows) - min(n_history, len(rows)) :]].copy(),
+                series_times[0],
+                series_times[-1],
+                index_step(series_times),
+            )
+        # two timestamps are too few to infer a frequency from: not a fault
+        irregular = [
+            series_id
+            for series_id, rows in series
+            if len(rows) > 2 and self._series_memory[series_id][-1] is None
+        ]
+        if irregular:
+            warnings.warn(
+                f"{type(self).__name__}: the times of {len(irregular)} of the "
+                f"{len(series)} series of X (first {irregular[0]!r}) have no "
+                "regular step, so their rows transformed later (a test fold, "
+                "new rows) cannot be recognised as their continuation and their "
+                "first look_back - 1 windows repeat their oldest row. The times "
+                "are the index of X (with id_col a column) or the index levels "
+                f"after the id: give them a regular step, e.g. X.set_index("
+                f"[{self.id_col!r}, 'ds']) with dates of a fixed frequency, or "
+                "periods.",
+                UserWarning,
+                stacklevel=3,
+            )
+        return self
+
     def _continues_fit(self, index) -> bool:
         """Whether ``index`` starts exactly one step after the fitted data ended."""
-        if self._step is None or index is None or len(index) == 0:
+        if index is None or len(index) == 0:
             return False
-        try:
-            return bool(index[0] == self._last_index + self._step)
-        except (TypeError, ValueError):
-            return False
+        return _continues(index[0], self._last_index, self._step)
 
     def transform(self, X):
         """Build one window per row of X.
@@ -299,9 +480,15 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         windows : ndarray of shape (n_steps, look_back, n_features), or \
                 (n_steps, look_back * n_features) when ``flatten=True``
             Windows ending at each row, oldest step first. Without
-            ``flatten`` the result is a read-only view that copies no window.
+            ``flatten`` the result is a read-only view that copies no window
+            (with ``id_col``, a copy), in the row order of ``X``.
         """
         check_is_fitted(self)
+        if self._panel_fitted():
+            windows = self._transform_panel(X)
+            if self.flatten:
+                return windows.reshape(windows.shape[0], -1)
+            return _with_names(windows, getattr(self, "feature_names_in_", None))
         index = X.index if isinstance(X, pd.Series | pd.DataFrame) else None
         X = self._validate(X, reset=False)
         if self.input_kind_ == "windows":
@@ -315,6 +502,38 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
             return windows.reshape(windows.shape[0], -1)
         return _with_names(windows, getattr(self, "feature_names_in_", None))
 
+    def _panel_fitted(self) -> bool:
+        fitted_panel = getattr(self, "_series_memory", None) is not None
+        if fitted_panel != (self.id_col is not None):
+            raise ValueError(
+                f"{type(self).__name__} was fitted "
+                f"{'on a panel' if fitted_panel else 'without id_col'} and id_col "
+                f"is now {self.id_col!r}: fit it again."
+            )
+        return fitted_panel
+
+    def _transform_panel(self, X) -> np.ndarray:
+        """Windows of each series of a long panel, back in the rows of ``X``."""
+        ids, times, X = self._split_panel(X)
+        X = self._validate(X, reset=False)
+        windows = np.empty((len(X), self.look_back, X.shape[1]), dtype=X.dtype)
+        n_padded = n_rows = 0
+        for series_id, rows in series_rows(ids, times, self._id_name()):
+            series = X[rows]
+            history = None
+            memory = self._series_memory.get(series_id)
+            if memory is not None:
+                head, tail, first, last, step = memory
+                if _continues(times[rows[0]], last, step):
+                    history = tail
+                elif not _same_start(series, times[rows[0]], head, first):
+                    n_padded += min(self.look_back - 1, len(rows))
+                    n_rows += len(rows)
+            windows[rows] = sliding_windows(series, self.look_back, history)
+        if n_padded:
+            self._warn_no_history(n_rows, n_padded, of_series=True, stacklevel=4)
+        return windows
+
     def _starts_like_fit(self, X, index) -> bool:
         """Whether ``X`` starts where the fitted data started (the same rows).
 
@@ -323,20 +542,23 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         head = getattr(self, "_head", None)
         if head is None:
             return True  # look_back=1: no window needs history
-        if index is not None and self._first_index is not None:
-            try:
-                if not bool(index[0] == self._first_index):
-                    return False
-            except (TypeError, ValueError):
-                return False
-        n = min(len(head), len(X))
-        return bool(np.array_equal(X[:n], head[:n]))
+        first = None if index is None else index[0]
+        return _same_start(X, first, head, self._first_index)
 
-    def _warn_no_history(self, n_rows: int) -> None:
-        n_padded = min(self.look_back - 1, n_rows)
+    def _warn_no_history(
+        self, n_rows: int, n_padded=None, *, of_series=False, stacklevel=3
+    ) -> None:
+        if n_padded is None:
+            n_padded = min(self.look_back - 1, n_rows)
+        where = (
+            f"{n_padded} of the {n_rows} rows of the series of X that were seen "
+            "in fit (their first rows)"
+            if of_series
+            else f"the first {n_padded} of the {n_rows} rows of X"
+        )
         warnings.warn(
-            f"{type(self).__name__}: the first {n_padded} of the {n_rows} rows of "
-            "X have fewer than look_back - 1 earlier rows, so their windows repeat "
+            f"{type(self).__name__}: {where} have fewer than look_back - 1 "
+            "earlier rows, so their windows repeat "
             "the oldest row (edge filling), and forecasts made from them are not "
             "real forecasts. X neither continues the data seen in fit (pandas "
             "data whose index goes on one step after the fitted index) nor starts "
@@ -345,7 +567,7 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
             "pandas data that continues the fitted index, or build the windows "
             "once on the whole series (see the Notes of SlidingWindowTransformer).",
             UserWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
 
     @available_if(lambda self: self.flatten)

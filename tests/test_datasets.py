@@ -98,3 +98,91 @@ def test_number_names_are_the_english_and_french_names_of_0_to_999():
     assert frame.loc[999, "english"] == "nine hundred and ninety-nine"
     assert frame.loc[999, "french"] == "neuf cent quatre-vingt-dix-neuf"
     assert not frame.isna().any().any() and (frame["english"].str.len() > 0).all()
+
+
+# -- a panel: many related series ---------------------------------------------
+
+US_EMPLOYMENT_IDS = [
+    "construction",
+    "durable_goods",
+    "education_and_health_services",
+    "financial_activities",
+    "government",
+    "information",
+    "leisure_and_hospitality",
+    "mining_and_logging",
+    "nondurable_goods",
+    "other_services",
+    "professional_and_business_services",
+    "retail_trade",
+    "transportation_and_warehousing",
+    "utilities",
+    "wholesale_trade",
+]
+
+
+def test_us_employment_long_layout_is_a_sorted_panel():
+    from skrnn.datasets import load_us_employment
+
+    panel = load_us_employment()
+    assert list(panel.columns) == ["unique_id", "ds", "y"]
+    assert panel.shape == (15 * 120, 3)
+    assert panel.index.equals(pd.RangeIndex(15 * 120))
+    assert sorted(panel["unique_id"].unique()) == US_EMPLOYMENT_IDS
+    assert all(isinstance(i, str) for i in panel["unique_id"])
+    assert panel["y"].dtype == np.float64
+    assert pd.api.types.is_datetime64_any_dtype(panel["ds"])
+    # sorted by id, then time; every series on the same 120 month starts
+    assert panel.equals(panel.sort_values(["unique_id", "ds"], ignore_index=True))
+    months = pd.date_range("2006-01-01", "2015-12-01", freq="MS")
+    for _, series in panel.groupby("unique_id"):
+        assert_array_equal(series["ds"], months)
+    assert not panel.isna().any().any()
+
+
+def test_us_employment_wide_layout_has_a_monthly_frequency():
+    from skrnn.datasets import load_us_employment
+
+    wide = load_us_employment(layout="wide")
+    assert wide.shape == (120, 15)
+    assert list(wide.columns) == US_EMPLOYMENT_IDS
+    assert isinstance(wide.index, pd.DatetimeIndex)
+    assert wide.index.freq == pd.offsets.MonthBegin()
+    assert wide.index[0] == pd.Timestamp("2006-01-01")
+    assert wide.index[-1] == pd.Timestamp("2015-12-01")
+    assert (wide.dtypes == np.float64).all()
+    assert not wide.isna().any().any()
+
+
+def test_us_employment_long_and_wide_agree():
+    from skrnn.datasets import load_us_employment
+
+    long = load_us_employment(layout="long")
+    wide = load_us_employment(layout="wide")
+    pivoted = long.pivot(index="ds", columns="unique_id", values="y")
+    assert_array_equal(pivoted.index, wide.index)
+    assert list(pivoted.columns) == list(wide.columns)
+    assert_array_equal(pivoted.to_numpy(), wide.to_numpy())
+
+
+def test_us_employment_matches_the_bls_figures():
+    """Published CES values, and the industries add up to total nonfarm jobs."""
+    from skrnn.datasets import load_us_employment
+
+    wide = load_us_employment(layout="wide")
+    assert wide.loc["2006-01-01", "construction"] == 7601
+    assert wide.loc["2006-01-01", "wholesale_trade"] == 5840.4
+    assert wide.loc["2006-01-01", "government"] == 21847
+    # total nonfarm employment, January 2006 and December 2015 (thousands)
+    assert wide.iloc[0].sum() == pytest.approx(135450, abs=1)
+    assert wide.iloc[-1].sum() == pytest.approx(143093, abs=1)
+    # the recession: construction lost about a third of its jobs
+    assert wide["construction"].min() / wide["construction"].max() < 0.71
+    assert (wide > 0).all().all()
+
+
+def test_us_employment_refuses_an_unknown_layout():
+    from skrnn.datasets import load_us_employment
+
+    with pytest.raises(ValueError, match="layout must be 'long' or 'wide'"):
+        load_us_employment(layout="tidy")

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from numpy.testing import assert_array_equal
+from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.model_selection import TimeSeriesSplit
 
 from skrnn import SlidingWindowTransformer
@@ -245,3 +245,178 @@ def test_windows_of_a_dataframe_carry_its_column_names():
     inner = SlidingWindowTransformer(2).fit(windows)
     assert list(inner.transform(windows).feature_names) == ["a", "b"]
     assert list(inner.feature_names_in_) == ["a", "b"]
+
+
+# -- panels: many series in long layout, windowed series by series ------------
+
+
+def _panel(n_series=3, n_steps=10):
+    """A long panel: series k holds 100 * k + step, columns unique_id and y."""
+    rows = [
+        {"unique_id": f"s{k}", "y": 100.0 * k + t}
+        for k in range(n_series)
+        for t in range(n_steps)
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_panel_windows_stay_within_their_series():
+    panel = _panel()
+    windows = SlidingWindowTransformer(look_back=4, id_col="unique_id").fit_transform(
+        panel
+    )
+    assert windows.shape == (30, 4, 1)  # the id is not a feature
+    for k in range(3):
+        rows = slice(10 * k, 10 * (k + 1))
+        alone = SlidingWindowTransformer(4).fit_transform(panel.iloc[rows][["y"]])
+        assert_array_equal(windows[rows], alone)
+    # the first window of s1 repeats its own first value, not s0's last
+    assert_array_equal(windows[10, :, 0], [100.0] * 4)
+
+
+def test_panel_id_is_not_a_feature_and_names_the_lags():
+    panel = _panel().assign(x=1.0)
+    swt = SlidingWindowTransformer(look_back=2, flatten=True, id_col="unique_id")
+    out = swt.set_output(transform="pandas").fit_transform(panel)
+    assert swt.n_features_in_ == 2
+    assert list(swt.feature_names_in_) == ["y", "x"]
+    assert list(out.columns) == ["y_lag_1", "x_lag_1", "y_lag_0", "x_lag_0"]
+    assert out.index.equals(panel.index)
+    assert out.loc[10, "y_lag_1"] == 100.0  # edge-filled within s1
+
+
+def test_panel_multiindex_and_column_forms_agree():
+    panel = _panel().assign(
+        ds=np.tile(pd.date_range("2000-01", periods=10, freq="MS"), 3)
+    )
+    by_column = panel.set_index("ds")
+    by_level = panel.set_index(["unique_id", "ds"])
+    rows = np.random.default_rng(0).permutation(len(panel))
+    for look_back in (1, 3, 10):
+        column = SlidingWindowTransformer(look_back, id_col="unique_id")
+        level = SlidingWindowTransformer(look_back, id_col="unique_id")
+        windows = column.fit_transform(by_column.iloc[rows])
+        assert_array_equal(level.fit_transform(by_level.iloc[rows]), windows)
+        assert list(level.feature_names_in_) == list(column.feature_names_in_)
+
+
+def test_panel_rows_are_put_in_time_order_within_each_series():
+    """Rows shuffled with their index: windows follow the index, not the rows."""
+    panel = _panel()
+    rows = np.random.default_rng(1).permutation(len(panel))
+    swt = SlidingWindowTransformer(look_back=3, id_col="unique_id")
+    ordered = swt.fit_transform(panel)
+    assert_array_equal(swt.fit_transform(panel.iloc[rows]), ordered[rows])
+
+
+def test_panel_pipeline_fits_and_predicts():
+    from sklearn.linear_model import Ridge
+    from sklearn.pipeline import make_pipeline
+
+    from skrnn.datasets import load_us_employment
+
+    panel = load_us_employment()
+    target = panel.groupby("unique_id")["y"].shift(-1)
+    known = target.notna()
+    X, y = panel.loc[known, ["unique_id", "y"]], target[known]
+    train = panel.loc[known, "ds"] < "2014-01-01"
+    pipe = make_pipeline(
+        SlidingWindowTransformer(look_back=12, flatten=True, id_col="unique_id"),
+        Ridge(alpha=1.0),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the test rows continue each series
+        pipe.fit(X[train], y[train])
+        predictions = pipe.predict(X[~train])
+    assert predictions.shape == ((~train).sum(),)
+    # the test rows were windowed with each series' real history
+    assert_allclose(predictions, pipe.predict(X)[~train.to_numpy()], rtol=1e-12)
+    # a linear model on lags forecasts a month of employment within a few %
+    error = np.abs(predictions - y[~train]) / y[~train]
+    assert error.median() < 0.02
+
+
+def test_panel_test_rows_after_a_cutoff_get_each_series_history():
+    """The cross-validation recipe, per series: a panel cut at a date."""
+    panel = _panel(n_series=4, n_steps=20).assign(
+        ds=np.tile(pd.date_range("2000-01", periods=20, freq="MS"), 4)
+    )
+    panel = panel.set_index(["unique_id", "ds"]).sample(frac=1.0, random_state=0)
+    whole = SlidingWindowTransformer(6, id_col="unique_id").fit_transform(panel)
+    test = panel.index.get_level_values("ds") >= "2001-03-01"
+    swt = SlidingWindowTransformer(6, id_col="unique_id").fit(panel[~test])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert_array_equal(swt.transform(panel[test]), whole[test])
+        swt.transform(panel[~test])  # the fitted rows again
+    # one series that skips a month gets edge filling, and a warning
+    gap = panel[test].drop(("s2", pd.Timestamp("2001-03-01")))
+    with pytest.warns(UserWarning, match="5 of the 5 rows of the series"):
+        swt.transform(gap)
+    # a series not seen in fit starts like a new series, without a warning
+    new = panel[test].rename(index={"s1": "s9"}, level="unique_id")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        windows = swt.transform(new)
+    s9 = (new.index.get_level_values("unique_id") == "s9").nonzero()[0]
+    first = s9[np.argmin(new.index.get_level_values("ds")[s9])]
+    assert_array_equal(windows[first, :, 0], [new["y"].iloc[first]] * 6)
+
+
+@pytest.mark.filterwarnings("ignore:.*edge filling:UserWarning")
+def test_panel_input_is_not_modified():
+    panel = _panel()
+    level = panel.set_index("unique_id", append=True).swaplevel()
+    before, level_before = panel.copy(), level.copy()
+    for X in (panel, level):
+        swt = SlidingWindowTransformer(3, id_col="unique_id").fit(X.iloc[::2])
+        swt.transform(X.iloc[1::2])
+    pd.testing.assert_frame_equal(panel, before)
+    pd.testing.assert_frame_equal(level, level_before)
+
+
+@pytest.mark.parametrize(
+    "X, match",
+    [
+        (_panel().rename(columns={"unique_id": "series"}), "id_col='unique_id' is "),
+        (_panel()[["y"]].to_numpy(), "id_col='unique_id' needs X as a pandas"),
+        (_panel().set_index("unique_id", append=True), "id_col='unique_id' is "),
+        (pd.concat([_panel(), _panel().iloc[:1]]), "Series 's0' has two rows"),
+        (
+            _panel().assign(unique_id=[None] + ["s0"] * 29),
+            "id_col='unique_id'.*missing",
+        ),
+        (_panel(n_steps=3), "look_back=4 needs at least 4 time steps in one series"),
+    ],
+    ids=[
+        "no such column",
+        "numpy",
+        "id not first level",
+        "repeated time",
+        "no id",
+        "series too short",
+    ],
+)
+def test_panel_bad_input_raises_clear_error(X, match):
+    with pytest.raises(ValueError, match=match):
+        SlidingWindowTransformer(look_back=4, id_col="unique_id").fit(X)
+
+
+def test_panel_transform_needs_the_id_too():
+    swt = SlidingWindowTransformer(3, id_col="unique_id").fit(_panel())
+    with pytest.raises(ValueError, match="id_col='unique_id' is neither a column"):
+        swt.transform(_panel()[["y"]])
+    with pytest.raises(ValueError, match="fitted on a panel and id_col is now None"):
+        swt.set_params(id_col=None).transform(_panel()[["y"]])
+
+
+def test_panel_times_without_a_regular_step_warn():
+    panel = _panel(n_series=2, n_steps=6).set_index(
+        pd.Index([0, 1, 2, 4, 5, 6] + list(range(6)))
+    )
+    with pytest.warns(UserWarning, match="times of 1 of the 2 series.*first 's0'"):
+        SlidingWindowTransformer(3, id_col="unique_id").fit(panel)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        SlidingWindowTransformer(1, id_col="unique_id").fit(panel)
+        SlidingWindowTransformer(3, id_col="unique_id").fit(_panel())

@@ -8,12 +8,13 @@ pandas indexes, and the flattened layout.
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from numpy.testing import assert_array_equal
 
 from skrnn import SlidingWindowTransformer
+from skrnn._window import sliding_windows
 
 # Pure numpy and small inputs: many examples cost little.
 PROPERTY = settings(max_examples=40, deadline=None)
@@ -198,3 +199,90 @@ def test_no_look_ahead_across_fit_and_transform(data, cut, t, seed):
     rng = np.random.default_rng(seed)
     changed.iloc[t + 1 :] = rng.normal(size=changed.iloc[t + 1 :].shape)
     assert_array_equal(swt.transform(changed)[t], windows[t])
+
+
+# -- panels (id_col): many series in long layout ------------------------------
+
+
+@st.composite
+def long_panels(draw):
+    """A long panel in shuffled rows, and its look_back.
+
+    Series ``k`` takes its values in ``[10 k, 10 k + 1)``, so any value in a
+    window tells which series it came from; each row's index is its time
+    step within its series (the column form's time).
+    """
+    look_back = draw(st.integers(1, 6))
+    n_series = draw(st.integers(1, 5))
+    lengths = draw(st.lists(st.integers(1, 12), min_size=n_series, max_size=n_series))
+    lengths[0] = max(lengths[0], look_back)  # fit needs one series that long
+    offsets = st.floats(0, 1, exclude_max=True, allow_nan=False, width=64)
+    frames = []
+    for k, length in enumerate(lengths):
+        y = np.asarray(draw(st.lists(offsets, min_size=length, max_size=length)))
+        frames.append(
+            pd.DataFrame({"unique_id": f"s{k}", "y": 10.0 * k + y}, index=range(length))
+        )
+    panel = pd.concat(frames)
+    rows = draw(st.permutations(range(len(panel))))
+    return panel.iloc[list(rows)], look_back
+
+
+def _series_of(values):
+    return np.floor(np.asarray(values) / 10.0)
+
+
+@PROPERTY
+@given(data=long_panels())
+def test_panel_windows_never_hold_another_series_values(data):
+    panel, look_back = data
+    windows = SlidingWindowTransformer(look_back, id_col="unique_id").fit_transform(
+        panel
+    )
+    own = panel["unique_id"].str[1:].astype(float).to_numpy()
+    assert_array_equal(
+        _series_of(windows[:, :, 0]), np.repeat(own[:, None], look_back, 1)
+    )
+
+
+@PROPERTY
+@given(data=long_panels(), seed=st.integers(0, 2**16))
+def test_panel_windows_do_not_depend_on_the_order_of_the_rows(data, seed):
+    """Reordering the rows (which series comes first, interleaving) moves the
+    windows with their rows and changes none of them; each series is windowed
+    as it would be alone."""
+    panel, look_back = data
+    swt = SlidingWindowTransformer(look_back, id_col="unique_id")
+    windows = swt.fit_transform(panel)
+    rows = np.random.default_rng(seed).permutation(len(panel))
+    assert_array_equal(swt.fit_transform(panel.iloc[rows]), windows[rows])
+    for series_id, series in panel.groupby("unique_id"):
+        at = (panel["unique_id"] == series_id).to_numpy()
+        order = np.argsort(series.index.to_numpy())
+        alone = sliding_windows(series[["y"]].to_numpy()[order], look_back)
+        assert_array_equal(windows[at][order], alone)
+
+
+@PROPERTY
+@given(data=long_panels(), flatten=st.booleans())
+def test_panel_column_and_multiindex_forms_agree(data, flatten):
+    panel, look_back = data
+    by_level = panel.set_index("unique_id", append=True).swaplevel()
+    column = SlidingWindowTransformer(look_back, flatten=flatten, id_col="unique_id")
+    level = SlidingWindowTransformer(look_back, flatten=flatten, id_col="unique_id")
+    assert_array_equal(level.fit_transform(by_level), column.fit_transform(panel))
+
+
+@PROPERTY
+@given(data=long_panels(), cut=st.integers(1, 11))
+def test_panel_rows_after_a_cut_get_their_own_series_history(data, cut):
+    """Cut every series at one time step: the later rows' windows equal the
+    windows built on the whole panel (the cross-validation recipe, per series)."""
+    panel, look_back = data
+    whole = SlidingWindowTransformer(look_back, id_col="unique_id").fit_transform(panel)
+    later = np.asarray(panel.index >= cut)
+    assume(later.any() and not later.all())
+    train = panel[~later]
+    assume(train.groupby("unique_id").size().max() >= look_back)
+    swt = SlidingWindowTransformer(look_back, id_col="unique_id").fit(train)
+    assert_array_equal(swt.transform(panel[later]), whole[later])

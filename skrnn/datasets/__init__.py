@@ -6,6 +6,7 @@ from ._base import (
     load_nile,
     load_number_names,
     load_sunspots,
+    load_us_employment,
 )
 
 __all__ = [
@@ -14,4 +15,5 @@ __all__ = [
     "load_nile",
     "load_number_names",
     "load_sunspots",
+    "load_us_employment",
 ]

@@ -11,6 +11,7 @@ __all__ = [
     "load_nile",
     "load_number_names",
     "load_sunspots",
+    "load_us_employment",
 ]
 
 
@@ -255,3 +256,91 @@ def load_number_names() -> pd.DataFrame:
             dtype={"number": np.int64, "english": str, "french": str},
             keep_default_na=False,
         )
+
+
+def load_us_employment(*, layout: str = "long") -> pd.DataFrame:
+    """Load monthly US employment in 15 industries, 2006 to 2015: a panel.
+
+    Jobs in thousands, month by month, in the 15 industry groups of the US
+    Current Employment Statistics that do not overlap (they add up to total
+    nonfarm employment, within rounding): 15 related series of 120 months
+    each, through the 2008-2009 recession and the recovery after it. A small
+    real panel for global forecasters, one model over many series.
+
+    Parameters
+    ----------
+    layout : {"long", "wide"}, default="long"
+        ``"long"``: one row per series and month, columns ``unique_id``,
+        ``ds`` and ``y`` (the layout of statsforecast and neuralforecast).
+        ``"wide"``: one row per month, one column per series.
+
+    Returns
+    -------
+    frame : pandas.DataFrame of shape (1800, 3), or (120, 15) when wide
+        Long: ``unique_id`` (str, the industry, e.g. ``"construction"``),
+        ``ds`` (datetime64, month start, 2006-01-01 to 2015-12-01) and ``y``
+        (float64, thousands of jobs), sorted by ``unique_id`` then ``ds``,
+        with a default RangeIndex.
+        Wide: float64 columns named by industry, in the order of the long
+        layout's ids, indexed by a monthly :class:`pandas.DatetimeIndex`
+        (month start, ``freq="MS"``) named ``"ds"``.
+        No value is missing.
+
+    See Also
+    --------
+    load_airline : One monthly series with trend and season.
+    skrnn.SlidingWindowTransformer : Windows series by series with ``id_col``.
+
+    Notes
+    -----
+    The values are *seasonally adjusted* by the Bureau of Labor Statistics:
+    the series carry trend and the shock of the recession, but no yearly
+    pattern to learn. Their levels differ by a factor of about 40 (utilities
+    about 550, government about 22,000), so a model shared by all of them
+    needs each series scaled by its own history.
+
+    Source: U.S. Bureau of Labor Statistics, Current Employment Statistics
+    (CES), employment by supersector, seasonally adjusted, downloaded on 11
+    November 2018, as shipped with the ``vega_datasets`` package (version
+    0.9.0, ``us-employment.csv``). The aggregate columns of that file
+    (nonfarm, private, goods producing, service providing, manufacturing,
+    trade-transportation-utilities) and its month-to-month change column
+    are left out; manufacturing is kept as durable and nondurable goods.
+
+    Licence: public domain (a work of the US government).
+
+    Examples
+    --------
+    >>> from skrnn.datasets import load_us_employment
+    >>> panel = load_us_employment()
+    >>> panel.shape, panel["unique_id"].nunique()
+    ((1800, 3), 15)
+    >>> panel.head(2)
+          unique_id         ds       y
+    0  construction 2006-01-01  7601.0
+    1  construction 2006-02-01  7664.0
+    >>> load_us_employment(layout="wide").shape
+    (120, 15)
+    """
+    if layout not in ("long", "wide"):
+        raise ValueError(f"layout must be 'long' or 'wide', got {layout!r}.")
+    path = resources.files(__package__).joinpath("data", "us_employment.csv")
+    with path.open("r") as f:
+        frame = pd.read_csv(f, converters={"month": str})
+    index = pd.DatetimeIndex(
+        pd.to_datetime(frame.pop("month"), format="%Y-%m"),
+        freq=pd.offsets.MonthBegin(),
+        name="ds",
+    )
+    wide = pd.DataFrame(
+        frame.to_numpy(dtype=np.float64), index=index, columns=frame.columns
+    )
+    wide = wide[sorted(wide.columns)]
+    wide.columns.name = "unique_id"
+    if layout == "wide":
+        wide.columns.name = None
+        return wide
+    long = wide.melt(ignore_index=False, var_name="unique_id", value_name="y")
+    long = long.reset_index()[["unique_id", "ds", "y"]]
+    long["unique_id"] = long["unique_id"].astype(str)
+    return long.sort_values(["unique_id", "ds"], ignore_index=True)
