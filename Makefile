@@ -7,7 +7,7 @@ DOCS_STAMP := $(VENV)/.installed-docs
 JAX_STAMP := $(VENV)/.installed-jax
 export MPLBACKEND ?= Agg
 
-.PHONY: install demo test test-slow test-examples test-jax bench bench-forecast lint docs clean
+.PHONY: install demo test test-slow test-examples test-jax bench bench-env bench-forecast bench-m4 lint docs clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,13 +51,23 @@ bench: $(JAX_STAMP)
 	$(BIN)/python -m pip install --quiet --no-deps "scikeras==0.13.0"
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
-# skrnn's forecasters against statsforecast and skforecast on the shipped series
-# (benchmarks/results/forecast.md). The peers pin pandas < 3, so they live in
-# their own environment, .venv-bench, with skrnn and jax.
-bench-forecast:
+# The forecasting peers pin pandas < 3, so they live in their own environment,
+# .venv-bench, with skrnn and jax.
+bench-env:
 	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
 	.venv-bench/bin/python -m pip install --quiet -e ".[jax]" statsforecast skforecast
+
+# skrnn's forecasters against statsforecast and skforecast on the shipped series
+# (benchmarks/results/forecast.md)
+bench-forecast: bench-env
 	.venv-bench/bin/python benchmarks/forecast.py $(BENCH_ARGS)
+
+# the M4 Weekly panel against statsforecast and the published figures
+# (benchmarks/results/m4.md); the data is not shipped: M4_DATA is its folder
+M4_DATA ?= ../shared/data/m4_weekly
+bench-m4: bench-env
+	.venv-bench/bin/python benchmarks/m4.py --data $(M4_DATA) \
+		--markdown benchmarks/results/m4.md $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check skrnn tests examples docs benchmarks

@@ -159,19 +159,25 @@ def _acf(values: np.ndarray, lag: int) -> float:
     return float(centred[lag:] @ centred[:-lag]) / denominator
 
 
-def is_seasonal(values: np.ndarray, season: int) -> bool:
+def is_seasonal(values: np.ndarray, season: int, *, squared_lag1: bool = False) -> bool:
     """The M4 competition's seasonality test at 90% confidence.
 
     The autocorrelation at lag ``season`` must exceed
     ``1.645 * sqrt((1 + 2 * s) / n)``, where ``s`` is, as in the competition's
-    own code, the lag-1 autocorrelation plus the squared autocorrelations at
-    lags 2 .. season - 1. Series shorter than three seasons are not seasonal.
+    Python code, the lag-1 autocorrelation plus the squared autocorrelations
+    at lags 2 .. season - 1. Its R benchmarks (Naive2, Theta ...) square the
+    lag-1 autocorrelation too (Bartlett's variance): ``squared_lag1=True``.
+    The organisers noted the difference after the competition and kept both.
+    Series shorter than three seasons are not seasonal.
     """
     values = np.asarray(values, dtype=np.float64)
     n = len(values)
     if season <= 1 or n < 3 * season:
         return False
-    s = _acf(values, 1) + sum(_acf(values, lag) ** 2 for lag in range(2, season))
+    lag1 = _acf(values, 1)
+    s = (lag1**2 if squared_lag1 else lag1) + sum(
+        _acf(values, lag) ** 2 for lag in range(2, season)
+    )
     limit = 1.645 * np.sqrt((1 + 2 * s) / n)
     return abs(_acf(values, season)) > limit
 

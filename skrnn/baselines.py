@@ -2,7 +2,10 @@
 
 A forecast is only worth its comparison with a naive one: these regressors read
 the same ``(n_samples, look_back, n_features)`` windows as :class:`RNNRegressor`,
-so both fit in the same Pipeline and the same cross-validation.
+so both fit in the same Pipeline and the same cross-validation. M4's Naive2,
+which deseasonalises the whole series rather than read a window, is a
+function next to the OWA it is the reference of:
+:func:`skrnn.metrics.naive2_forecast`.
 """
 
 from numbers import Integral

@@ -1,8 +1,9 @@
-"""Forecast accuracy as the M4 competition measures it: sMAPE, MASE, coverage, MSIS.
+"""Forecast accuracy as the M4 competition scores it: sMAPE, MASE, OWA, coverage, MSIS.
 
 The definitions are those of the M4 competition (Makridakis et al., 2020):
 sMAPE in percent, MASE and MSIS scaled by the in-sample mean absolute error
-of the seasonal naive forecast, so that series of any scale compare.
+of the seasonal naive forecast, so that series of any scale compare, and the
+OWA relative to the competition's Naive2 forecast, which is here too.
 """
 
 from typing import Any
@@ -10,8 +11,18 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import make_scorer
 
+from ._naive2 import naive2_forecast
+
 # smape_scorer is also importable from here; compare() uses it by name
-__all__ = ["coverage", "mase", "msis", "seasonal_naive_scale", "smape"]
+__all__ = [
+    "coverage",
+    "mase",
+    "msis",
+    "naive2_forecast",
+    "owa",
+    "seasonal_naive_scale",
+    "smape",
+]
 
 
 def _pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -155,6 +166,57 @@ def mase(y_true: Any, y_pred: Any, y_train: Any, season: int = 1) -> float:
     return error / scale
 
 
+def owa(smape: float, mase: float, smape_naive2: float, mase_naive2: float) -> float:
+    """Overall weighted average of the M4 competition: sMAPE and MASE against Naive2.
+
+    ``(smape / smape_naive2 + mase / mase_naive2) / 2``: 1 for a method as
+    accurate as Naive2, below 1 for a better one. As in the competition, the
+    four figures are means over the whole set of series (and horizons), not
+    one series: the OWA of a panel is not the mean of per-series OWAs.
+
+    Parameters
+    ----------
+    smape, mase : float
+        The method's sMAPE (in percent) and MASE, averaged over the series.
+    smape_naive2, mase_naive2 : float
+        The same means for :func:`naive2_forecast` on the same series.
+
+    Returns
+    -------
+    owa : float
+        Non-negative; 1 is Naive2's accuracy.
+
+    Raises
+    ------
+    ValueError
+        If a Naive2 figure is not positive, or a figure is not finite.
+
+    See Also
+    --------
+    naive2_forecast : The reference forecast.
+    smape : The first of the two errors.
+    mase : The second.
+
+    Examples
+    --------
+    The published M4 Weekly figures of the Theta method (sMAPE 9.093, MASE
+    2.637) against those of Naive2 (9.161, 2.777):
+
+    >>> from skrnn.metrics import owa
+    >>> round(owa(9.093, 2.637, smape_naive2=9.161, mase_naive2=2.777), 3)
+    0.971
+    """
+    figures = np.array([smape, mase, smape_naive2, mase_naive2], dtype=np.float64)
+    if not np.isfinite(figures).all():
+        raise ValueError(f"The four figures must be finite; got {figures.tolist()}.")
+    if smape_naive2 <= 0 or mase_naive2 <= 0:
+        raise ValueError(
+            "smape_naive2 and mase_naive2 must be positive; got "
+            f"{smape_naive2} and {mase_naive2}."
+        )
+    return float((smape / smape_naive2 + mase / mase_naive2) / 2)
+
+
 def coverage(y_true: Any, y_lower: Any, y_upper: Any) -> float:
     """Fraction of observations inside their prediction interval (bounds included).
 
@@ -201,6 +263,8 @@ def msis(
     The width of the interval plus ``2 / alpha`` times how far each
     observation falls outside it, averaged and divided by
     :func:`seasonal_naive_scale`. Lower is better: narrow intervals that cover.
+    The M4 competition scored 95% intervals (``alpha=0.05``) with the scale of
+    its MASE, so with ``season`` the series' frequency (1 for Weekly).
 
     Parameters
     ----------
