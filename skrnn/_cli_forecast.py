@@ -122,7 +122,7 @@ def run_forecast(args: argparse.Namespace) -> int:
     series, source, covariates = data.target, data.source, data.features
     out = _out_folder(args.out)
 
-    from .forecasting import RNNForecaster, WindowForecaster
+    from .forecasting import RNNForecaster, WindowForecaster, auto_batch_size
 
     season = "auto" if args.season is None else args.season
     params = {"random_state": args.seed, "season": season}
@@ -152,7 +152,10 @@ def run_forecast(args: argparse.Namespace) -> int:
     for note in data.notes:
         print(note)
     # the network's training steps: short fits stay on TensorFlow
-    steps = rnn.epochs * -(-probe.n_windows_ // rnn.batch_size)
+    batch_size = rnn.batch_size
+    if batch_size == "auto":
+        batch_size = auto_batch_size(probe.n_windows_)
+    steps = rnn.epochs * -(-probe.n_windows_ // batch_size)
     print(_start_keras(steps_per_fit=steps))
     print(
         f"Data: {source}: {len(series)} rows of {series.name!r}, "

@@ -103,6 +103,7 @@ class PanelSplit(BaseCrossValidator):
         Returns
         -------
         n_splits : int
+            The number of folds.
         """
         return self.n_splits
 
