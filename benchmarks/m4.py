@@ -59,8 +59,16 @@ PUBLISHED = [
     ("best interval entry", None, None, None, 16.20),
 ]
 
-COLUMNS = ("smape", "mase", "owa", "msis", "coverage", "seconds")
-HEADERS = ("sMAPE", "MASE", "OWA", "MSIS", "95% coverage", "fit+predict (s)")
+COLUMNS = ("smape", "mase", "owa", "msis", "coverage", "seconds", "peak_rss")
+HEADERS = (
+    "sMAPE",
+    "MASE",
+    "OWA",
+    "MSIS",
+    "95% coverage",
+    "fit+predict (s)",
+    "peak RSS so far (MB)",
+)
 
 
 # -- data ---------------------------------------------------------------------
@@ -148,7 +156,17 @@ def statsforecast_method(name: str):
     return run
 
 
-def skrnn_method(kind: str, seeds: int):
+# what moved the RNN: each variant changes one default (``--variants``)
+RNN_VARIANTS = {
+    "rnn-mae": ("RNNForecaster(loss='mae')", {"loss": "mae"}),
+    "rnn-h": ("RNNForecaster(look_back=13): one horizon", {"look_back": HORIZON}),
+    "rnn-w5k": ("RNNForecaster(max_windows=5_000)", {"max_windows": 5_000}),
+    "rnn-w100k": ("RNNForecaster(max_windows=100_000)", {"max_windows": 100_000}),
+    "rnn-e40": ("RNNForecaster(epochs=40)", {"epochs": 40}),
+}
+
+
+def skrnn_method(kind: str, seeds: int, params: dict | None = None):
     """skrnn's forecaster on the whole panel; the RNN averaged over ``seeds``."""
 
     def run(train: pd.DataFrame) -> pd.DataFrame:
@@ -159,7 +177,9 @@ def skrnn_method(kind: str, seeds: int):
             makers = [lambda: WindowForecaster(horizon=HORIZON)]
         else:
             makers = [
-                lambda s=s: RNNForecaster(horizon=HORIZON, random_state=s)
+                lambda s=s: RNNForecaster(
+                    horizon=HORIZON, random_state=s, **(params or {})
+                )
                 for s in range(seeds)
             ]
         columns = ["unique_id", "ds", "y_pred", "y_lower", "y_upper"]
@@ -170,6 +190,14 @@ def skrnn_method(kind: str, seeds: int):
         return pd.concat(runs).groupby(["unique_id", "ds"], as_index=False).mean()
 
     return run
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident memory so far, in MB."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (2**20 if sys.platform == "darwin" else 2**10)
 
 
 def skrnn_takes_panels() -> str | None:
@@ -199,6 +227,10 @@ def methods(seeds: int) -> dict:
         "theta": ("Theta (statsforecast)", statsforecast_method("Theta")),
         "rnn": (rnn_label, skrnn_method("rnn", seeds)),
         "window": ("Ridge (WindowForecaster)", skrnn_method("window", seeds)),
+        **{
+            key: (label, skrnn_method("rnn", seeds, params))
+            for key, (label, params) in RNN_VARIANTS.items()
+        },
     }
 
 
@@ -287,6 +319,8 @@ def cell(key: str, value) -> str:
         return f"{100 * value:.1f}%"
     if key == "seconds":
         return f"{value:.1f}"
+    if key == "peak_rss":
+        return f"{value:.0f}"
     if key == "msis":
         return f"{value:.2f}"
     return f"{value:.3f}"
@@ -327,14 +361,24 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, default=1, help="RNN seeds, averaged")
     parser.add_argument("--quick", action="store_true", help="40 series only")
     parser.add_argument(
+        "--variants",
+        action="store_true",
+        help="also the RNN with one default changed at a time (what moved it)",
+    )
+    parser.add_argument(
         "--only",
         default=None,
-        help="comma-separated: naive2, snaive, autoets, theta, rnn, window "
+        help="comma-separated: naive2, snaive, autoets, theta, rnn, window, "
+        + ", ".join(RNN_VARIANTS)
+        + " "
         "(Naive2 is always computed: it is the reference of the OWA)",
     )
     args = parser.parse_args(argv)
     available = methods(args.seeds)
-    chosen = list(available) if args.only is None else args.only.split(",")
+    main_methods = [key for key in available if key not in RNN_VARIANTS]
+    if args.variants:
+        main_methods += list(RNN_VARIANTS)
+    chosen = main_methods if args.only is None else args.only.split(",")
     unknown = set(chosen) - set(available)
     if unknown:
         parser.error(f"unknown method(s) {sorted(unknown)}; from {list(available)}")
@@ -353,12 +397,12 @@ def main(argv=None):
     print(f"{len(series)} series, {len(train)} training values", flush=True)
 
     panel_refusal = None
-    if {"rnn", "window"} & set(chosen):
+    if {"rnn", "window", *RNN_VARIANTS} & set(chosen):
         panel_refusal = skrnn_takes_panels()
     rows, per_series, forecasts = [], [], []
     for key in chosen:
         label, run = available[key]
-        if key in ("rnn", "window") and panel_refusal:
+        if (key in ("rnn", "window") or key in RNN_VARIANTS) and panel_refusal:
             reason = "skipped: panel input not supported by this skrnn"
             print(f"  {label:46s} {reason} ({panel_refusal})", flush=True)
             rows.append({"method": label, "skipped": reason})
@@ -376,6 +420,7 @@ def main(argv=None):
         forecasts.append(frame.assign(method=label))
         per_series.append(scores.assign(method=label))
         row = {"method": label, **scores.mean(numeric_only=True), "seconds": seconds}
+        row["peak_rss"] = peak_rss_mb()
         naive2_row = rows[0] if rows else row  # Naive2 comes first
         row["owa"] = owa(
             row["smape"], row["mase"], naive2_row["smape"], naive2_row["mase"]
@@ -383,7 +428,8 @@ def main(argv=None):
         rows.append(row)
         print(
             f"  {label:46s} sMAPE {row['smape']:.3f}  MASE {row['mase']:.3f}  "
-            f"OWA {row['owa']:.3f}  ({seconds:.1f} s)",
+            f"OWA {row['owa']:.3f}  ({seconds:.1f} s, peak RSS so far "
+            f"{row['peak_rss']:.0f} MB)",
             flush=True,
         )
     wall = time.perf_counter() - started
