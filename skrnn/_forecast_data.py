@@ -251,9 +251,16 @@ def n_windows(n_steps: int, look_back: int, horizon: int) -> int:
 
 
 def training_windows(
-    history: History, look_back: int, horizon: int, limit: int | None = None
+    history: History,
+    look_back: int,
+    horizon: int,
+    limit: int | None = None,
+    picks: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Every complete window (the ``limit`` most recent) and the values after it.
+    """Complete windows and the ``horizon`` values after each.
+
+    Every window; the ``limit`` most recent; or the windows numbered
+    ``picks`` (0 is the oldest complete window).
 
     Returns
     -------
@@ -264,8 +271,10 @@ def training_windows(
     n = len(history)
     count = n_windows(n, look_back, horizon)
     design = design_matrix(history, horizon)
-    first = look_back - 1 + (count - min(count, limit) if limit is not None else 0)
-    origins = np.arange(first, look_back - 1 + count)
+    if picks is None:
+        skipped = count - min(count, limit) if limit is not None else 0
+        picks = np.arange(skipped, count)
+    origins = look_back - 1 + np.asarray(picks)
     windows = sliding_windows(design, look_back)[origins]
     targets = sliding_window_view(history.y[1:], horizon)[origins]
     return windows, np.array(targets)

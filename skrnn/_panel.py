@@ -372,12 +372,18 @@ def window_quota(counts: np.ndarray, total: int | None) -> np.ndarray:
 
 
 def panel_windows(
-    panel: Panel, look_back: int, horizon: int, max_windows: int | None = None
+    panel: Panel,
+    look_back: int,
+    horizon: int,
+    max_windows: int | None = None,
+    rng: np.random.Generator | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The training windows of every series, stacked; none crosses two series.
+    """Training windows of every series, stacked; none crosses two series.
 
-    Each series gives its most recent windows, within ``max_windows`` in
-    all (see :func:`window_quota`); they are copied once, into one array.
+    Within ``max_windows`` in all, each series gives the same number of
+    windows (see :func:`window_quota`): its most recent ones, or, with
+    ``rng``, a random draw among all of its windows (a new sample each
+    epoch). They are copied once, into one array.
 
     Returns
     -------
@@ -391,11 +397,14 @@ def panel_windows(
     windows = np.empty((int(quota.sum()), look_back, n_features))
     targets = np.empty((int(quota.sum()), horizon))
     start = 0
-    for history, size in zip(panel.histories, quota, strict=True):
+    for history, count, size in zip(panel.histories, counts, quota, strict=True):
         if size:
+            picks = None
+            if rng is not None:
+                picks = np.sort(rng.choice(count, size=int(size), replace=False))
             rows = slice(start, start + size)
             windows[rows], targets[rows] = training_windows(
-                history, look_back, horizon, int(size)
+                history, look_back, horizon, int(size), picks
             )
             start += size
     return windows, targets

@@ -13,7 +13,7 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
-from sklearn.utils import get_tags
+from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.validation import check_is_fitted
 
 from ._forecast_data import (
@@ -150,6 +150,15 @@ class WindowForecaster(BaseEstimator):
         and time stay bounded however long and many the series. None: every
         window.
 
+    window_sampling : {"recent", "epoch"}, default="recent"
+        Which windows train when there are more than ``max_windows``:
+        ``"recent"``, the most recent of each series, once; ``"epoch"``, a
+        new random draw among all the windows of each series at every
+        epoch (the same number from each), for an estimator that trains
+        epoch by epoch (``partial_fit``, as :class:`~skrnn.RNNRegressor`),
+        so that a long history is seen over the epochs at the cost of
+        ``max_windows`` windows per epoch.
+
     id_col, time_col, target_col : str, default="unique_id", "ds", "y"
         The columns of a long panel passed to :meth:`fit`: the series' id,
         its timestamps (datetimes with a regular frequency, or integer
@@ -232,6 +241,7 @@ class WindowForecaster(BaseEstimator):
             None,
         ],
         "max_windows": [Interval(Integral, 1, None, closed="left"), None],
+        "window_sampling": [StrOptions({"recent", "epoch"})],
         "id_col": [str],
         "time_col": [str],
         "target_col": [str],
@@ -247,6 +257,7 @@ class WindowForecaster(BaseEstimator):
         future_covariates=None,
         calibration="auto",
         max_windows=None,
+        window_sampling="recent",
         id_col="unique_id",
         time_col="ds",
         target_col="y",
@@ -258,6 +269,7 @@ class WindowForecaster(BaseEstimator):
         self.future_covariates = future_covariates
         self.calibration = calibration
         self.max_windows = max_windows
+        self.window_sampling = window_sampling
         self.id_col = id_col
         self.time_col = time_col
         self.target_col = target_col
@@ -404,18 +416,46 @@ class WindowForecaster(BaseEstimator):
         return np.minimum(wanted, counts // 2)
 
     def _fit_windows(self, panel: Panel):
-        """A fitted clone of the regressor on the windows of every series."""
-        windows, targets = panel_windows(
-            panel, self.look_back_, self.horizon, self._max_windows()
-        )
-        estimator = self._make_estimator()
-        estimator.set_params(**self._window_params(estimator, windows))
-        estimator.fit(self._as_input(estimator, windows), targets)
-        return estimator, len(windows)
+        """A fitted clone of the regressor on the windows of every series.
 
-    def _max_windows(self):
-        """The most training windows per fit (None: all); the recent ones are kept."""
-        return self.max_windows
+        Within ``max_windows``, on the most recent windows of each series;
+        with ``window_sampling="epoch"`` and an estimator that trains by
+        epochs (``partial_fit``), each epoch on a new draw among all of them.
+        """
+        look_back, horizon, limit = self.look_back_, self.horizon, self.max_windows
+        estimator = self._make_estimator()
+        total = self._window_counts(panel).sum()
+        sampling = self.window_sampling == "epoch"
+        if not (sampling and limit is not None and total > limit):
+            windows, targets = panel_windows(panel, look_back, horizon, limit)
+            estimator.set_params(**self._window_params(estimator, windows))
+            estimator.fit(self._as_input(estimator, windows), targets)
+            return estimator, len(windows)
+        if not hasattr(estimator, "partial_fit"):
+            raise ValueError(
+                "window_sampling='epoch' needs an estimator that trains epoch by "
+                f"epoch (partial_fit); {type(estimator).__name__} has none."
+            )
+        params = estimator.get_params()
+        if params.get("early_stopping"):
+            raise ValueError(
+                "window_sampling='epoch' trains each epoch on a new sample, which "
+                "leaves no fixed validation windows for early_stopping: set "
+                "early_stopping=False, or window_sampling='recent'."
+            )
+        seed = check_random_state(params.get("random_state")).randint(2**31)
+        rng = np.random.default_rng(seed)
+        epochs = params["epochs"]
+        for epoch in range(epochs):
+            windows, targets = panel_windows(panel, look_back, horizon, limit, rng)
+            if epoch == 0:
+                params = self._window_params(estimator, windows)
+                estimator.set_params(**params, epochs=1)
+                estimator.fit(self._as_input(estimator, windows), targets)
+            else:
+                estimator.partial_fit(self._as_input(estimator, windows), targets)
+        estimator.set_params(epochs=epochs)
+        return estimator, len(windows)
 
     def _window_params(self, estimator, windows: np.ndarray) -> dict:
         """What the regressor must know of the windows, where it left it open.
@@ -744,6 +784,9 @@ class RNNForecaster(WindowForecaster):
         steps. On the M4 Weekly panel (358,000 windows) 20,000 gave OWA 0.81
         in 100 seconds (``benchmarks/m4.py``).
 
+    window_sampling : {"recent", "epoch"}, default="recent"
+        See :class:`WindowForecaster`.
+
     id_col, time_col, target_col : str, default="unique_id", "ds", "y"
         The columns of a long panel; see :class:`WindowForecaster`.
 
@@ -837,6 +880,7 @@ past_covariates_, future_covariates_, cutoff_, n_series_
         future_covariates=None,
         calibration="auto",
         max_windows=20_000,
+        window_sampling="recent",
         id_col="unique_id",
         time_col="ds",
         target_col="y",
@@ -858,6 +902,7 @@ past_covariates_, future_covariates_, cutoff_, n_series_
         self.future_covariates = future_covariates
         self.calibration = calibration
         self.max_windows = max_windows
+        self.window_sampling = window_sampling
         self.id_col = id_col
         self.time_col = time_col
         self.target_col = target_col

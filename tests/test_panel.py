@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, cross_validate
 
 from skrnn import RNNForecaster, WindowForecaster
@@ -334,3 +335,34 @@ def test_series_shorter_than_the_look_back_are_warned_about():
     with pytest.warns(UserWarning, match="fewer steps than look_back=12"):
         fc = WindowForecaster(horizon=2, look_back=12).fit(panel)
     assert fc.predict().groupby("unique_id").size().tolist() == [2, 2, 2]
+
+
+def test_epoch_sampling_draws_new_windows_from_the_whole_history():
+    panel, _, _ = check_panel(long_panel(), None, None, COLUMNS)
+    rng = np.random.default_rng(0)
+    first, _ = panel_windows(panel, 6, 2, max_windows=30, rng=rng)
+    second, _ = panel_windows(panel, 6, 2, max_windows=30, rng=rng)
+    assert first.shape == second.shape == (30, 6, 1)
+    assert not np.array_equal(first, second)
+    # draws reach beyond the most recent windows of each series
+    recent, _ = panel_windows(panel, 6, 2, max_windows=30)
+    assert not {w.tobytes() for w in first} <= {w.tobytes() for w in recent}
+
+    fc = RNNForecaster(
+        horizon=2,
+        look_back=6,
+        units=4,
+        epochs=3,
+        max_windows=30,
+        window_sampling="epoch",
+        calibration=None,
+        random_state=0,
+    ).fit(long_panel())
+    assert fc.estimator_.n_iter_ == 3 and fc.estimator_.epochs == 3
+    assert fc.n_windows_ == 30
+    again = clone(fc).fit(long_panel())
+    pd.testing.assert_frame_equal(fc.predict(), again.predict())
+    with pytest.raises(ValueError, match="needs an estimator that trains epoch"):
+        WindowForecaster(horizon=2, max_windows=30, window_sampling="epoch").fit(
+            long_panel()
+        )
