@@ -366,3 +366,19 @@ def test_epoch_sampling_draws_new_windows_from_the_whole_history():
         WindowForecaster(horizon=2, max_windows=30, window_sampling="epoch").fit(
             long_panel()
         )
+
+
+def test_a_panel_forecaster_saves_and_loads(tmp_path):
+    wide = long_panel(lengths=(40, 40), levels=(1.0, 3.0)).pivot(
+        index="ds", columns="unique_id", values="y"
+    )
+    wide = wide.dropna()
+    wide.index.freq = "MS"
+    fc = WindowForecaster(horizon=3, look_back=12).fit(wide.iloc[:-2])
+    fc.update(wide.iloc[-2:])
+    fc.save(tmp_path / "panel.skrnn")
+    loaded = WindowForecaster.load(tmp_path / "panel.skrnn")
+    pd.testing.assert_frame_equal(
+        loaded.predict(coverage=0.9), fc.predict(coverage=0.9)
+    )
+    assert loaded.predict().index[0] == wide.index[-1] + pd.offsets.MonthBegin()
