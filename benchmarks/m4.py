@@ -160,9 +160,11 @@ def statsforecast_method(name: str):
 RNN_VARIANTS = {
     "rnn-mae": ("RNNForecaster(loss='mae')", {"loss": "mae"}),
     "rnn-h": ("RNNForecaster(look_back=13): one horizon", {"look_back": HORIZON}),
-    "rnn-w5k": ("RNNForecaster(max_windows=5_000)", {"max_windows": 5_000}),
-    "rnn-w100k": ("RNNForecaster(max_windows=100_000)", {"max_windows": 100_000}),
-    "rnn-e40": ("RNNForecaster(epochs=40)", {"epochs": 40}),
+    "rnn-w20k": ("RNNForecaster(max_windows=20_000)", {"max_windows": 20_000}),
+    "rnn-epoch": (
+        "RNNForecaster(window_sampling='epoch')",
+        {"window_sampling": "epoch"},
+    ),
 }
 
 
