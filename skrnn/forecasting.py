@@ -306,7 +306,9 @@ class WindowForecaster(BaseEstimator):
 
         The target's history is feature 0; a seasonal series is forecast
         relative to its seasonal naive forecast (the ``"seasonal"`` target
-        representation) by regressors whose representation is ``"auto"``.
+        representation) by regressors whose representation is ``"auto"``. A
+        recurrent decoder (``decoder="rnn"``) reads the known-future
+        covariates, the last features, at each forecast step.
         """
         params = estimator.get_params(deep=False)
         updates = {}
@@ -319,6 +321,12 @@ class WindowForecaster(BaseEstimator):
         )
         if representation == "seasonal" and params.get("season", 0) is None:
             updates["season"] = self.season_
+        reads_steps = params.get("decoder") == "rnn" and self.future_covariates_
+        if reads_steps and params.get("decoder_features") is None:
+            # the recurrent decoder reads each forecast step's known-future
+            # covariates: the last features, in their last horizon rows
+            n_future = len(self.future_covariates_)
+            updates["decoder_features"] = list(range(n_features - n_future, n_features))
         return updates
 
     @staticmethod
@@ -546,6 +554,7 @@ _RNN_PARAMS = (
     "early_stopping",
     "loss",
     "target_representation",
+    "decoder",
     "random_state",
     "verbose",
 )
@@ -612,6 +621,13 @@ class RNNForecaster(WindowForecaster):
         ``"auto"`` predicts the change from the window's last value, in logs
         for a positive series.
 
+    decoder : {"dense", "rnn"}, default="dense"
+        The network's head (see :class:`~skrnn.RNNRegressor`): one ``Dense``
+        layer writes the ``horizon`` values at once, or a recurrent decoder,
+        started from the encoder's final state, unrolls over the ``horizon``
+        steps and reads the known-future covariates of each step.
+        The benchmark figures are to come.
+
     random_state : int, RandomState instance or None, default=None
         Seed of the network's initialisation and shuffling: an int makes
         fits reproducible.
@@ -669,6 +685,7 @@ past_covariates_, future_covariates_, cutoff_
         early_stopping=False,
         loss="mse",
         target_representation="auto",
+        decoder="dense",
         random_state=None,
         verbose=0,
     ):
@@ -686,6 +703,7 @@ past_covariates_, future_covariates_, cutoff_
         self.early_stopping = early_stopping
         self.loss = loss
         self.target_representation = target_representation
+        self.decoder = decoder
         self.random_state = random_state
         self.verbose = verbose
 
