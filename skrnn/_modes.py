@@ -90,16 +90,16 @@ CONFLICTS = [
     ),
     (
         "decoder_features",
+        "embedding_dim",
+        "with",
+        "token ids hold no known-future features",
+    ),
+    (
+        "decoder_features",
         "decoder",
         "without",
         "only the recurrent decoder reads features at each output step; set "
         "decoder='rnn' or leave decoder_features=None",
-    ),
-    (
-        "decoder_features",
-        "embedding_dim",
-        "with",
-        "token ids hold no known-future features",
     ),
 ]
 

@@ -130,7 +130,7 @@ def build_network(
 
 
 def _check_decoder_window(stem_shape, n_outputs: int, decoder_features) -> None:
-    """Refuse windows whose last ``n_outputs`` steps cannot hold the decoder's features."""
+    """Refuse sequences whose last ``n_outputs`` steps cannot hold the features."""
     if not decoder_features:
         return
     n_steps = stem_shape[0]

@@ -1,4 +1,4 @@
-"""The recurrent decoder head: one recurrent step per output, reading that step's inputs.
+"""The recurrent decoder head: one recurrent step per output, reading its inputs.
 
 ``build_network(decoder="rnn")`` ends here instead of in one ``Dense`` layer
 of ``n_outputs`` units. The encoder (the recurrent stack) reads the window;

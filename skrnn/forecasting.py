@@ -625,8 +625,12 @@ class RNNForecaster(WindowForecaster):
         The network's head (see :class:`~skrnn.RNNRegressor`): one ``Dense``
         layer writes the ``horizon`` values at once, or a recurrent decoder,
         started from the encoder's final state, unrolls over the ``horizon``
-        steps and reads the known-future covariates of each step.
-        The benchmark figures are to come.
+        steps and reads the known-future covariates of each step (without
+        any, the step's position only). ``"dense"`` is the default because
+        the decoder did not win on the shipped series: mean MASE 1.051
+        against 1.050 (airline 0.685 against 0.707, sunspots 1.669 against
+        1.627, Nile 0.801 against 0.815; 3 seeds), for about 1.5 times the
+        fit time; ``benchmarks/forecast.py`` holds the evidence.
 
     random_state : int, RandomState instance or None, default=None
         Seed of the network's initialisation and shuffling: an int makes
