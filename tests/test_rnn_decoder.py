@@ -1,4 +1,4 @@
-"""The recurrent decoder head (decoder="rnn"): its layers, what it reads, errors, saving."""
+"""The recurrent decoder head: its layers, what it reads, errors, saving."""
 
 import pickle
 
