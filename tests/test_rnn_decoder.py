@@ -94,7 +94,8 @@ def test_rnn_decoder_forecasts_a_series_that_is_its_known_future_covariate():
         future_covariates=["plan"],
         calibration=None,
         units=16,
-        epochs=60,
+        epochs=40,
+        batch_size=32,
         learning_rate=0.01,
         target_representation="level",
         decoder="rnn",
@@ -104,6 +105,7 @@ def test_rnn_decoder_forecasts_a_series_that_is_its_known_future_covariate():
     forecast = fc.predict(X_future)
     truth = X_future["plan"].to_numpy()
     # the series is white noise of std 2: only the covariate can forecast it
+    # (the Dense head, 30 epochs alike, missed by 0.55 and a shift by up to 2.1)
     assert np.abs(forecast.to_numpy() - truth).max() < 0.5
     # each step follows its own step's planned value
     shift = np.array([3.0, -3.0, 0.0, 2.0])
