@@ -14,6 +14,7 @@ Usage::
     python benchmarks/forecast.py                 # peers table (about 10 minutes)
     python benchmarks/forecast.py --defaults      # also the RNNForecaster settings
     python benchmarks/forecast.py --quick         # 1 seed, fewer epochs: a smoke run
+    python benchmarks/forecast.py --models RNN    # only the rows whose label has "RNN"
 
 statsforecast and skforecast are benchmark-only peers: ``make bench-forecast``
 installs them in ``.venv-bench`` with skrnn (they pin pandas < 3). A peer
@@ -213,7 +214,7 @@ def defaults_table(seeds, quick):
     return pd.DataFrame(rows)
 
 
-def peers_table(seeds, quick):
+def peers_table(seeds, quick, only=None):
     rows = []
     epochs = 5 if quick else 20
     for name, (loader, horizon, tail) in SERIES.items():
@@ -224,6 +225,13 @@ def peers_table(seeds, quick):
         models = {
             "RNNForecaster()": lambda h=horizon, y=y, t=tail: run_rnn(
                 {"epochs": epochs} if quick else {}, y, h, t, seeds
+            ),
+            "RNNForecaster(decoder='rnn')": lambda h=horizon, y=y, t=tail: run_rnn(
+                {"decoder": "rnn", **({"epochs": epochs} if quick else {})},
+                y,
+                h,
+                t,
+                seeds,
             ),
             "Ridge (WindowForecaster)": lambda h=horizon, y=y, t=tail: summarise(
                 [tail_backtest(WindowForecaster(horizon=h), y, h, t)]
@@ -269,6 +277,8 @@ def peers_table(seeds, quick):
         except ImportError:
             print("  skforecast is not installed: skipped")
         for label, run in models.items():
+            if only is not None and only not in label:
+                continue
             start = time.perf_counter()
             row = run()
             print(
@@ -312,6 +322,9 @@ def main():
     parser.add_argument("--defaults", action="store_true")
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--seeds", type=int, default=None)
+    parser.add_argument(
+        "--models", default=None, help="only the peers whose label contains this"
+    )
     parser.add_argument("--out", default=str(HERE / "results" / "forecast.md"))
     args = parser.parse_args()
     seeds = args.seeds or (1 if args.quick else 3)
@@ -347,7 +360,7 @@ def main():
     tables = {}
     if not args.no_peers:
         print("peers ...", flush=True)
-        tables["peers"] = peers_table(seeds, args.quick)
+        tables["peers"] = peers_table(seeds, args.quick, args.models)
         sections += [
             "",
             "## Side by side",

@@ -15,6 +15,9 @@ _ON = {
     "target_representation": lambda v: v in ("change", "window_norm", "seasonal"),
     "log_target": lambda v: v is True,
     "target_feature": lambda v: v is not None,
+    "model_fn": lambda v: v is not None,
+    "decoder": lambda v: v == "rnn",
+    "decoder_features": lambda v: v is not None and len(v) > 0,
 }
 
 # (first, second, how, reason): refused when the first parameter is on and
@@ -71,6 +74,32 @@ CONFLICTS = [
         "return_sequences",
         "with",
         "per-step outputs are predicted as levels, not relative to a window feature",
+    ),
+    (
+        "decoder",
+        "return_sequences",
+        "with",
+        "the recurrent decoder writes one output per forecast step after the "
+        "sequence, not one per input step; use decoder='dense'",
+    ),
+    (
+        "decoder",
+        "model_fn",
+        "with",
+        "model_fn replaces the recurrent stack and its head, decoder included",
+    ),
+    (
+        "decoder_features",
+        "embedding_dim",
+        "with",
+        "token ids hold no known-future features",
+    ),
+    (
+        "decoder_features",
+        "decoder",
+        "without",
+        "only the recurrent decoder reads features at each output step; set "
+        "decoder='rnn' or leave decoder_features=None",
     ),
 ]
 

@@ -3,6 +3,7 @@
 import warnings
 
 from ._backend import get_keras
+from ._rnn_decoder import decode, merge_directions
 
 CELLS = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
 
@@ -21,6 +22,8 @@ def build_network(
     dense_activation: str = "relu",
     body=None,
     return_sequences: bool = False,
+    decoder: str = "dense",
+    decoder_features: tuple = (),
 ):
     """Build ``stem's input layers -> RNN stack -> Dense head`` (or ``-> body``).
 
@@ -56,6 +59,13 @@ def build_network(
     return_sequences : bool, default=False
         The last recurrent layer returns every step and the head is applied
         per step: one output per time step.
+    decoder : {"dense", "rnn"}, default="dense"
+        The head: one ``Dense`` layer of ``n_outputs`` units, or a recurrent
+        decoder that unrolls over the ``n_outputs`` steps from the stack's
+        final states (``skrnn/_rnn_decoder.py``).
+    decoder_features : tuple of int, default=()
+        With ``decoder="rnn"``: the input features the decoder reads at each
+        output step, from the window's last ``n_outputs`` steps.
 
     Returns
     -------
@@ -80,15 +90,54 @@ def build_network(
             outputs = user_model(x)
         return keras.Model(inputs, outputs)
     cell_class = getattr(layers, CELLS[cell])
+    recurrent_head = decoder == "rnn"
+    if recurrent_head:
+        _check_decoder_window(stem_shape, n_outputs, decoder_features)
+    window, states = x, []
     for i, n_units in enumerate(units):
         layer = cell_class(
             n_units,
             dropout=dropout,
             recurrent_dropout=recurrent_dropout,
             return_sequences=return_sequences or i < len(units) - 1,
+            return_state=recurrent_head,
         )
         x = (layers.Bidirectional(layer) if bidirectional else layer)(x)
+        if recurrent_head:
+            x, *layer_states = x
+            if bidirectional:
+                layer_states = merge_directions(keras, layer_states)
+            states.append(layer_states)
+    if recurrent_head:
+        outputs = decode(
+            keras,
+            window=window,
+            states=states,
+            n_outputs=n_outputs,
+            features=decoder_features,
+            cell_class=cell_class,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            dense_units=dense_units,
+            dense_activation=dense_activation,
+            output_activation=output_activation,
+        )
+        return keras.Model(inputs, outputs)
     for n_units in dense_units:
         x = layers.Dense(n_units, activation=dense_activation)(x)
     outputs = layers.Dense(n_outputs, activation=output_activation)(x)
     return keras.Model(inputs, outputs)
+
+
+def _check_decoder_window(stem_shape, n_outputs: int, decoder_features) -> None:
+    """Refuse sequences whose last ``n_outputs`` steps cannot hold the features."""
+    if not decoder_features:
+        return
+    n_steps = stem_shape[0]
+    if n_steps is None or n_steps < n_outputs:
+        got = "of different lengths" if n_steps is None else f"of {n_steps} steps"
+        raise ValueError(
+            f"decoder_features: the decoder reads them at each of the "
+            f"{n_outputs} output steps from the last {n_outputs} steps of each "
+            f"sequence, which must all be at least that long; these are {got}."
+        )

@@ -12,6 +12,7 @@ from ._target import (
     TargetEncoder,
     as_2d_target,
     check_target_feature,
+    target_index,
 )
 
 _LOSSES = {
@@ -200,6 +201,25 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         Steps per seasonal cycle, for ``target_representation="seasonal"``
         (12 for monthly data); the windows must be at least this long.
 
+    decoder : {"dense", "rnn"}, default="dense"
+        The head that writes the ``n_outputs`` values. ``"dense"``: one
+        ``Dense`` layer reads the recurrent stack's last output and writes
+        them all at once. ``"rnn"``: a recurrent decoder of the same cells and
+        widths starts from the stack's final states and unrolls over the
+        ``n_outputs`` steps, reading at each the step's position and the
+        ``decoder_features`` of that step; one ``Dense(1)``, shared by the
+        steps, writes each value. Made for direct multi-step forecasting with
+        known-future covariates; not with ``return_sequences`` or
+        ``model_fn``.
+
+    decoder_features : list of int or str, default=None
+        With ``decoder="rnn"``: the features whose last ``n_outputs`` steps in
+        each sequence hold their values at the ``n_outputs`` forecast steps,
+        in order (known-future covariates, as the windows of
+        :class:`~skrnn.RNNForecaster` hold them; it sets this itself).
+        Indices, or column names as for ``target_feature``. None: the decoder
+        reads the step's position only.
+
     Attributes
     ----------
     model_ : keras.Model
@@ -279,6 +299,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         # checked in fit (check_target_feature): an int, a column name or None
         "target_feature": "no_validation",
         "season": [Interval(Integral, 1, None, closed="left"), None],
+        "decoder": [StrOptions({"dense", "rnn"})],
+        "decoder_features": ["array-like", None],
     }
     _y_checks = {"multi_output": True, "y_numeric": True}
 
@@ -318,6 +340,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         log_target="auto",
         target_feature=None,
         season=None,
+        decoder="dense",
+        decoder_features=None,
     ):
         super().__init__(
             cell,
@@ -354,9 +378,23 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         self.log_target = log_target
         self.target_feature = target_feature
         self.season = season
+        self.decoder = decoder
+        self.decoder_features = decoder_features
 
     def _output_spec(self):
         return self.n_outputs_, None, self.loss
+
+    def _head_options(self) -> dict:
+        features = ()
+        if self.decoder_features is not None:
+            names = getattr(self, "_window_names", None)
+            for feature in self.decoder_features:
+                check_target_feature(feature, type(self).__name__, "decoder_features")
+            features = tuple(
+                target_index(self.input_shape_[-1], f, names, "decoder_features")
+                for f in self.decoder_features
+            )
+        return {"decoder": self.decoder, "decoder_features": features}
 
     def _relative_target(self) -> bool:
         """Whether the target is forecast relative to its own window's history.

@@ -31,7 +31,9 @@ def seasonal_positions(season: int, n_outputs: int) -> np.ndarray:
     return -season + np.arange(n_outputs) % season
 
 
-def check_target_feature(target_feature, owner: str) -> None:
+def check_target_feature(
+    target_feature, owner: str, name: str = "target_feature"
+) -> None:
     """Refuse a ``target_feature`` that is neither an int, a str nor None.
 
     Checked here rather than by the parameter constraints: scikit-learn's
@@ -41,32 +43,34 @@ def check_target_feature(target_feature, owner: str) -> None:
         return
     if isinstance(target_feature, bool) or not isinstance(target_feature, Integral):
         raise TypeError(
-            f"{owner}(target_feature=...) must be a feature index (int), a column "
+            f"{owner}({name}=...) must be a feature index (int), a column "
             f"name (str) or None; got {target_feature!r} of type "
             f"{type(target_feature).__name__}."
         )
 
 
-def target_index(n_features: int, target_feature, feature_names=None) -> int:
+def target_index(
+    n_features: int, target_feature, feature_names=None, name: str = "target_feature"
+) -> int:
     """Position of the target's history among the window's features.
 
     ``target_feature`` may name a column of the DataFrame the windows were
     made from (``feature_names``, carried by SlidingWindowTransformer's
-    windows).
+    windows). ``name`` is the parameter's name, for the messages.
     """
     if isinstance(target_feature, str):
         if feature_names is None:
             raise ValueError(
-                f"target_feature={target_feature!r} is a column name, but the "
+                f"{name}={target_feature!r} is a column name, but the "
                 "windows carry no column names: make them with "
                 "SlidingWindowTransformer from a DataFrame (in the same "
                 "Pipeline, or once on the whole series), or give the column's "
                 "index."
             )
-        names = [str(name) for name in feature_names]
+        names = [str(column) for column in feature_names]
         if target_feature not in names:
             raise ValueError(
-                f"target_feature={target_feature!r} is not a column of the "
+                f"{name}={target_feature!r} is not a column of the "
                 f"windows; their columns are: {', '.join(names)}."
             )
         return names.index(target_feature)
@@ -79,7 +83,7 @@ def target_index(n_features: int, target_feature, feature_names=None) -> int:
         return 0
     if not -n_features <= target_feature < n_features:
         raise ValueError(
-            f"target_feature={target_feature} is out of range for windows with "
+            f"{name}={target_feature} is out of range for windows with "
             f"{n_features} features."
         )
     return target_feature % n_features

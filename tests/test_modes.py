@@ -83,6 +83,9 @@ _VALUES = {
     "log_target": True,
     "target_feature": 0,
     "return_sequences": True,
+    "decoder": "rnn",
+    "decoder_features": [0],
+    "model_fn": gru_body,
 }
 
 
