@@ -161,6 +161,7 @@ RNN_VARIANTS = {
     "rnn-mae": ("RNNForecaster(loss='mae')", {"loss": "mae"}),
     "rnn-h": ("RNNForecaster(look_back=13): one horizon", {"look_back": HORIZON}),
     "rnn-w20k": ("RNNForecaster(max_windows=20_000)", {"max_windows": 20_000}),
+    "rnn-decoder": ("RNNForecaster(decoder='rnn')", {"decoder": "rnn"}),
     "rnn-epoch": (
         "RNNForecaster(window_sampling='epoch')",
         {"window_sampling": "epoch"},

@@ -481,7 +481,7 @@ class WindowForecaster(BaseEstimator):
         if reads_steps and params.get("decoder_features") is None:
             # the recurrent decoder reads each forecast step's known-future
             # covariates: the last features, in their last horizon rows
-            n_future = len(self.future_covariates_)
+            n_features, n_future = windows.shape[2], len(self.future_covariates_)
             updates["decoder_features"] = list(range(n_features - n_future, n_features))
         return updates
 

@@ -16,8 +16,8 @@ from skrnn._forecast_data import check_history, training_windows
 from skrnn.baselines import SeasonalNaiveRegressor
 from skrnn.datasets import load_airline
 from skrnn.forecasting import default_look_back, fill_gaps
-from skrnn.model_selection import backtest, compare_forecasters
 from skrnn.metrics import mase
+from skrnn.model_selection import backtest, compare_forecasters
 
 TINY_RNN = {"units": 4, "epochs": 2, "batch_size": 32, "random_state": 0}
 
@@ -148,8 +148,11 @@ def test_a_leaking_covariate_helps_only_when_declared_known_future():
     # read as known-future, the series itself is the answer; read as past, it
     # adds nothing that y did not already hold
     assert future.summary["mae"] < 0.5 * past.summary["mae"]
-    assert WindowForecaster(horizon=6).fit(y, X).predict(X_future).index.equals(
-        X_future.index
+    assert (
+        WindowForecaster(horizon=6)
+        .fit(y, X)
+        .predict(X_future)
+        .index.equals(X_future.index)
     )
 
 
@@ -399,9 +402,12 @@ def test_backtest_reports_errors_per_horizon_step():
     np.testing.assert_array_equal(
         forecasts["y_true"], y.loc[forecasts["ds"]].to_numpy()
     )
-    mae = (forecasts["y_true"] - forecasts["y_pred"]).abs().groupby(
-        forecasts["horizon"]
-    ).mean()
+    mae = (
+        (forecasts["y_true"] - forecasts["y_pred"])
+        .abs()
+        .groupby(forecasts["horizon"])
+        .mean()
+    )
     np.testing.assert_allclose(result.errors["mae"], mae)
 
 
