@@ -11,8 +11,9 @@ from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 
-from skrnn import RNNRegressor, SlidingWindowTransformer
-from skrnn.model_selection import compare
+from skrnn import RNNRegressor, SlidingWindowTransformer, WindowForecaster
+from skrnn.datasets import load_us_employment
+from skrnn.model_selection import PanelSplit, compare
 
 distributed = pytest.importorskip("distributed")
 joblib = pytest.importorskip("joblib")
@@ -99,6 +100,29 @@ def test_compare_on_dask_matches_serial(client, data):
     assert_allclose(on_cluster["rmse_mean"], serial["rmse_mean"], rtol=1e-5)
 
 
+def _panel_search():
+    return GridSearchCV(
+        WindowForecaster(horizon=6, calibration=None),
+        {"look_back": [6, 12, 24], "max_windows": [None, 300]},
+        cv=PanelSplit(n_splits=3, horizon=6),
+    )
+
+
+def test_panel_grid_search_on_dask_matches_serial(client):
+    """Candidates and PanelSplit folds as Dask tasks: the serial scores, exactly."""
+    panel = load_us_employment()
+    serial = _panel_search().fit(panel)
+    with joblib.parallel_config(backend="dask"):
+        on_cluster = _panel_search().set_params(n_jobs=-1).fit(panel)
+    # the fits really ran in the worker processes
+    assert any(client.run(_has_fitted_forecaster).values())
+    assert on_cluster.cv_results_["params"] == serial.cv_results_["params"]
+    for key in ("mean_test_score", *(f"split{k}_test_score" for k in range(3))):
+        assert np.all(np.isfinite(on_cluster.cv_results_[key]))
+        assert_allclose(on_cluster.cv_results_[key], serial.cv_results_[key], rtol=1e-9)
+    assert on_cluster.best_params_ == serial.best_params_
+
+
 def test_workers_size_their_thread_pools(client):
     """Dask sets OMP_NUM_THREADS=1 in its workers; the backend follows it."""
 
@@ -140,3 +164,9 @@ def _has_fitted():
     import sys
 
     return "keras" in sys.modules and "skrnn._base" in sys.modules
+
+
+def _has_fitted_forecaster():
+    import sys
+
+    return "skrnn._panel" in sys.modules
