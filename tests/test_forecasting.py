@@ -16,8 +16,8 @@ from skrnn._forecast_data import check_history, training_windows
 from skrnn.baselines import SeasonalNaiveRegressor
 from skrnn.datasets import load_airline
 from skrnn.forecasting import default_look_back, fill_gaps
-from skrnn.model_selection import backtest, compare_forecasters
 from skrnn.metrics import mase
+from skrnn.model_selection import backtest, compare_forecasters
 
 TINY_RNN = {"units": 4, "epochs": 2, "batch_size": 32, "random_state": 0}
 
