@@ -97,12 +97,16 @@ def network(args: argparse.Namespace, **columns: str) -> Any:
     return RNNForecaster(horizon=args.horizon, **params)
 
 
-def forecasters(rnn: Any, horizon: int, season: int, columns: dict) -> dict:
-    """The backtest's contenders by name, without intervals (one fit per origin).
+def forecasters(
+    rnn: Any, horizon: int, season: int, columns: dict, intervals: bool = False
+) -> dict:
+    """The backtest's contenders by name.
 
     The network ``rnn`` (left out when None), Ridge and the seasonal naive
     forecast on the same windows; ``columns`` names a long panel's columns.
+    Without ``intervals``, one fit per origin: none is calibrated.
     """
+    calibration = "auto" if intervals else None
     from sklearn.base import clone
 
     from .baselines import SeasonalNaiveRegressor
@@ -110,15 +114,15 @@ def forecasters(rnn: Any, horizon: int, season: int, columns: dict) -> dict:
 
     models = {}
     if rnn is not None:
-        models["RNNForecaster"] = clone(rnn).set_params(calibration=None)
+        models["RNNForecaster"] = clone(rnn).set_params(calibration=calibration)
     models["Ridge"] = WindowForecaster(
-        horizon=horizon, season=season, calibration=None, **columns
+        horizon=horizon, season=season, calibration=calibration, **columns
     )
     models[f"seasonal naive ({season})"] = WindowForecaster(
         SeasonalNaiveRegressor(season),
         horizon=horizon,
         look_back=season,
-        calibration=None,
+        calibration=calibration,
         **columns,
     )
     return models

@@ -93,11 +93,13 @@ def _probe(data: _PanelData, args: argparse.Namespace, origins: int, flag: str):
     cut = args.horizon * origins
     lengths = data.frame.groupby(id_col, sort=False).size()
     advice = f"use fewer {flag} or a shorter --horizon, or leave the series out"
-    if (lengths <= cut).any():
-        key, length = next((k, n) for k, n in lengths.items() if n <= cut)
+    short = lengths[lengths <= cut]
+    if len(short):
+        key, length = short.idxmin(), short.min()
+        others = f" (and {len(short) - 1} more series)" if len(short) > 1 else ""
         raise CommandError(
-            f"{data.source}: series {key!r} has {length} rows, too few to backtest "
-            f"{origins} origins of {args.horizon} steps: {advice}"
+            f"{data.source}: series {key!r} has {length} rows{others}, too few to "
+            f"backtest {origins} origins of {args.horizon} steps: {advice}"
         )
     from_end = data.frame.groupby(id_col, sort=False).cumcount(ascending=False)
     try:
@@ -137,8 +139,25 @@ def _describe(
     )
 
 
-def _board(results: dict, id_col: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The leaderboard (OWA against Naive2, best first) and the errors per series."""
+HEADERS = {
+    "smape": "sMAPE %",
+    "mase": "MASE",
+    "owa": "OWA",
+    "coverage": "coverage",
+    "msis": "MSIS",
+    "mae": "MAE",
+    "rmse": "RMSE",
+    "fit_time": "fit s",
+}
+
+
+def _board(
+    results: dict, id_col: str, coverage: float | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The leaderboard (OWA against Naive2, best first) and the errors per series.
+
+    ``coverage`` is the level of the backtests' intervals, where they have some.
+    """
     from .metrics import owa
     from .model_selection import _forecast_errors
 
@@ -153,27 +172,17 @@ def _board(results: dict, id_col: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         row.update(summary.drop(["smape", "mase"]).to_dict())
         row["fit_time"] = result.fit_time / result.forecasts["cutoff"].nunique()
         rows.append(row)
-        levels = (None,) if "y_lower" in result.forecasts else ()
+        levels = (coverage,) if "y_lower" in result.forecasts else ()
         errors = _forecast_errors(result.forecasts, levels, by=id_col)
         per_series.append(errors.reset_index().assign(model=name))
-    board = pd.DataFrame(rows).sort_values("owa", kind="stable")
+    board = pd.DataFrame(rows)
+    board = board[["model", *(name for name in HEADERS if name in board)]]
+    board = board.sort_values("owa", kind="stable")
     board.index = pd.RangeIndex(1, len(board) + 1, name="rank")
     per_series = pd.concat(per_series, ignore_index=True)
     first = [id_col, "model", "smape", "mase"]
     per_series = per_series[first + [c for c in per_series if c not in first]]
     return board, per_series
-
-
-HEADERS = {
-    "smape": "sMAPE %",
-    "mase": "MASE",
-    "owa": "OWA",
-    "coverage": "coverage",
-    "msis": "MSIS",
-    "mae": "MAE",
-    "rmse": "RMSE",
-    "fit_time": "fit s",
-}
 
 
 def _format_board(board: pd.DataFrame) -> str:
@@ -368,6 +377,39 @@ def _networks(args: argparse.Namespace, season: int, columns: dict) -> dict:
     return models
 
 
+def _backtest_figure(
+    data: _PanelData, args: argparse.Namespace, results: dict, best: str
+) -> Any:
+    """The best model's and Naive2's forecasts from the last origin, with bands.
+
+    One-step forecasts (``--horizon 1``) are shown from every origin.
+    """
+    id_col = data.columns[0]
+    level = f"{100 * args.coverage:g}"
+    names = [best] if best == NAIVE2 else [best, NAIVE2]
+    shown = {}
+    for name in names:
+        forecasts = results[name].forecasts
+        if args.horizon > 1:
+            last = forecasts.groupby(id_col)["cutoff"].transform("max")
+            forecasts = forecasts[forecasts["cutoff"] == last]
+        shown[name] = _by_series(forecasts, data, level)
+    starts = results[best].forecasts.groupby(id_col)["cutoff"].max()
+    if args.horizon > 1:
+        when = f"the last origin, {args.horizon} steps ahead"
+    else:
+        starts = results[best].forecasts.groupby(id_col)["cutoff"].min()
+        when = f"{args.splits} origins, 1 step ahead"
+    span = args.horizon if args.horizon > 1 else args.splits
+    return panel_figure(
+        data.series(),
+        shown,
+        tail=5 * span,
+        title=f"{best}, the best by OWA, and Naive2: backtest forecasts from {when}",
+        train_end=starts.get,
+    )
+
+
 def run_compare_panel(args: argparse.Namespace) -> int:
     """``skrnn compare --id-col``: backtest every model on every series."""
     started = time.perf_counter()
@@ -392,7 +434,7 @@ def run_compare_panel(args: argparse.Namespace) -> int:
         f"{args.coverage:.0%} intervals; OWA against Naive2 (season {season})"
     )
 
-    models.update(forecasters(None, args.horizon, season, columns))
+    models.update(forecasters(None, args.horizon, season, columns, intervals=True))
     models[NAIVE2] = Naive2Forecaster(args.horizon, season=season, **columns)
     results = {}
     for name, model in models.items():
@@ -403,7 +445,7 @@ def run_compare_panel(args: argparse.Namespace) -> int:
             )
         except ValueError as error:
             raise CommandError(f"backtest of {name}: {error}") from None
-    board, per_series = _board(results, id_col)
+    board, per_series = _board(results, id_col, args.coverage)
     print()
     print(
         "Leaderboard (every series and origin; OWA: sMAPE and MASE relative to "
@@ -412,22 +454,7 @@ def run_compare_panel(args: argparse.Namespace) -> int:
     print(_format_board(board))
 
     best = board["model"].iloc[0]
-    level = f"{100 * args.coverage:g}"
-    shown = {best: _by_series(results[best].forecasts, data, level)}
-    if best != NAIVE2:
-        shown[NAIVE2] = _by_series(results[NAIVE2].forecasts, data, level)
-    cutoffs = results[best].forecasts.groupby(id_col)["cutoff"].min()
-    figure = panel_figure(
-        data.series(),
-        shown,
-        tail=3 * args.splits * args.horizon,
-        title=(
-            f"{best}, the best by OWA, and Naive2: the backtest's forecasts from "
-            f"{args.splits} origins, {args.horizon} step"
-            f"{'s' if args.horizon > 1 else ''} each"
-        ),
-        train_end=cutoffs.get,
-    )
+    figure = _backtest_figure(data, args, results, best)
     tables = {"leaderboard.csv": (board, True), "per_series.csv": (per_series, False)}
     paths = _write(out, args, tables, figure)
     print()
