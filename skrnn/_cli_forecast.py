@@ -28,7 +28,11 @@ def add_forecast_command(commands: Any) -> None:
             "--horizon steps after its last row with a --coverage interval, "
             "and backtest it from the last origins against the seasonal naive "
             "forecast and Ridge on the same windows. Writes forecast.csv "
-            "(timestamp, point, lower, upper) and forecast.png to --out."
+            "(timestamp, point, lower, upper) and forecast.png to --out. With "
+            "--id-col the file is a panel of many series (one row per series "
+            "and time): one network is fitted on all of them, the backtest "
+            "adds M4's Naive2 and OWA, forecast.csv starts with the --id-col "
+            "column and forecast.png shows a few series."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )

@@ -112,6 +112,13 @@ def _probe(data: _PanelData, args: argparse.Namespace, origins: int, flag: str):
     return probe.fit(data.frame)
 
 
+def _prepare(args: argparse.Namespace, origins: int, flag: str) -> tuple:
+    """The panel, a probe fitted on it, and the --out folder: all checked."""
+    data = _load_panel(args)
+    probe = _probe(data, args, origins, flag)
+    return data, probe, _out_folder(args.out)
+
+
 def _describe(
     data: _PanelData, args: argparse.Namespace, probe: Any, extra: str = ""
 ) -> None:
@@ -285,9 +292,7 @@ def run_forecast_panel(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     from .model_selection import backtest
 
-    data = _load_panel(args)
-    probe = _probe(data, args, args.origins, "--origins")
-    out = _out_folder(args.out)
+    data, probe, out = _prepare(args, args.origins, "--origins")
     id_col, time_col, target = data.columns
     rnn = network(args, **_column_params(data))
     print(_start_keras(steps_per_fit=steps_per_fit(rnn, probe.n_windows_)))
@@ -415,10 +420,8 @@ def run_compare_panel(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     from .model_selection import backtest
 
-    data = _load_panel(args)
-    probe = _probe(data, args, args.splits, "--splits")
-    out = _out_folder(args.out)
-    id_col, time_col, target = data.columns
+    data, probe, out = _prepare(args, args.splits, "--splits")
+    id_col = data.columns[0]
     columns = _column_params(data)
     season = probe.season_
     models = _networks(args, season, columns)

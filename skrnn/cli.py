@@ -107,7 +107,7 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
         "--target",
         metavar="COL",
         help="column to forecast; may be left out when the file has one column "
-        "besides --time-col",
+        "besides --time-col (and --id-col)",
     )
     parser.add_argument(
         "--time-col",
@@ -181,7 +181,12 @@ def _build_parser() -> argparse.ArgumentParser:
             "fold) and, when the target has no zero, MAPE (percent). Prints the "
             "leaderboard, writes leaderboard.csv (the same units) and "
             "forecast.png (the best model and the baselines on the last fold) "
-            "to --out."
+            "to --out. With --id-col the file is a panel of many series (one "
+            "row per series and time): an RNNForecaster per cell, Ridge, the "
+            "seasonal naive forecast and M4's Naive2 are backtested from the "
+            "last --splits origins of every series, ranked by OWA (sMAPE and "
+            "MASE relative to Naive2's), and leaderboard.csv, per_series.csv "
+            "and forecast.png (a few series) are written."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
@@ -608,10 +613,14 @@ def _check_unique_times(
     duplicated = keys.duplicated()
     if duplicated.any():
         position = int(np.flatnonzero(duplicated.to_numpy())[0])
-        where = "" if series is None else f" for series {series.iloc[position]!r}"
+        where = (
+            " (many series in one file? --id-col names their column)"
+            if series is None
+            else f" for series {series.iloc[position]!r}"
+        )
         raise CommandError(
-            f"duplicate date {text.iloc[position]!r}{where} in column "
-            f"{times.name!r} (--time-col) at line {_line(position)} of {path}"
+            f"duplicate date {text.iloc[position]!r} in column {times.name!r} "
+            f"(--time-col) at line {_line(position)} of {path}{where}"
         )
     return times
 
@@ -727,6 +736,13 @@ def _value_columns(
     return columns
 
 
+def _refuse_without_file(args: argparse.Namespace, *flags: str) -> None:
+    """Refuse the options (``flags`` and those of any file) that need a CSV file."""
+    for flag in (*flags, "--features", "--sep", "--decimal"):
+        if getattr(args, flag[2:].replace("-", "_")):
+            raise CommandError(f"{flag} needs a CSV file")
+
+
 def _load_data(args: argparse.Namespace) -> _Data:
     """The target (and ``--features``) on their time index, filled if asked."""
     if args.data is None:
@@ -737,14 +753,7 @@ def _load_data(args: argparse.Namespace) -> _Data:
                 f"--target {args.target!r}: the shipped airline series has one "
                 "column, 'passengers'; pass a CSV file to forecast another"
             )
-        for flag, value in [
-            ("--time-col", args.time_col),
-            ("--features", args.features),
-            ("--sep", args.sep),
-            ("--decimal", args.decimal),
-        ]:
-            if value:
-                raise CommandError(f"{flag} needs a CSV file")
+        _refuse_without_file(args, "--time-col")
         series = load_airline().astype(float)
         return _Data(series, "airline passengers, monthly (shipped with skrnn)")
 
@@ -813,6 +822,20 @@ class _PanelData:
 SHIPPED_PANEL = ("unique_id", "ds", "y")
 
 
+def _detect_time_column(frame: pd.DataFrame, id_col: str, path: str, notes: list):
+    """The one text column besides ``id_col`` (a panel's dates), or a CommandError."""
+    numeric = set(_numeric_columns(frame))
+    texts = [name for name in frame.columns if name != id_col and name not in numeric]
+    if len(texts) != 1:
+        raise CommandError(
+            f"--id-col needs --time-col, the column of dates (or steps) that "
+            f"orders each series; the columns of {path} are: "
+            f"{', '.join(map(str, frame.columns))}"
+        )
+    notes.append(f"Time column: {texts[0]!r} (detected; --time-col sets it)")
+    return texts[0]
+
+
 def _load_panel(args: argparse.Namespace) -> _PanelData:
     """The long panel of ``--id-col``: every series sorted in time, filled if asked."""
     import pandas as pd
@@ -832,13 +855,7 @@ def _load_panel(args: argparse.Namespace) -> _PanelData:
                     f"columns {', '.join(SHIPPED_PANEL)}; pass a CSV file to "
                     "forecast another"
                 )
-        for flag, value in [
-            ("--features", args.features),
-            ("--sep", args.sep),
-            ("--decimal", args.decimal),
-        ]:
-            if value:
-                raise CommandError(f"{flag} needs a CSV file")
+        _refuse_without_file(args)
         return _PanelData(
             load_us_employment(),
             "US employment, 15 industries, monthly (shipped with skrnn)",
@@ -851,44 +868,39 @@ def _load_panel(args: argparse.Namespace) -> _PanelData:
 
     notes = _read_notes(frame, path)
     ids = _column(frame, args.id_col, "--id-col", path)
-    if args.time_col is None:
-        raise CommandError(
-            f"--id-col needs --time-col, the column of dates (or steps) that "
-            f"orders each series; the columns of {path} are: "
-            f"{', '.join(map(str, frame.columns))}"
-        )
-    time_column = _column(frame, args.time_col, "--time-col", path)
+    time_col = args.time_col or _detect_time_column(frame, args.id_col, path, notes)
+    time_column = _column(frame, time_col, "--time-col", path)
     if ids.isna().any():
         position = int(np.flatnonzero(ids.isna().to_numpy())[0])
         raise CommandError(
             f"missing series id in column {args.id_col!r} (--id-col) at line "
             f"{_line(position)} of {path}"
         )
-    keys = {"id": args.id_col, "time": args.time_col}
+    keys = {"id": args.id_col, "time": time_col}
     columns = _value_columns(frame, args, path, keys, notes)
     target = next(iter(columns))
     times = _parse_times(time_column, path, series=ids)
     data = pd.DataFrame(
         {
             args.id_col: ids.to_numpy(),
-            args.time_col: times.to_numpy(),
+            time_col: times.to_numpy(),
             **{name: values.to_numpy() for name, values in columns.items()},
         }
     )
     # series in the order the file names them, each in time
     order = pd.Series(range(ids.nunique()), index=pd.unique(ids))
     data = data.iloc[
-        np.lexsort((data[args.time_col].to_numpy(), ids.map(order).to_numpy()))
+        np.lexsort((data[time_col].to_numpy(), ids.map(order).to_numpy()))
     ].reset_index(drop=True)
     if args.fill != "none":
         parts, n_filled = [], 0
         for key, rows in data.groupby(args.id_col, sort=False):
-            values = rows.drop(columns=args.id_col).set_index(args.time_col)
+            values = rows.drop(columns=args.id_col).set_index(time_col)
             try:
                 filled, n = fill_gaps(values, args.fill)
             except (TypeError, ValueError) as error:
                 raise CommandError(f"series {key!r} of {path}: {error}") from None
-            parts.append(filled.rename_axis(args.time_col).reset_index())
+            parts.append(filled.rename_axis(time_col).reset_index())
             parts[-1].insert(0, args.id_col, key)
             n_filled += n
         data = pd.concat(parts, ignore_index=True)
@@ -896,7 +908,7 @@ def _load_panel(args: argparse.Namespace) -> _PanelData:
             f"Filled {n_filled} missing value{'s' if n_filled != 1 else ''} "
             f"(--fill {args.fill})"
         )
-    return _PanelData(data, path, (args.id_col, args.time_col, target), notes)
+    return _PanelData(data, path, (args.id_col, time_col, target), notes)
 
 
 def _out_folder(path: str) -> Path:

@@ -549,6 +549,21 @@ def test_compare_id_col_on_the_shipped_panel_with_integer_steps(tmp_path, capsys
     assert "seasonal naive (1)" in set(board["model"])
 
 
+def test_compare_id_col_finds_the_time_column_or_asks_for_it(tmp_path, capsys):
+    path = tmp_path / "panel.csv"
+    _panel().to_csv(path, index=False)
+    argv = ["compare", str(path), "--id-col", "id", "--cells", "--splits", "2"]
+    assert main([*argv, "--out", str(tmp_path / "a")]) == 0
+    assert "Time column: 'when' (detected" in capsys.readouterr().out
+    _panel().assign(note="x").to_csv(path, index=False)
+    assert main([*argv, "--out", str(tmp_path / "b")]) == 2
+    assert "--id-col needs --time-col" in capsys.readouterr().err
+    # without --id-col, a panel's repeated dates point to it
+    argv = ["compare", str(path), "--time-col", "when", "--target", "value"]
+    assert main([*argv, "--out", str(tmp_path / "c")]) == 2
+    assert "--id-col names their column" in capsys.readouterr().err
+
+
 def test_compare_id_col_refuses_a_date_repeated_in_a_series(tmp_path, capsys):
     frame = _panel()
     frame.loc[3, "when"] = frame.loc[2, "when"]

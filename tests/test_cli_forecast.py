@@ -178,7 +178,6 @@ def test_forecast_id_col_continues_every_series(tmp_path, capsys):
     "extra, message",
     [
         (["--id-col", "shop"], "column 'shop' (--id-col) not found"),
-        (["--id-col", "store"], "--id-col needs --time-col"),
         (
             [*PANEL, "--horizon", "12", "--origins", "4"],
             "series 's1' has 40 rows (and 2 more series), too few to backtest 4 "
