@@ -140,7 +140,8 @@ def backtest_line(board: Any, origins: int, horizon: int, panel: bool = False) -
     )
     where = " of every series" if panel else ""
     return (
-        f"Backtest ({origins} origins x {horizon} steps{where}), MASE, best "
+        f"Backtest ({origins} origin{'s' if origins > 1 else ''} x {horizon} "
+        f"step{'s' if horizon > 1 else ''}{where}), MASE, best "
         f"first: {cells}"
     )
 

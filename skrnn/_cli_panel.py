@@ -3,6 +3,8 @@
 import argparse
 import itertools
 import time
+import warnings
+from contextlib import contextmanager
 from math import ceil
 from typing import Any
 
@@ -88,7 +90,12 @@ def _probe(data: _PanelData, args: argparse.Namespace, origins: int, flag: str):
     try:
         probe.fit(data.frame)
     except (ValueError, TypeError) as error:
-        raise CommandError(f"{data.source}: {error}") from None
+        hint = (
+            " Here --fill interpolate or ffill fills them."
+            if "gaps" in str(error)
+            else ""
+        )
+        raise CommandError(f"{data.source}: {error}{hint}") from None
     id_col = data.columns[0]
     cut = args.horizon * origins
     lengths = data.frame.groupby(id_col, sort=False).size()
@@ -112,10 +119,29 @@ def _probe(data: _PanelData, args: argparse.Namespace, origins: int, flag: str):
     return probe.fit(data.frame)
 
 
+# the forecasters' warning about series shorter than the look-back: said once,
+# as a note, rather than at every fit of the backtest
+SHORT_SERIES = r".* series have fewer steps than look_back"
+
+
+@contextmanager
+def _short_series_said_once():
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=SHORT_SERIES, category=UserWarning)
+        yield
+
+
 def _prepare(args: argparse.Namespace, origins: int, flag: str) -> tuple:
     """The panel, a probe fitted on it, and the --out folder: all checked."""
     data = _load_panel(args)
-    probe = _probe(data, args, origins, flag)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.filterwarnings("always", message=SHORT_SERIES, category=UserWarning)
+        probe = _probe(data, args, origins, flag)
+    said = [
+        str(w.message) for w in caught if "fewer steps than look_back" in str(w.message)
+    ]
+    if said:  # the last is the whole panel's
+        data.notes.append(f"Note: {said[-1]}")
     return data, probe, _out_folder(args.out)
 
 
@@ -289,6 +315,11 @@ def _wrote(paths: list, started: float) -> None:
 
 def run_forecast_panel(args: argparse.Namespace) -> int:
     """``skrnn forecast --id-col``: one network for every series of a long file."""
+    with _short_series_said_once():
+        return _forecast_panel(args)
+
+
+def _forecast_panel(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     from .model_selection import backtest
 
@@ -417,6 +448,11 @@ def _backtest_figure(
 
 def run_compare_panel(args: argparse.Namespace) -> int:
     """``skrnn compare --id-col``: backtest every model on every series."""
+    with _short_series_said_once():
+        return _compare_panel(args)
+
+
+def _compare_panel(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     from .model_selection import backtest
 
