@@ -185,11 +185,12 @@ HEADERS = {
 
 
 def _board(
-    results: dict, id_col: str, coverage: float | None = None
+    results: dict, id_col: str, origins: int, coverage: float | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The leaderboard (OWA against Naive2, best first) and the errors per series.
 
-    ``coverage`` is the level of the backtests' intervals, where they have some.
+    ``coverage`` is the level of the backtests' intervals, where they have
+    some; ``fit_time`` is per origin.
     """
     from .metrics import owa
     from .model_selection import _forecast_errors
@@ -203,7 +204,7 @@ def _board(
             row["smape"], row["mase"], reference["smape"], reference["mase"]
         )
         row.update(summary.drop(["smape", "mase"]).to_dict())
-        row["fit_time"] = result.fit_time / result.forecasts["cutoff"].nunique()
+        row["fit_time"] = result.fit_time / origins
         rows.append(row)
         levels = (coverage,) if "y_lower" in result.forecasts else ()
         errors = _forecast_errors(result.forecasts, levels, by=id_col)
@@ -340,7 +341,7 @@ def _forecast_panel(args: argparse.Namespace) -> int:
         }
     except ValueError as error:
         raise CommandError(f"backtest: {error}") from None
-    board, _ = _board(results, id_col)
+    board, _ = _board(results, id_col, args.origins)
     print(backtest_line(board, args.origins, args.horizon, panel=True))
 
     rnn.fit(data.frame)
@@ -484,7 +485,9 @@ def _compare_panel(args: argparse.Namespace) -> int:
             )
         except ValueError as error:
             raise CommandError(f"backtest of {name}: {error}") from None
-    board, per_series = _board(results, id_col, args.coverage)
+        # a network's backtest takes minutes: say what is done
+        print(f"  {name}: {results[name].fit_time:.0f} s of fitting", flush=True)
+    board, per_series = _board(results, id_col, args.splits, args.coverage)
     print()
     print(
         "Leaderboard (every series and origin; OWA: sMAPE and MASE relative to "
