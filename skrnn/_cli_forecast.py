@@ -9,23 +9,12 @@ from typing import Any
 from .cli import (
     CommandError,
     _add_input_arguments,
+    _coverage,
     _load_data,
     _out_folder,
     _positive_int,
     _start_keras,
 )
-
-
-def _coverage(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(
-            f"{text} is not between 0 and 1 (0.9 for a 90% interval)"
-        )
-    return value
 
 
 def add_forecast_command(commands: Any) -> None:
@@ -39,7 +28,11 @@ def add_forecast_command(commands: Any) -> None:
             "--horizon steps after its last row with a --coverage interval, "
             "and backtest it from the last origins against the seasonal naive "
             "forecast and Ridge on the same windows. Writes forecast.csv "
-            "(timestamp, point, lower, upper) and forecast.png to --out."
+            "(timestamp, point, lower, upper) and forecast.png to --out. With "
+            "--id-col the file is a panel of many series (one row per series "
+            "and time): one network is fitted on all of them, the backtest "
+            "adds M4's Naive2 and OWA, forecast.csv starts with the --id-col "
+            "column and forecast.png shows a few series."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
@@ -96,6 +89,74 @@ def add_forecast_command(commands: Any) -> None:
     forecast.set_defaults(run=run_forecast)
 
 
+def network(args: argparse.Namespace, **columns: str) -> Any:
+    """The RNNForecaster of --horizon, --season, --epochs, --units and --seed."""
+    from .forecasting import RNNForecaster
+
+    season = "auto" if args.season is None else args.season
+    params = {"random_state": args.seed, "season": season, **columns}
+    for name in ("epochs", "units"):
+        if getattr(args, name) is not None:
+            params[name] = getattr(args, name)
+    return RNNForecaster(horizon=args.horizon, **params)
+
+
+def forecasters(
+    rnn: Any, horizon: int, season: int, columns: dict, intervals: bool = False
+) -> dict:
+    """The backtest's contenders by name.
+
+    The network ``rnn`` (left out when None), Ridge and the seasonal naive
+    forecast on the same windows; ``columns`` names a long panel's columns.
+    Without ``intervals``, one fit per origin: none is calibrated.
+    """
+    calibration = "auto" if intervals else None
+    from sklearn.base import clone
+
+    from .baselines import SeasonalNaiveRegressor
+    from .forecasting import WindowForecaster
+
+    models = {}
+    if rnn is not None:
+        models["RNNForecaster"] = clone(rnn).set_params(calibration=calibration)
+    models["Ridge"] = WindowForecaster(
+        horizon=horizon, season=season, calibration=calibration, **columns
+    )
+    models[f"seasonal naive ({season})"] = WindowForecaster(
+        SeasonalNaiveRegressor(season),
+        horizon=horizon,
+        look_back=season,
+        calibration=calibration,
+        **columns,
+    )
+    return models
+
+
+def backtest_line(board: Any, origins: int, horizon: int, panel: bool = False) -> str:
+    """The backtest's leaderboard in one line: MASE (and OWA on a panel), best first."""
+    cells = ", ".join(
+        f"{row.model} {row.mase:.3f}" + (f" (OWA {row.owa:.3f})" if panel else "")
+        for row in board.itertuples(index=False)
+    )
+    where = " of every series" if panel else ""
+    return (
+        f"Backtest ({origins} origin{'s' if origins > 1 else ''} x {horizon} "
+        f"step{'s' if horizon > 1 else ''}{where}), MASE, best "
+        f"first: {cells}"
+    )
+
+
+def steps_per_fit(rnn: Any, n_windows: int) -> int:
+    """Training steps of one fit of ``rnn`` on ``n_windows`` windows."""
+    from .forecasting import auto_batch_size
+
+    n_windows = min(n_windows, rnn.max_windows or n_windows)
+    batch_size = rnn.batch_size
+    if batch_size == "auto":
+        batch_size = auto_batch_size(n_windows)
+    return rnn.epochs * -(-n_windows // batch_size)
+
+
 def _figure(series: Any, forecast: Any, title: str) -> Any:
     from matplotlib.figure import Figure
 
@@ -113,6 +174,10 @@ def _figure(series: Any, forecast: Any, title: str) -> Any:
 
 def run_forecast(args: argparse.Namespace) -> int:
     """Run ``skrnn forecast``; see its ``--help``."""
+    if args.id_col is not None:
+        from ._cli_panel import run_forecast_panel
+
+        return run_forecast_panel(args)
     started = time.perf_counter()
     import pandas as pd
 
@@ -122,14 +187,10 @@ def run_forecast(args: argparse.Namespace) -> int:
     series, source, covariates = data.target, data.source, data.features
     out = _out_folder(args.out)
 
-    from .forecasting import RNNForecaster, WindowForecaster, auto_batch_size
+    from .forecasting import WindowForecaster
 
     season = "auto" if args.season is None else args.season
-    params = {"random_state": args.seed, "season": season}
-    for name in ("epochs", "units"):
-        if getattr(args, name) is not None:
-            params[name] = getattr(args, name)
-    rnn = RNNForecaster(horizon=args.horizon, **params)
+    rnn = network(args)
     try:
         # validates the series and resolves the defaults before Keras starts
         probe = WindowForecaster(
@@ -152,11 +213,7 @@ def run_forecast(args: argparse.Namespace) -> int:
     for note in data.notes:
         print(note)
     # the network's training steps: short fits stay on TensorFlow
-    batch_size = rnn.batch_size
-    if batch_size == "auto":
-        batch_size = auto_batch_size(probe.n_windows_)
-    steps = rnn.epochs * -(-probe.n_windows_ // batch_size)
-    print(_start_keras(steps_per_fit=steps))
+    print(_start_keras(steps_per_fit=steps_per_fit(rnn, probe.n_windows_)))
     print(
         f"Data: {source}: {len(series)} rows of {series.name!r}, "
         f"{format_time(series.index[0])} to {format_time(series.index[-1])}"
@@ -168,36 +225,14 @@ def run_forecast(args: argparse.Namespace) -> int:
         + (f"; past covariates {args.features}" if args.features else "")
     )
 
-    from sklearn.base import clone
-
-    from .baselines import SeasonalNaiveRegressor
     from .model_selection import compare_forecasters
 
-    season = probe.season_
-    rivals = {
-        # no intervals in the backtest: one fit per origin
-        "RNNForecaster": clone(rnn).set_params(calibration=None),
-        "Ridge": WindowForecaster(
-            horizon=args.horizon, season=season, calibration=None
-        ),
-        f"seasonal naive ({season})": WindowForecaster(
-            SeasonalNaiveRegressor(season),
-            horizon=args.horizon,
-            look_back=season,
-            calibration=None,
-        ),
-    }
+    rivals = forecasters(rnn, args.horizon, probe.season_, {})
     try:
         board = compare_forecasters(rivals, series, covariates, n_origins=args.origins)
     except ValueError as error:
         raise CommandError(f"backtest: {error}") from None
-    cells = ", ".join(
-        f"{row.model} {row.mase:.3f}" for row in board.itertuples(index=False)
-    )
-    print(
-        f"Backtest ({args.origins} origins x {args.horizon} steps), MASE, best "
-        f"first: {cells}"
-    )
+    print(backtest_line(board, args.origins, args.horizon))
 
     rnn.fit(series, covariates)
     forecast = rnn.predict(coverage=args.coverage)

@@ -65,6 +65,35 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _coverage(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text} is not between 0 and 1 (0.9 for a 90% interval)"
+        )
+    return value
+
+
+class _Given(argparse.Action):
+    """Store an option's value and note that it was given, not left to its default.
+
+    ``skrnn compare --id-col`` uses the forecaster's own defaults for the
+    options left out, which are the single series' grid otherwise.
+    """
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, values)
+        namespace.given = {*getattr(namespace, "given", ()), self.dest}
+
+
+def _given(args: argparse.Namespace, name: str) -> bool:
+    """Whether option ``name`` (its dest) was on the command line."""
+    return name in getattr(args, "given", ())
+
+
 FILL_CHOICES = ("none", "interpolate", "ffill")
 
 
@@ -78,13 +107,20 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
         "--target",
         metavar="COL",
         help="column to forecast; may be left out when the file has one column "
-        "besides --time-col",
+        "besides --time-col (and --id-col)",
     )
     parser.add_argument(
         "--time-col",
         metavar="COL",
         help="column of dates or times: rows are sorted by it, the season is "
         "read from its frequency, and the plot uses it",
+    )
+    parser.add_argument(
+        "--id-col",
+        metavar="COL",
+        help="column naming the series of a panel: the file is read as a long "
+        "table (one row per series and time; --time-col needed), and one "
+        "network is fitted on every series",
     )
     parser.add_argument(
         "--features",
@@ -145,7 +181,12 @@ def _build_parser() -> argparse.ArgumentParser:
             "fold) and, when the target has no zero, MAPE (percent). Prints the "
             "leaderboard, writes leaderboard.csv (the same units) and "
             "forecast.png (the best model and the baselines on the last fold) "
-            "to --out."
+            "to --out. With --id-col the file is a panel of many series (one "
+            "row per series and time): an RNNForecaster per cell, Ridge, the "
+            "seasonal naive forecast and M4's Naive2 are backtested from the "
+            "last --splits origins of every series, ranked by OWA (sMAPE and "
+            "MASE relative to Naive2's), and leaderboard.csv, per_series.csv "
+            "and forecast.png (a few series) are written."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
@@ -157,19 +198,23 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_input_arguments(compare)
     compare.add_argument(
         "--look-back",
+        action=_Given,
         metavar="L",
         type=_positive_int,
         nargs="+",
         default=[6, 12],
-        help="window lengths to try",
+        help="window lengths to try (with --id-col: each one, default the "
+        "forecaster's)",
     )
     compare.add_argument(
         "--units",
+        action=_Given,
         metavar="U",
         type=_positive_int,
         nargs="+",
         default=[8, 32],
-        help="recurrent units to try",
+        help="recurrent units to try (with --id-col: each one, default the "
+        "forecaster's)",
     )
     compare.add_argument(
         "--cells",
@@ -190,20 +235,40 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="K",
         type=_at_least_two,
         default=5,
-        help="folds of TimeSeriesSplit",
+        help="folds of TimeSeriesSplit; with --id-col, backtest origins, one "
+        "horizon apart, at the end of every series",
     )
     compare.add_argument(
-        "--epochs", metavar="N", type=_positive_int, default=20, help="training epochs"
+        "--epochs",
+        action=_Given,
+        metavar="N",
+        type=_positive_int,
+        default=20,
+        help="training epochs (with --id-col, default the forecaster's)",
     )
     compare.add_argument(
-        "--batch-size", metavar="B", type=_positive_int, default=16, help="batch size"
+        "--batch-size",
+        action=_Given,
+        metavar="B",
+        type=_positive_int,
+        default=16,
+        help="batch size (with --id-col, default the forecaster's)",
     )
     compare.add_argument(
         "--learning-rate",
+        action=_Given,
         metavar="LR",
         type=_positive_float,
         default=0.01,
-        help="Adam learning rate",
+        help="Adam learning rate (with --id-col, default the forecaster's)",
+    )
+    compare.add_argument(
+        "--coverage",
+        metavar="C",
+        type=_coverage,
+        default=0.9,
+        help="with --id-col: nominal coverage of the backtest's prediction "
+        "intervals, scored by coverage and MSIS",
     )
     compare.add_argument(
         "--out",
@@ -498,11 +563,15 @@ def _column(frame: pd.DataFrame, name: str, flag: str, path: str) -> pd.Series:
     return column
 
 
-def _parse_times(column: pd.Series, path: str) -> pd.Series:
+def _parse_times(
+    column: pd.Series, path: str, series: pd.Series | None = None
+) -> pd.Series:
     """Dates of ``column``, or a CommandError naming the first bad one.
 
     Whole numbers (``1749`` or ``1749.0``, as a year column often is) are
-    read as years.
+    read as years. With the ``series`` id of each row (a panel), a date may
+    repeat across series but not within one, and whole numbers below 1000
+    are integer steps (0, 1, 2 ... in each series, as in M4's files).
     """
     import pandas as pd
 
@@ -516,6 +585,8 @@ def _parse_times(column: pd.Series, path: str) -> pd.Series:
         np.mod(column.to_numpy(dtype=float), 1) == 0
     ):
         column = column.astype(np.int64)
+        if series is not None and column.min() < 1000:
+            return _check_unique_times(column, column.astype(str), path, series)
     # as text: to_datetime reads bare numbers (years) as nanoseconds since 1970
     text = column.astype(str)
     with warnings.catch_warnings():
@@ -529,12 +600,27 @@ def _parse_times(column: pd.Series, path: str) -> pd.Series:
             f"unparseable date {text.iloc[position]!r} in column {column.name!r} "
             f"(--time-col) at line {_line(position)} of {path}"
         )
-    duplicated = times.duplicated()
+    return _check_unique_times(times, text, path, series)
+
+
+def _check_unique_times(
+    times: pd.Series, text: pd.Series, path: str, series: pd.Series | None
+) -> pd.Series:
+    """``times``, or a CommandError naming the first date seen twice (in a series)."""
+    import pandas as pd
+
+    keys = times if series is None else pd.DataFrame({"id": series, "t": times})
+    duplicated = keys.duplicated()
     if duplicated.any():
         position = int(np.flatnonzero(duplicated.to_numpy())[0])
+        where = (
+            " (many series in one file? --id-col names their column)"
+            if series is None
+            else f" for series {series.iloc[position]!r}"
+        )
         raise CommandError(
-            f"duplicate date {text.iloc[position]!r} in column {column.name!r} "
-            f"(--time-col) at line {_line(position)} of {path}"
+            f"duplicate date {text.iloc[position]!r} in column {times.name!r} "
+            f"(--time-col) at line {_line(position)} of {path}{where}"
         )
     return times
 
@@ -596,6 +682,67 @@ def _numeric_columns(frame: pd.DataFrame) -> list:
     return names
 
 
+def _read_notes(frame: pd.DataFrame, path: str) -> list:
+    """The notes to print about how a file was read."""
+    if frame.attrs.get("skrnn_read_as"):
+        return [f"Read {path} with {frame.attrs['skrnn_read_as']} (detected)"]
+    return []
+
+
+def _value_columns(
+    frame: pd.DataFrame,
+    args: argparse.Namespace,
+    path: str,
+    keys: dict,
+    notes: list,
+) -> dict:
+    """The target (first) and ``--features`` columns of ``frame``, as floats.
+
+    ``keys`` names the columns that hold no values (``{"time": ..., "id":
+    ...}``, None for one not given): the target may be left out when one
+    column remains besides them. Numeric columns left unused are noted.
+    """
+    keys = {role: name for role, name in keys.items() if name is not None}
+    target = args.target
+    if target is None:
+        others = [name for name in frame.columns if name not in keys.values()]
+        if len(others) != 1:
+            raise CommandError(
+                f"--target is needed: {path} has {len(others)} columns to choose "
+                f"from ({', '.join(map(str, others))})"
+            )
+        target = others[0]
+    target_column = _column(frame, target, "--target", path)
+    features = list(dict.fromkeys(args.features))
+    for name in features:
+        roles = {**keys, "target": target}
+        role = next((r for r, column in roles.items() if column == name), None)
+        if role is not None:
+            raise CommandError(
+                f"--features {name!r} is the {role} column; give other columns"
+            )
+    fill = args.fill != "none"
+    columns = {target: _parse_values(target_column, path, "--target", fill)}
+    for name in features:
+        column = _column(frame, name, "--features", path)
+        columns[name] = _parse_values(column, path, "--features", fill)
+    used = {target, *keys.values(), *features}
+    ignored = [name for name in _numeric_columns(frame) if name not in used]
+    if ignored:
+        notes.append(
+            f"Ignored columns: {', '.join(map(str, ignored))} (--features "
+            "uses them as inputs)"
+        )
+    return columns
+
+
+def _refuse_without_file(args: argparse.Namespace, *flags: str) -> None:
+    """Refuse the options (``flags`` and those of any file) that need a CSV file."""
+    for flag in (*flags, "--features", "--sep", "--decimal"):
+        if getattr(args, flag[2:].replace("-", "_")):
+            raise CommandError(f"{flag} needs a CSV file")
+
+
 def _load_data(args: argparse.Namespace) -> _Data:
     """The target (and ``--features``) on their time index, filled if asked."""
     if args.data is None:
@@ -606,14 +753,7 @@ def _load_data(args: argparse.Namespace) -> _Data:
                 f"--target {args.target!r}: the shipped airline series has one "
                 "column, 'passengers'; pass a CSV file to forecast another"
             )
-        for flag, value in [
-            ("--time-col", args.time_col),
-            ("--features", args.features),
-            ("--sep", args.sep),
-            ("--decimal", args.decimal),
-        ]:
-            if value:
-                raise CommandError(f"{flag} needs a CSV file")
+        _refuse_without_file(args, "--time-col")
         series = load_airline().astype(float)
         return _Data(series, "airline passengers, monthly (shipped with skrnn)")
 
@@ -623,40 +763,12 @@ def _load_data(args: argparse.Namespace) -> _Data:
 
     from ._time_index import fill_gaps, index_step
 
-    notes = []
-    if frame.attrs.get("skrnn_read_as"):
-        notes.append(f"Read {path} with {frame.attrs['skrnn_read_as']} (detected)")
+    notes = _read_notes(frame, path)
     if args.time_col is not None:
         time_column = _column(frame, args.time_col, "--time-col", path)
-    target = args.target
-    if target is None:
-        others = [name for name in frame.columns if name != args.time_col]
-        if len(others) != 1:
-            raise CommandError(
-                f"--target is needed: {path} has {len(others)} columns to choose "
-                f"from ({', '.join(map(str, others))})"
-            )
-        target = others[0]
-    target_column = _column(frame, target, "--target", path)
-    features = list(dict.fromkeys(args.features))
-    for name in features:
-        if name in (target, args.time_col):
-            raise CommandError(
-                f"--features {name!r} is the {'target' if name == target else 'time'}"
-                " column; give other columns"
-            )
+    columns = _value_columns(frame, args, path, {"time": args.time_col}, notes)
+    target, *features = columns
     fill = args.fill != "none"
-    columns = {target: _parse_values(target_column, path, "--target", fill)}
-    for name in features:
-        column = _column(frame, name, "--features", path)
-        columns[name] = _parse_values(column, path, "--features", fill)
-    used = {target, args.time_col, *features}
-    ignored = [name for name in _numeric_columns(frame) if name not in used]
-    if ignored:
-        notes.append(
-            f"Ignored columns: {', '.join(map(str, ignored))} (--features "
-            "uses them as inputs)"
-        )
     data = pd.DataFrame({name: values.to_numpy() for name, values in columns.items()})
     if args.time_col is not None:
         data.index = pd.DatetimeIndex(
@@ -683,6 +795,120 @@ def _load_series(args: argparse.Namespace) -> tuple[pd.Series, str]:
     """The target series, indexed by its times (or row numbers), and its source."""
     data = _load_data(args)
     return data.target, data.source
+
+
+@dataclass
+class _PanelData:
+    """A long panel as the forecasters take it, and notes for the user."""
+
+    frame: pd.DataFrame  # id, time, target, then --features; by series, in time
+    source: str
+    columns: tuple  # the id, time and target column names
+    notes: list = field(default_factory=list)
+
+    @property
+    def features(self) -> list:
+        return [name for name in self.frame.columns if name not in self.columns]
+
+    def series(self) -> dict:
+        """The target of each series on its time index, in the file's order."""
+        id_col, time_col, target = self.columns
+        return {
+            key: rows.set_index(time_col)[target]
+            for key, rows in self.frame.groupby(id_col, sort=False)
+        }
+
+
+SHIPPED_PANEL = ("unique_id", "ds", "y")
+
+
+def _detect_time_column(frame: pd.DataFrame, id_col: str, path: str, notes: list):
+    """The one text column besides ``id_col`` (a panel's dates), or a CommandError."""
+    numeric = set(_numeric_columns(frame))
+    texts = [name for name in frame.columns if name != id_col and name not in numeric]
+    if len(texts) != 1:
+        raise CommandError(
+            f"--id-col needs --time-col, the column of dates (or steps) that "
+            f"orders each series; the columns of {path} are: "
+            f"{', '.join(map(str, frame.columns))}"
+        )
+    notes.append(f"Time column: {texts[0]!r} (detected; --time-col sets it)")
+    return texts[0]
+
+
+def _load_panel(args: argparse.Namespace) -> _PanelData:
+    """The long panel of ``--id-col``: every series sorted in time, filled if asked."""
+    import pandas as pd
+
+    if args.data is None:
+        from .datasets import load_us_employment
+
+        for flag, value, shipped in zip(
+            ("--id-col", "--time-col", "--target"),
+            (args.id_col, args.time_col, args.target),
+            SHIPPED_PANEL,
+            strict=True,
+        ):
+            if value not in (None, shipped):
+                raise CommandError(
+                    f"{flag} {value!r}: the shipped US employment panel has the "
+                    f"columns {', '.join(SHIPPED_PANEL)}; pass a CSV file to "
+                    "forecast another"
+                )
+        _refuse_without_file(args)
+        return _PanelData(
+            load_us_employment(),
+            "US employment, 15 industries, monthly (shipped with skrnn)",
+            SHIPPED_PANEL,
+        )
+
+    path = args.data
+    frame = _read_csv(path, args.sep, args.decimal)
+    from ._time_index import fill_gaps
+
+    notes = _read_notes(frame, path)
+    ids = _column(frame, args.id_col, "--id-col", path)
+    time_col = args.time_col or _detect_time_column(frame, args.id_col, path, notes)
+    time_column = _column(frame, time_col, "--time-col", path)
+    if ids.isna().any():
+        position = int(np.flatnonzero(ids.isna().to_numpy())[0])
+        raise CommandError(
+            f"missing series id in column {args.id_col!r} (--id-col) at line "
+            f"{_line(position)} of {path}"
+        )
+    keys = {"id": args.id_col, "time": time_col}
+    columns = _value_columns(frame, args, path, keys, notes)
+    target = next(iter(columns))
+    times = _parse_times(time_column, path, series=ids)
+    data = pd.DataFrame(
+        {
+            args.id_col: ids.to_numpy(),
+            time_col: times.to_numpy(),
+            **{name: values.to_numpy() for name, values in columns.items()},
+        }
+    )
+    # series in the order the file names them, each in time
+    order = pd.Series(range(ids.nunique()), index=pd.unique(ids))
+    data = data.iloc[
+        np.lexsort((data[time_col].to_numpy(), ids.map(order).to_numpy()))
+    ].reset_index(drop=True)
+    if args.fill != "none":
+        parts, n_filled = [], 0
+        for key, rows in data.groupby(args.id_col, sort=False):
+            values = rows.drop(columns=args.id_col).set_index(time_col)
+            try:
+                filled, n = fill_gaps(values, args.fill)
+            except (TypeError, ValueError) as error:
+                raise CommandError(f"series {key!r} of {path}: {error}") from None
+            parts.append(filled.rename_axis(time_col).reset_index())
+            parts[-1].insert(0, args.id_col, key)
+            n_filled += n
+        data = pd.concat(parts, ignore_index=True)
+        notes.append(
+            f"Filled {n_filled} missing value{'s' if n_filled != 1 else ''} "
+            f"(--fill {args.fill})"
+        )
+    return _PanelData(data, path, (args.id_col, time_col, target), notes)
 
 
 def _out_folder(path: str) -> Path:
@@ -955,6 +1181,10 @@ def _steps_per_fit(n_rows: int, args: argparse.Namespace) -> float:
 
 
 def _run_compare(args: argparse.Namespace) -> int:
+    if args.id_col is not None:
+        from ._cli_panel import run_compare_panel
+
+        return run_compare_panel(args)
     started = time.perf_counter()
     data = _load_data(args)
     series, source = data.target, data.source

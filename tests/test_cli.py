@@ -471,3 +471,120 @@ def test_native_stderr_is_quiet_in_the_block(capfd, monkeypatch):
         os.write(2, b"Could not find cuda drivers\n")
     os.write(2, b"after\n")
     assert capfd.readouterr().err == "after\n"
+
+
+# -- panels: --id-col -----------------------------------------------------------
+
+
+def _panel(lengths=(40, 36, 44), steps=False, seed=0):
+    rng = np.random.default_rng(seed)
+    frames = []
+    for k, n_rows in enumerate(lengths):
+        t = np.arange(n_rows)
+        times = (
+            t
+            if steps
+            else pd.date_range("2015-01-01", periods=n_rows, freq="QS").strftime(
+                "%Y-%m-%d"
+            )
+        )
+        value = 50 * (k + 1) + 0.5 * t + 5 * np.sin(np.pi * t / 2)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "id": f"series {k}",
+                    "when": times,
+                    "value": (value + rng.normal(0, 0.5, n_rows)).round(2),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_compare_id_col_writes_the_m4_leaderboard_per_series_and_plot(tmp_path, capsys):
+    path = tmp_path / "panel.csv"
+    _panel().to_csv(path, index=False)
+    out = tmp_path / "out"
+    argv = ["compare", str(path), "--id-col", "id", "--time-col", "when"]
+    status = main(
+        [*argv, "--cells", "--horizon", "4", "--splits", "2", "--out", str(out)]
+    )
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    assert "3 series of 'value'" in captured.out and "Season 4" in captured.out
+    board = pd.read_csv(out / "leaderboard.csv", index_col="rank")
+    models = ["Ridge", "seasonal naive (4)", "Naive2"]
+    assert sorted(board["model"]) == sorted(models)
+    assert {"smape", "mase", "owa", "coverage", "msis"} <= set(board.columns)
+    assert board["owa"].is_monotonic_increasing
+    naive2 = board.set_index("model").loc["Naive2"]
+    assert naive2["owa"] == pytest.approx(1.0) and np.isnan(naive2["coverage"])
+    per_series = pd.read_csv(out / "per_series.csv")
+    assert per_series.columns.tolist()[:4] == ["id", "model", "smape", "mase"]
+    assert len(per_series) == 3 * len(models)
+    assert set(per_series["id"]) == {"series 0", "series 1", "series 2"}
+    # the panel's sMAPE is the mean over every series' forecasts (same count each)
+    ridge = per_series[per_series["model"] == "Ridge"]
+    assert ridge["smape"].mean() == pytest.approx(
+        board.set_index("model").loc["Ridge", "smape"]
+    )
+    assert (out / "forecast.png").read_bytes().startswith(PNG_MAGIC)
+    for header in ("sMAPE %", "MASE", "OWA", "coverage", "MSIS"):
+        assert header in captured.out
+
+
+def test_compare_id_col_on_the_shipped_panel_with_integer_steps(tmp_path, capsys):
+    # no file: the shipped US employment panel
+    out = tmp_path / "a"
+    argv = ["compare", "--id-col", "unique_id", "--cells", "--horizon", "6"]
+    assert main([*argv, "--splits", "2", "--out", str(out)]) == 0
+    assert "15 series of 'y'" in capsys.readouterr().out
+    assert len(pd.read_csv(out / "per_series.csv")) == 15 * 3
+    # whole numbers below 1000 are steps, not years: no season
+    path = tmp_path / "steps.csv"
+    _panel(steps=True).to_csv(path, index=False)
+    argv = ["compare", str(path), "--id-col", "id", "--time-col", "when", "--cells"]
+    assert main([*argv, "--splits", "2", "--out", str(tmp_path / "b")]) == 0
+    board = pd.read_csv(tmp_path / "b" / "leaderboard.csv")
+    assert "seasonal naive (1)" in set(board["model"])
+
+
+def test_compare_id_col_finds_the_time_column_or_asks_for_it(tmp_path, capsys):
+    path = tmp_path / "panel.csv"
+    _panel().to_csv(path, index=False)
+    argv = ["compare", str(path), "--id-col", "id", "--cells", "--splits", "2"]
+    assert main([*argv, "--out", str(tmp_path / "a")]) == 0
+    assert "Time column: 'when' (detected" in capsys.readouterr().out
+    _panel().assign(note="x").to_csv(path, index=False)
+    assert main([*argv, "--out", str(tmp_path / "b")]) == 2
+    assert "--id-col needs --time-col" in capsys.readouterr().err
+    # without --id-col, a panel's repeated dates point to it
+    argv = ["compare", str(path), "--time-col", "when", "--target", "value"]
+    assert main([*argv, "--out", str(tmp_path / "c")]) == 2
+    assert "--id-col names their column" in capsys.readouterr().err
+
+
+def test_compare_id_col_refuses_a_date_repeated_in_a_series(tmp_path, capsys):
+    frame = _panel()
+    frame.loc[3, "when"] = frame.loc[2, "when"]
+    path = tmp_path / "panel.csv"
+    frame.to_csv(path, index=False)
+    argv = ["compare", str(path), "--id-col", "id", "--time-col", "when"]
+    assert main([*argv, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "duplicate date" in err and "for series 'series 0'" in err
+    assert "line 5" in err
+
+
+def test_compare_id_col_backtests_each_combination_given():
+    from skrnn._cli_panel import _networks
+
+    parser = _build_parser()
+    args = parser.parse_args(["compare", "--cells", "gru", "--units", "4", "8"])
+    models = _networks(args, 12, {"id_col": "id"})
+    assert list(models) == ["GRU units=4", "GRU units=8"]
+    assert models["GRU units=8"].get_params()["look_back"] == "auto"
+    # left out, the options are the forecaster's defaults, not the grid's
+    args = parser.parse_args(["compare", "--cells", "lstm"])
+    (network,) = _networks(args, 12, {}).values()
+    assert network.units == 32 and network.learning_rate == 0.001

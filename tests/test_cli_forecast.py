@@ -116,3 +116,80 @@ def test_irregular_dates_are_refused_with_advice(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "without a regular step" in err
     assert "fill_gaps" in err
+
+
+# -- panels: --id-col -----------------------------------------------------------
+
+
+def _panel_csv(path, lengths=(48, 40, 44), seed=0):
+    """A long monthly panel, series of different lengths and ends, rows shuffled."""
+    rng = np.random.default_rng(seed)
+    frames = []
+    for k, n_rows in enumerate(lengths):
+        t = np.arange(n_rows)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "store": f"s{k}",
+                    "month": pd.date_range(
+                        f"201{k}-01-01", periods=n_rows, freq="MS"
+                    ).strftime("%Y-%m-%d"),
+                    "sales": (
+                        100 * (k + 1)
+                        + t
+                        + 10 * np.sin(2 * np.pi * t / 12)
+                        + rng.normal(0, 1, n_rows)
+                    ).round(2),
+                }
+            )
+        )
+    frame = pd.concat(frames, ignore_index=True)
+    frame.sample(frac=1, random_state=seed).to_csv(path, index=False)
+    return frame
+
+
+PANEL = ["--id-col", "store", "--time-col", "month", "--target", "sales"]
+
+
+def test_forecast_id_col_continues_every_series(tmp_path, capsys):
+    frame = _panel_csv(tmp_path / "panel.csv")
+    out = tmp_path / "out"
+    argv = ["forecast", str(tmp_path / "panel.csv"), *PANEL, "--horizon", "3"]
+    argv += ["--epochs", "1", "--units", "4", "--origins", "1", "--out", str(out)]
+    assert main(argv) == 0
+    table = pd.read_csv(out / "forecast.csv", parse_dates=["timestamp"])
+    assert table.columns.tolist() == ["store", "timestamp", "point", "lower", "upper"]
+    assert table.groupby("store").size().to_dict() == {"s0": 3, "s1": 3, "s2": 3}
+    for store, rows in table.groupby("store"):
+        last = pd.Timestamp(frame.loc[frame["store"] == store, "month"].max())
+        expected = pd.date_range(last, periods=4, freq="MS")[1:]
+        assert rows["timestamp"].tolist() == expected.tolist()
+    assert np.all(table["lower"] <= table["point"])
+    assert np.all(table["point"] <= table["upper"])
+    assert (out / "forecast.png").read_bytes()[:8] == PNG_MAGIC
+    printed = capsys.readouterr().out
+    assert "3 series of 'sales'" in printed and "40 to 48 rows" in printed
+    backtest = next(line for line in printed.splitlines() if "Backtest" in line)
+    for name in ("RNNForecaster", "Ridge", "seasonal naive (12)", "Naive2 "):
+        assert name in backtest
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--id-col", "shop"], "column 'shop' (--id-col) not found"),
+        (
+            [*PANEL, "--horizon", "12", "--origins", "4"],
+            "series 's1' has 40 rows (and 2 more series), too few to backtest 4 "
+            "origins of 12 steps",
+        ),
+        ([*PANEL, "--features", "store"], "--features 'store' is the id column"),
+    ],
+)
+def test_panel_input_errors_name_the_column_or_series(tmp_path, capsys, extra, message):
+    _panel_csv(tmp_path / "panel.csv")
+    argv = ["forecast", str(tmp_path / "panel.csv"), "--out", str(tmp_path / "out")]
+    assert main([*argv, *extra]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err
+    assert captured.out == ""
