@@ -156,6 +156,10 @@ class BaseRNN(KerasEstimator, metaclass=ABCMeta):
         ``predict`` (or ``predict_proba``) returns, before unpadding.
         """
 
+    def _network_options(self) -> dict:
+        """Extra keyword arguments of :func:`~skrnn._network.build_network`."""
+        return {}
+
     # Keyword arguments of validate_sequences for y: multi_output, y_numeric.
     _y_checks: dict
 
@@ -223,6 +227,7 @@ class BaseRNN(KerasEstimator, metaclass=ABCMeta):
             dense_activation=self.dense_activation,
             body=self.model_fn,
             return_sequences=self.return_sequences,
+            **self._network_options(),
         )
         model.compile(
             optimizer=make_optimizer(

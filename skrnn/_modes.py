@@ -15,6 +15,10 @@ _ON = {
     "target_representation": lambda v: v in ("change", "window_norm", "seasonal"),
     "log_target": lambda v: v is True,
     "target_feature": lambda v: v is not None,
+    "pooling": lambda v: v != "last",
+    "fcn_filters": lambda v: v is not None and len(v) > 0,
+    "dimension_shuffle": lambda v: v is True,
+    "model_fn": lambda v: v is not None,
 }
 
 # (first, second, how, reason): refused when the first parameter is on and
@@ -72,6 +76,26 @@ CONFLICTS = [
         "with",
         "per-step outputs are predicted as levels, not relative to a window feature",
     ),
+    *[
+        (
+            name,
+            "return_sequences",
+            "with",
+            "it summarises the whole sequence in one vector, and return_sequences "
+            "asks for one output per step",
+        )
+        for name in ("pooling", "fcn_filters", "dimension_shuffle")
+    ],
+    *[
+        (
+            name,
+            "model_fn",
+            "with",
+            "model_fn replaces the recurrent stack and the head; build the "
+            "architecture inside it",
+        )
+        for name in ("pooling", "fcn_filters", "dimension_shuffle")
+    ],
 ]
 
 
