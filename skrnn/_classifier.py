@@ -242,8 +242,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     logistic regression and MiniRocket). The architecture defaults stay as
     they were until that benchmark has its three seeds for a default that
     also takes sequences of different lengths; the smallest sets need about
-    300 epochs (ArrowHead, 36 training series: 0.38 to 0.54 after 100 epochs, 0.84
-    to 0.86 after 300).
+    300 epochs (ArrowHead, 36 training series: 0.38 to 0.54 after 100
+    epochs, 0.84 to 0.86 after 300).
 
     Examples
     --------
