@@ -7,7 +7,7 @@ DOCS_STAMP := $(VENV)/.installed-docs
 JAX_STAMP := $(VENV)/.installed-jax
 export MPLBACKEND ?= Agg
 
-.PHONY: install demo test test-slow test-examples test-jax bench bench-env bench-forecast bench-m4 lint docs clean
+.PHONY: install demo test test-slow test-examples test-jax bench bench-env bench-forecast bench-m4 bench-classify lint docs clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,15 @@ M4_DATA ?= ../shared/data/m4_weekly
 bench-m4: bench-env
 	.venv-bench/bin/python benchmarks/m4.py --data $(M4_DATA) \
 		--markdown benchmarks/results/m4.md $(BENCH_ARGS)
+
+# RNNClassifier against 1-NN (Euclidean, DTW), logistic regression and
+# MiniRocket on eight UCR/UEA sets (benchmarks/results/classify.md). aeon and
+# tslearn ship the sets in their wheels; they live in .venv-classify only.
+bench-classify:
+	test -x .venv-classify/bin/python || $(PYTHON) -m venv .venv-classify
+	.venv-classify/bin/python -m pip install --quiet -e ".[jax]" aeon tslearn
+	KERAS_BACKEND=jax .venv-classify/bin/python benchmarks/classify.py \
+		--out benchmarks/results/classify.md $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check skrnn tests examples docs benchmarks

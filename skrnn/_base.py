@@ -156,8 +156,8 @@ class BaseRNN(KerasEstimator, metaclass=ABCMeta):
         ``predict`` (or ``predict_proba``) returns, before unpadding.
         """
 
-    def _head_options(self) -> dict:
-        """Extra keyword arguments of ``build_network`` for the head (none here)."""
+    def _network_options(self) -> dict:
+        """Extra keyword arguments of :func:`~skrnn._network.build_network`."""
         return {}
 
     # Keyword arguments of validate_sequences for y: multi_output, y_numeric.
@@ -227,7 +227,7 @@ class BaseRNN(KerasEstimator, metaclass=ABCMeta):
             dense_activation=self.dense_activation,
             body=self.model_fn,
             return_sequences=self.return_sequences,
-            **self._head_options(),
+            **self._network_options(),
         )
         model.compile(
             optimizer=make_optimizer(

@@ -93,6 +93,12 @@ class KerasEstimator(BaseEstimator):
                 self.history_, self.n_iter_ = {}, 0
             n = X.shape[0]
             cut = validation_cut(n, self.validation_fraction) if validate else n
+            if validate:
+                order, cut = self._holdout_order(y, cut)
+                if order is not None:
+                    X, y = X[order], y[order]
+                    if sample_weight is not None:
+                        sample_weight = sample_weight[order]
             early = {"patience": self.n_iter_no_change, "min_delta": self.tol}
             history = train(
                 self.model_,
@@ -106,7 +112,9 @@ class KerasEstimator(BaseEstimator):
                 seed=seed,
                 cut=cut,
                 callbacks=training_callbacks(
-                    self.callbacks, early_stopping=early if validate else None
+                    self.callbacks,
+                    early_stopping=early if validate else None,
+                    schedule=self._schedule_callbacks(validate),
                 ),
                 verbose=int(self.verbose),
             )
@@ -118,6 +126,17 @@ class KerasEstimator(BaseEstimator):
         if validate:
             self.best_validation_loss_ = float(np.min(history["val_loss"]))
         return self
+
+    def _holdout_order(self, y, cut: int):
+        """``(order, cut)``: rows reordered so that the held-out ones come last.
+
+        The default holds out the time-ordered tail as it is (``order`` None).
+        """
+        return None, cut
+
+    def _schedule_callbacks(self, validate: bool) -> list:
+        """Learning-rate callbacks; ``validate`` says a validation loss exists."""
+        return []
 
     def _check_finite(self, history):
         bad_epoch = diverged(self.model_, history)

@@ -15,6 +15,9 @@ _ON = {
     "target_representation": lambda v: v in ("change", "window_norm", "seasonal"),
     "log_target": lambda v: v is True,
     "target_feature": lambda v: v is not None,
+    "pooling": lambda v: v != "last",
+    "fcn_filters": lambda v: v is not None and len(v) > 0,
+    "dimension_shuffle": lambda v: v is True,
     "model_fn": lambda v: v is not None,
     "decoder": lambda v: v == "rnn",
     "decoder_features": lambda v: v is not None and len(v) > 0,
@@ -101,6 +104,26 @@ CONFLICTS = [
         "only the recurrent decoder reads features at each output step; set "
         "decoder='rnn' or leave decoder_features=None",
     ),
+    *[
+        (
+            name,
+            "return_sequences",
+            "with",
+            "it summarises the whole sequence in one vector, and return_sequences "
+            "asks for one output per step",
+        )
+        for name in ("pooling", "fcn_filters", "dimension_shuffle")
+    ],
+    *[
+        (
+            name,
+            "model_fn",
+            "with",
+            "model_fn replaces the recurrent stack and the head; build the "
+            "architecture inside it",
+        )
+        for name in ("pooling", "fcn_filters", "dimension_shuffle")
+    ],
 ]
 
 

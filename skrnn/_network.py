@@ -4,6 +4,7 @@ import warnings
 
 from ._backend import get_keras
 from ._rnn_decoder import decode, merge_directions
+from ._sequence_features import FCN_KERNEL_SIZES, fcn_branch, pool_steps, real_steps
 
 CELLS = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
 
@@ -24,8 +25,12 @@ def build_network(
     return_sequences: bool = False,
     decoder: str = "dense",
     decoder_features: tuple = (),
+    pooling: str = "last",
+    fcn_filters: tuple | None = None,
+    fcn_kernel_sizes: tuple = FCN_KERNEL_SIZES,
+    dimension_shuffle: bool = False,
 ):
-    """Build ``stem's input layers -> RNN stack -> Dense head`` (or ``-> body``).
+    """Build ``stem's input layers -> RNN stack [+ FCN] -> Dense head`` (or ``body``).
 
     Parameters
     ----------
@@ -66,6 +71,20 @@ def build_network(
     decoder_features : tuple of int, default=()
         With ``decoder="rnn"``: the input features the decoder reads at each
         output step, from the window's last ``n_outputs`` steps.
+    pooling : {"last", "mean", "max", "attention"}, default="last"
+        What the recurrent stack gives the head: its last state, or a
+        pooling of the last layer's outputs over every real step
+        (``skrnn/_sequence_features.py``).
+    fcn_filters : tuple of int or None, default=None
+        Filters of the convolution blocks of a fully convolutional branch
+        beside the recurrent one (LSTM-FCN); its pooled features are
+        concatenated with the recurrent ones. None: no branch.
+    fcn_kernel_sizes : tuple of int, default=(8, 5, 3)
+        Kernel size of each convolution block.
+    dimension_shuffle : bool, default=False
+        The recurrent stack reads the input transposed, each feature a step
+        and each time step a feature (LSTM-FCN's "dimension shuffle").
+        Fixed-length input only.
 
     Returns
     -------
@@ -89,22 +108,35 @@ def build_network(
             warnings.filterwarnings("ignore", message=".*destroy the mask.*")
             outputs = user_model(x)
         return keras.Model(inputs, outputs)
+    padded = stem_shape[0] is None
+    if dimension_shuffle and padded:
+        raise ValueError(
+            "dimension_shuffle needs sequences of one length: it reads each "
+            "time step as a feature, and padding would change those features. "
+            "Pad the sequences yourself or set dimension_shuffle=False."
+        )
+    valid = None
+    if padded and (pooling != "last" or fcn_filters):
+        valid = real_steps(keras, inputs, token_ids=len(inputs.shape) == 2)
+    features = x
+    h = keras.ops.transpose(x, (0, 2, 1)) if dimension_shuffle else x
     cell_class = getattr(layers, CELLS[cell])
     recurrent_head = decoder == "rnn"
     if recurrent_head:
         _check_decoder_window(stem_shape, n_outputs, decoder_features)
     window, states = x, []
+    every_step = return_sequences or pooling != "last"
     for i, n_units in enumerate(units):
         layer = cell_class(
             n_units,
             dropout=dropout,
             recurrent_dropout=recurrent_dropout,
-            return_sequences=return_sequences or i < len(units) - 1,
+            return_sequences=every_step or i < len(units) - 1,
             return_state=recurrent_head,
         )
-        x = (layers.Bidirectional(layer) if bidirectional else layer)(x)
+        h = (layers.Bidirectional(layer) if bidirectional else layer)(h)
         if recurrent_head:
-            x, *layer_states = x
+            h, *layer_states = h
             if bidirectional:
                 layer_states = merge_directions(keras, layer_states)
             states.append(layer_states)
@@ -123,6 +155,13 @@ def build_network(
             output_activation=output_activation,
         )
         return keras.Model(inputs, outputs)
+    if pooling != "last" and not return_sequences:
+        # a shuffled stack's steps are the features: none of them is padding
+        h = pool_steps(keras, h, None if dimension_shuffle else valid, pooling)
+    x = h
+    if fcn_filters:
+        conv = fcn_branch(keras, features, valid, fcn_filters, fcn_kernel_sizes)
+        x = layers.Concatenate(name="features")([h, conv])
     for n_units in dense_units:
         x = layers.Dense(n_units, activation=dense_activation)(x)
     outputs = layers.Dense(n_outputs, activation=output_activation)(x)

@@ -384,7 +384,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     def _output_spec(self):
         return self.n_outputs_, None, self.loss
 
-    def _head_options(self) -> dict:
+    def _network_options(self) -> dict:
         features = ()
         if self.decoder_features is not None:
             names = getattr(self, "_window_names", None)

@@ -34,13 +34,16 @@ def make_optimizer(name: str, learning_rate: float, clipnorm=None, clipvalue=Non
     )
 
 
-def training_callbacks(user_callbacks, *, early_stopping: dict | None) -> list:
-    """The divergence check, the user's callbacks, then early stopping if asked.
+def training_callbacks(
+    user_callbacks, *, early_stopping: dict | None, schedule: list = ()
+) -> list:
+    """The divergence check, the user's callbacks, the schedule, early stopping.
 
-    ``early_stopping`` holds ``patience`` and ``min_delta``, or is None.
+    ``early_stopping`` holds ``patience`` and ``min_delta``, or is None;
+    ``schedule`` holds learning-rate callbacks (:func:`plateau_schedule`).
     """
     keras = get_keras()
-    callbacks = [stop_on_non_finite_loss(), *(user_callbacks or [])]
+    callbacks = [stop_on_non_finite_loss(), *(user_callbacks or []), *schedule]
     if early_stopping is not None:
         callbacks.append(
             keras.callbacks.EarlyStopping(
@@ -48,6 +51,39 @@ def training_callbacks(user_callbacks, *, early_stopping: dict | None) -> list:
             )
         )
     return callbacks
+
+
+def plateau_schedule(learning_rate: float, epochs: int, *, monitor: str):
+    """Halve the learning rate when ``monitor`` stalls, down to a sixteenth.
+
+    As LSTM-FCN trains (reduce on plateau of the loss), with a patience of
+    a twentieth of the epochs (at least 5).
+    """
+    return get_keras().callbacks.ReduceLROnPlateau(
+        monitor=monitor,
+        factor=0.5,
+        patience=max(5, epochs // 20),
+        min_lr=learning_rate / 16,
+    )
+
+
+def stratified_holdout(labels, fraction: float):
+    """``(order, cut)``: the last ``fraction`` of each class's rows moved to the end.
+
+    Every class with at least 2 rows gives at least one; the rows keep their
+    order within the training and the held-out part. ``order`` is None when
+    no class can give a row.
+    """
+    held = []
+    for c in np.unique(labels):
+        rows = np.flatnonzero(labels == c)
+        n_val = min(len(rows) - 1, max(1, int(round(fraction * len(rows)))))
+        held.extend(rows[len(rows) - n_val :])
+    if not held:
+        return None
+    held = np.sort(np.asarray(held))
+    kept = np.setdiff1d(np.arange(len(labels)), held)
+    return np.concatenate([kept, held]), len(kept)
 
 
 def validation_cut(n_samples: int, fraction: float) -> int:

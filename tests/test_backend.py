@@ -9,6 +9,7 @@ from skrnn import RNNRegressor
 from skrnn._backend import get_keras
 
 
+@pytest.mark.slow
 def test_tensorflow_registry_clean_up_releases_what_a_fit_registers(sequences):
     """Fails when the clean-up finds nothing: TensorFlow changed its registry.
 
@@ -96,6 +97,7 @@ def _has(name):
     return importlib.util.find_spec(name) is not None
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not _has("jax"), reason="needs jax")
 def test_a_jax_fit_does_not_import_tensorflow():
     """keras.utils.set_random_seed imports TensorFlow on every backend.

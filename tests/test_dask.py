@@ -15,6 +15,9 @@ from skrnn import RNNRegressor, SlidingWindowTransformer, WindowForecaster
 from skrnn.datasets import load_us_employment
 from skrnn.model_selection import PanelSplit, compare
 
+# a LocalCluster per module and grid searches in its workers: a step of its own
+pytestmark = pytest.mark.slow
+
 distributed = pytest.importorskip("distributed")
 joblib = pytest.importorskip("joblib")
 

@@ -35,6 +35,7 @@ def test_import_clone_and_params_do_not_import_keras():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+@pytest.mark.slow
 def test_grid_search_over_look_back_and_units_on_airline():
     X, y = make_supervised(load_airline())
     cv = TimeSeriesSplit(n_splits=3, test_size=12)
@@ -221,6 +222,7 @@ def test_multi_output_regression(sequences):
     assert abs(pred[:, 2].mean() - 10) < 2
 
 
+@pytest.mark.slow
 def test_warm_start_and_partial_fit_continue_training(sequences):
     X, y = sequences
     reg = RNNRegressor(**FAST, warm_start=True).fit(X, y)

@@ -130,6 +130,7 @@ def test_row_blocks_cover_every_row_once():
     assert all(b.stop - b.start <= 9 for b in blocks)  # 200 // 21 rows
 
 
+@pytest.mark.slow
 def test_long_series_windows_are_never_copied_whole(monkeypatch):
     """numpy's allocations while fitting stay far below the windows' size."""
     monkeypatch.setattr(skrnn._feed, "IN_MEMORY_BYTES", 2**20)

@@ -350,6 +350,7 @@ def test_rnn_forecaster_forecasts_with_intervals():
     assert np.all(frame["y_pred"] < frame["y_upper"])
 
 
+@pytest.mark.slow
 def test_pickled_and_saved_rnn_forecaster_predicts_the_same_in_a_fresh_process(
     tmp_path,
 ):

@@ -75,6 +75,14 @@ def test_vocabulary_size_without_embedding_dim_is_refused(sequences):
 
 # -- every conflict of the table is refused, naming both parameters ------------
 
+
+def _softmax_body(input_shape, n_outputs):
+    keras = get_keras()
+    inputs = keras.Input(shape=input_shape)
+    x = keras.layers.GRU(4)(inputs)
+    return keras.Model(inputs, keras.layers.Dense(n_outputs, activation="softmax")(x))
+
+
 _VALUES = {
     "vocabulary_size": 10,
     "normalize_sequences": True,
@@ -85,7 +93,18 @@ _VALUES = {
     "return_sequences": True,
     "decoder": "rnn",
     "decoder_features": [0],
+    "pooling": "mean",
+    "fcn_filters": (4,),
+    "dimension_shuffle": True,
     "model_fn": gru_body,
+}
+
+# The parameters only RNNClassifier has.
+_CLASSIFIER_ONLY = {
+    "normalize_sequences",
+    "pooling",
+    "fcn_filters",
+    "dimension_shuffle",
 }
 
 
@@ -94,7 +113,7 @@ def test_every_conflict_is_refused(first, second, how, reason):
     params = {first: _VALUES[first]}
     if how == "with":
         params[second] = _VALUES[second]
-    cls = RNNClassifier if first == "normalize_sequences" else RNNRegressor
+    cls = RNNClassifier if first in _CLASSIFIER_ONLY else RNNRegressor
     X = np.ones((10, 4), dtype=int)
     y = np.arange(10) % 2
     with pytest.raises(ValueError, match=rf"{first}=.*{second}="):
@@ -102,13 +121,6 @@ def test_every_conflict_is_refused(first, second, how, reason):
 
 
 # -- the pairs that are allowed work -------------------------------------------
-
-
-def _softmax_body(input_shape, n_outputs):
-    keras = get_keras()
-    inputs = keras.Input(shape=input_shape)
-    x = keras.layers.GRU(4)(inputs)
-    return keras.Model(inputs, keras.layers.Dense(n_outputs, activation="softmax")(x))
 
 
 def _softmax_steps_body(input_shape, n_outputs):

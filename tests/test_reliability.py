@@ -729,6 +729,7 @@ needs_proc = pytest.mark.skipif(
 )
 
 
+@pytest.mark.slow
 @needs_proc
 def test_fitting_in_a_loop_does_not_leak_much_memory():
     # Before the fix each fit kept its traced training graph: 11 to 14 MiB per

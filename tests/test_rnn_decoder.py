@@ -168,6 +168,7 @@ def test_a_feature_that_is_not_an_index_or_a_name_is_a_type_error():
 # -- saving --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_pickle_and_save_round_trips_predict_the_same(tmp_path):
     X, y = _windows()
     reg = RNNRegressor(**TINY, decoder="rnn", decoder_features=[2]).fit(X, y)

@@ -75,6 +75,7 @@ def test_ragged_model_pickles_with_identical_predictions(ragged):
     assert_array_equal(pickle.loads(pickle.dumps(reg)).predict(X), reg.predict(X))
 
 
+@pytest.mark.slow
 def test_lists_work_in_pipelines_and_searches(ragged):
     X, y = ragged
     labels = np.where(y > 0, 1, 0)
@@ -145,6 +146,7 @@ def test_one_output_per_step_ragged(ragged):
     assert 0 <= clf.score(X, labels) <= 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layers", [{"units": (4, 3)}, {"bidirectional": True}])
 def test_stacked_and_bidirectional_keep_padding_invariance(ragged, layers):
     X, y = ragged
