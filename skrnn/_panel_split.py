@@ -18,8 +18,9 @@ class PanelSplit(BaseCrossValidator):
     their lengths and start dates. Windows never mix series: the folds are
     sets of rows, and the series stay whole up to their cut.
 
-    With one series (no id), it is :class:`~sklearn.model_selection.
-    TimeSeriesSplit` with ``test_size=horizon``, a ``step`` and a ``gap``.
+    With one series (no id), it is
+    :class:`~sklearn.model_selection.TimeSeriesSplit` with
+    ``test_size=horizon``, a ``step`` and a ``gap``.
 
     Parameters
     ----------
@@ -35,8 +36,8 @@ class PanelSplit(BaseCrossValidator):
 
     gap : int, default=0
         Steps left out between the training rows and the test rows of each
-        series (a forecaster then needs ``horizon >= gap + `` the test
-        length).
+        series (a forecaster's horizon must then cover the gap and the test
+        steps).
 
     id_col : str, default="unique_id"
         Column of ``X`` that names the series (a long DataFrame). Without
