@@ -178,6 +178,14 @@ def check_panel(
         named = []
         for key in ids:
             column = y[key]
+            if not pd.api.types.is_numeric_dtype(column.dtype):
+                raise ValueError(
+                    f"Column {key!r} of y holds {column.dtype} values: a "
+                    "DataFrame without the id column is read as a wide panel, "
+                    "one numeric column per series. For a long panel, name its "
+                    f"columns with id_col (now {id_col!r}), time_col and "
+                    "target_col."
+                )
             values = column.to_numpy(dtype=np.float64, na_value=np.nan)
             first = np.flatnonzero(~np.isnan(values))
             if len(first) == 0:

@@ -326,6 +326,8 @@ def test_bad_panels_get_clear_errors():
     with pytest.raises(ValueError, match="missing or infinite"):
         WindowForecaster(horizon=2).fit(panel.assign(y=panel["y"].where(panel.y > 9)))
     renamed = panel.rename(columns={"unique_id": "store", "y": "sales"})
+    with pytest.raises(ValueError, match="Column 'store' of y holds .* id_col"):
+        WindowForecaster(horizon=2).fit(renamed)
     fc = WindowForecaster(horizon=2, id_col="store", target_col="sales").fit(renamed)
     assert set(fc.predict()["store"]) == {"s0", "s1", "s2"}
 
