@@ -14,12 +14,16 @@ their repository, model chosen on the training loss) and InceptionTime
 ``results-mts.csv`` of theirs). Results go to
 ``benchmarks/results/classify.md``.
 
-Usage: ``python benchmarks/classify.py [--seeds 3] [--sets ArrowHead GunPoint]
-[--only skrnn]``. ``make bench-classify`` runs it in its own environment
-(``.venv-classify``), because aeon and tslearn are benchmark-only.
+Usage: ``python benchmarks/classify.py [--seeds 0 1 2] [--sets ArrowHead
+GunPoint] [--only skrnn] [--configs defaults]``. ``make bench-classify``
+runs it in its own environment (``.venv-classify``), because aeon and
+tslearn are benchmark-only. A long run can be split over processes (one
+core each): each writes its raw accuracies with ``--raw part.json``, and
+``--merge part1.json part2.json --out ...`` makes the one table from them.
 """
 
 import argparse
+import json
 import os
 import platform
 import time
@@ -82,12 +86,27 @@ def load(name, equal_length=False):
     return (*split("train"), *split("test"))
 
 
-# skrnn's rows: (name, parameters, needs one length). The LSTM-FCN row is
-# the paper's network and training (LSTM(8) over the shuffled dimension,
-# the 128/256/128 FCN branch, batch 16, reduce on plateau); as in the paper
-# it reads the equal-length version of the sets of different lengths.
+# skrnn's rows: (name, parameters, needs one length). The defaults are
+# LSTM-FCN's network with "auto" training length, and read sequences of
+# different lengths as they are. The LSTM-FCN row is the paper's network
+# and training (LSTM(8) over the shuffled dimension, the 128/256/128 FCN
+# branch, batch 16, reduce on plateau) at a fixed 100 epochs; as in the
+# paper it reads the equal-length version of the sets of different lengths.
+# "last-state" is the defaults before the FCN branch: LSTM(32), last state.
 SKRNN = {
     "defaults": ("RNNClassifier() (defaults)", {}, False),
+    "last-state": (
+        "RNNClassifier, last state of LSTM(32) (earlier defaults)",
+        {
+            "units": 32,
+            "fcn_filters": None,
+            "dimension_shuffle": False,
+            "epochs": 100,
+            "batch_size": 32,
+            "lr_schedule": "constant",
+        },
+        False,
+    ),
     "lstm-fcn": (
         "RNNClassifier, LSTM-FCN configuration",
         {
@@ -95,6 +114,7 @@ SKRNN = {
             "fcn_filters": (128, 256, 128),
             "dimension_shuffle": True,
             "batch_size": 16,
+            "epochs": 100,
             "lr_schedule": "plateau",
         },
         True,
@@ -108,7 +128,7 @@ def skrnn_models(seed, epochs, configs):
     fit = {"epochs": epochs} if epochs else {}
     return {
         SKRNN[c][0]: (
-            RNNClassifier(random_state=seed, **SKRNN[c][1], **fit),
+            RNNClassifier(random_state=seed, **{**SKRNN[c][1], **fit}),
             SKRNN[c][2],
         )
         for c in configs
@@ -177,6 +197,20 @@ def run(names, seeds, epochs, only, configs):
                     acc = float(np.mean(model.predict(test_X) == yte_eq))
                     record(model_name, name, acc, time.perf_counter() - start)
     return scores, times
+
+
+def merge(paths):
+    """Scores and fit times of several ``--raw`` files; the longest wall time."""
+    scores, times, wall = {}, {}, 0.0
+    for path in paths:
+        raw = json.loads(Path(path).read_text())
+        for model, sets in raw["scores"].items():
+            for name, accs in sets.items():
+                scores.setdefault(model, {}).setdefault(name, []).extend(accs)
+        for model, seconds in raw["times"].items():
+            times[model] = times.get(model, 0.0) + seconds
+        wall = max(wall, raw["wall"])
+    return scores, times, wall
 
 
 def mean_ranks(table, names):
@@ -253,7 +287,7 @@ def report(scores, times, names, seeds, wall):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--sets", nargs="*", default=SETS)
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--only", choices=["skrnn", "baselines"], default=None)
@@ -261,13 +295,20 @@ def main():
         "--configs", nargs="*", choices=list(SKRNN), default=list(SKRNN)
     )
     parser.add_argument("--out", default=None)
+    parser.add_argument("--raw", default=None, help="write raw accuracies (JSON)")
+    parser.add_argument("--merge", nargs="+", default=None, help="raw files")
     args = parser.parse_args()
-    seeds = list(range(args.seeds))
+    seeds = args.seeds
     start = time.perf_counter()
-    scores, times = run(args.sets, seeds, args.epochs, args.only, args.configs)
-    table, notes, _ = report(
-        scores, times, args.sets, seeds, time.perf_counter() - start
-    )
+    if args.merge:
+        scores, times, wall = merge(args.merge)
+    else:
+        scores, times = run(args.sets, seeds, args.epochs, args.only, args.configs)
+        wall = time.perf_counter() - start
+    if args.raw:
+        raw = {"scores": scores, "times": times, "wall": wall, "seeds": seeds}
+        Path(args.raw).write_text(json.dumps(raw))
+    table, notes, _ = report(scores, times, args.sets, seeds, wall)
     print(table)
     print(notes)
     if args.out:

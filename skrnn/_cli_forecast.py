@@ -148,7 +148,7 @@ def backtest_line(board: Any, origins: int, horizon: int, panel: bool = False) -
 
 def steps_per_fit(rnn: Any, n_windows: int) -> int:
     """Training steps of one fit of ``rnn`` on ``n_windows`` windows."""
-    from .forecasting import auto_batch_size
+    from ._training import auto_batch_size
 
     n_windows = min(n_windows, rnn.max_windows or n_windows)
     batch_size = rnn.batch_size

@@ -93,6 +93,7 @@ class KerasEstimator(BaseEstimator):
                 self.history_, self.n_iter_ = {}, 0
             n = X.shape[0]
             cut = validation_cut(n, self.validation_fraction) if validate else n
+            epochs, batch_size = self._training_plan(cut, reset=reset)
             if validate:
                 order, cut = self._holdout_order(y, cut)
                 if order is not None:
@@ -106,15 +107,15 @@ class KerasEstimator(BaseEstimator):
                 y,
                 sample_weight,
                 encode,
-                epochs=1 if incremental else self.epochs,
-                batch_size=self.batch_size,
+                epochs=1 if incremental else epochs,
+                batch_size=batch_size,
                 shuffle=self.shuffle,
                 seed=seed,
                 cut=cut,
                 callbacks=training_callbacks(
                     self.callbacks,
                     early_stopping=early if validate else None,
-                    schedule=self._schedule_callbacks(validate),
+                    schedule=self._schedule_callbacks(validate, epochs),
                 ),
                 verbose=int(self.verbose),
             )
@@ -134,8 +135,17 @@ class KerasEstimator(BaseEstimator):
         """
         return None, cut
 
-    def _schedule_callbacks(self, validate: bool) -> list:
-        """Learning-rate callbacks; ``validate`` says a validation loss exists."""
+    def _training_plan(self, n_train: int, *, reset: bool) -> tuple:
+        """``(epochs, batch_size)`` of a run on ``n_train`` training rows.
+
+        The parameters as they are; a subclass that takes ``"auto"`` resolves
+        it here (on ``reset``, from the first fit's data).
+        """
+        return self.epochs, self.batch_size
+
+    def _schedule_callbacks(self, validate: bool, epochs: int) -> list:
+        """Learning-rate callbacks for a run of ``epochs``; ``validate`` says
+        a validation loss exists."""
         return []
 
     def _check_finite(self, history):

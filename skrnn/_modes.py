@@ -16,7 +16,8 @@ _ON = {
     "log_target": lambda v: v is True,
     "target_feature": lambda v: v is not None,
     "pooling": lambda v: v != "last",
-    "fcn_filters": lambda v: v is not None and len(v) > 0,
+    # "auto" means a branch only where it applies: never "on" for a conflict
+    "fcn_filters": lambda v: v is not None and v != "auto" and len(v) > 0,
     "dimension_shuffle": lambda v: v is True,
     "model_fn": lambda v: v is not None,
     "decoder": lambda v: v == "rnn",

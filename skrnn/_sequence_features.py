@@ -8,7 +8,9 @@ so that padding never changes a prediction of a fitted model.
 
 POOLINGS = ("last", "mean", "max", "attention")
 
-# The kernel sizes of LSTM-FCN's three convolution blocks (Karim et al. 2018).
+# The filters and kernel sizes of LSTM-FCN's three convolution blocks
+# (Karim et al. 2018).
+FCN_FILTERS = (128, 256, 128)
 FCN_KERNEL_SIZES = (8, 5, 3)
 
 

@@ -53,6 +53,30 @@ def training_callbacks(
     return callbacks
 
 
+def auto_batch_size(n_rows: int) -> int:
+    """``batch_size="auto"``: 16, or about 300 updates per epoch (at most 256)."""
+    wanted = n_rows / 300
+    if wanted <= 16:
+        return 16
+    return int(min(256, 2 ** round(np.log2(wanted))))
+
+
+# epochs="auto": at least this many gradient updates, within these epochs.
+AUTO_UPDATES = 1000
+AUTO_EPOCHS = (100, 500)
+
+
+def auto_epochs(n_rows: int, batch_size: int) -> int:
+    """``epochs="auto"``: enough epochs for :data:`AUTO_UPDATES` updates.
+
+    At least 100 epochs and at most 500: a set of 36 series in batches of
+    16 (3 updates an epoch) gets 334 epochs, one of 200 or more gets 100.
+    """
+    per_epoch = max(1, -(-n_rows // batch_size))
+    low, high = AUTO_EPOCHS
+    return int(min(high, max(low, -(-AUTO_UPDATES // per_epoch))))
+
+
 def plateau_schedule(learning_rate: float, epochs: int, *, monitor: str):
     """Halve the learning rate when ``monitor`` stalls, down to a sixteenth.
 

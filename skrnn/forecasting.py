@@ -41,6 +41,7 @@ from ._persistence import load_estimator, save_estimator
 from ._regressor import RNNRegressor
 from ._sklearn import HasMethods, Interval, StrOptions, _fit_context
 from ._time_index import fill_gaps, format_time, is_seasonal, season_of_index
+from ._training import auto_batch_size
 from .metrics import mase, seasonal_naive_scale
 
 # the forecasters are documented as skrnn.RNNForecaster and skrnn.WindowForecaster
@@ -71,14 +72,6 @@ def default_look_back(y, season: int, horizon: int) -> int:
     length = int(np.median([len(values) for values in series]))
     cap = max(1, (length - horizon) // 2)
     return int(max(1, min(look_back, cap)))
-
-
-def auto_batch_size(n_windows: int) -> int:
-    """``batch_size="auto"``: 16, or about 300 updates per epoch (at most 256)."""
-    wanted = n_windows / 300
-    if wanted <= 16:
-        return 16
-    return int(min(256, 2 ** round(np.log2(wanted))))
 
 
 class WindowForecaster(BaseEstimator):

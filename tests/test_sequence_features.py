@@ -8,8 +8,9 @@ from conftest import FAST
 
 from skrnn import RNNClassifier
 from skrnn._network import build_network
+from skrnn._sequence_features import FCN_FILTERS
 from skrnn._stem import NumericStem
-from skrnn._training import stratified_holdout
+from skrnn._training import auto_batch_size, auto_epochs, stratified_holdout
 
 # The masked max; the masked attention beside the FCN branch, whose masked
 # mean is also the mean pooling's.
@@ -63,7 +64,7 @@ def test_pooling_reads_every_step_of_the_last_recurrent_layer(pooling):
     assert tuple(model.output.shape) == (None, 3)
 
 
-def test_the_last_state_stays_the_default_summary():
+def test_the_last_state_is_the_summary_without_pooling():
     model = _network()
     recurrent = next(la for la in model.layers if la.name.startswith("lstm"))
     assert tuple(recurrent.output.shape) == (None, 4)
@@ -116,7 +117,12 @@ def test_pooling_finds_a_class_that_lives_in_the_middle_of_the_sequence():
         return X, y
 
     (X, y), (X_test, y_test) = make(128), make(200)
-    params = {"units": 4, "epochs": 12, "batch_size": 16, "random_state": 0}
+    params = {
+        **{"units": 4, "epochs": 12, "batch_size": 16, "random_state": 0},
+        # the recurrent stack alone: no convolutional branch, time order
+        **{"fcn_filters": None, "dimension_shuffle": False},
+        "lr_schedule": "constant",
+    }
     last = RNNClassifier(**params, pooling="last").fit(X, y).score(X_test, y_test)
     pooled = RNNClassifier(**params, pooling="max").fit(X, y).score(X_test, y_test)
     assert pooled >= 0.95
@@ -173,3 +179,94 @@ def test_stratified_early_stopping_label_smoothing_and_plateau_schedule():
     rates = clf.history_["learning_rate"]
     assert rates[-1] <= rates[0]
     np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0, rtol=1e-6)
+
+
+def _recurrent_input(clf):
+    layer = next(la for la in clf.model_.layers if la.name.startswith("lstm"))
+    inputs = layer.input  # a list with the mask, for padded sequences
+    return tuple((inputs[0] if isinstance(inputs, list) else inputs).shape)
+
+
+def test_default_network_is_lstm_fcn_on_sequences_of_one_length():
+    X, y = _labelled(steps=12, features=2)
+    clf = RNNClassifier(epochs=1, random_state=0).fit(X, y)
+    assert clf.fcn_filters_ == FCN_FILTERS == (128, 256, 128)
+    assert clf.dimension_shuffle_ is True
+    assert [_layer(clf.model_, f"fcn_conv_{i}").filters for i in (1, 2, 3)] == [
+        128,
+        256,
+        128,
+    ]
+    # LSTM(8) over the 2 features as steps; 8 + 128 features to the head
+    assert _recurrent_input(clf) == (None, 2, 12)
+    assert tuple(_layer(clf.model_, "features").output.shape) == (None, 136)
+    # the fitted model takes sequences of the training length only
+    with pytest.raises(ValueError, match="dimension_shuffle.*12 time steps"):
+        clf.predict([X[0], X[1][:7]])
+
+
+def test_default_network_reads_sequences_of_different_lengths_in_time_order():
+    rng = np.random.default_rng(3)
+    X = [rng.normal(size=(rng.integers(4, 9), 2)) for _ in range(20)]
+    y = np.array([x[0, 0] > 0 for x in X])
+    clf = RNNClassifier(epochs=1, random_state=0).fit(X, y)
+    assert clf.dimension_shuffle_ is False
+    assert clf.fcn_filters_ == FCN_FILTERS
+    assert _recurrent_input(clf) == (None, None, 2)
+    assert clf.predict([X[0][:2]]).shape == (1,)  # any length
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"embedding_dim": 3}, {"return_sequences": True}, {"model_fn": "dense"}],
+    ids=["token ids", "return_sequences", "model_fn"],
+)
+def test_auto_architecture_is_the_plain_recurrent_network_elsewhere(params):
+    rng = np.random.default_rng(4)
+    X = rng.integers(1, 5, size=(20, 6)).astype(float)
+    y = (X[:, 0] > 2).astype(int)
+    if "return_sequences" in params:
+        y = np.repeat(y[:, None], 6, axis=1)
+    if params.get("model_fn") == "dense":
+        params = {"model_fn": _dense_model}
+    clf = RNNClassifier(**FAST, **params).fit(X, y)
+    assert clf.fcn_filters_ is None
+    assert clf.dimension_shuffle_ is False
+    names = [layer.name for layer in clf.model_.layers]
+    assert not any(name.startswith("fcn_") for name in names)
+
+
+def _dense_model(input_shape, n_outputs):
+    import keras
+
+    inputs = keras.Input(input_shape)
+    flat = keras.layers.Flatten()(inputs)
+    return keras.Model(inputs, keras.layers.Dense(n_outputs, "softmax")(flat))
+
+
+def test_auto_training_length_gives_small_sets_a_thousand_updates():
+    # ArrowHead's 36 training series in batches of 16: 3 updates an epoch
+    assert auto_epochs(36, 16) == 334
+    assert auto_epochs(160, 16) == 100  # 10 updates an epoch
+    assert auto_epochs(5000, 16) == 100
+    assert auto_epochs(4, 16) == 500  # capped
+    assert auto_batch_size(200) == 16
+    assert auto_batch_size(60000) == 256
+    X, y = _labelled(n=40)
+    clf = RNNClassifier(
+        units=4, fcn_filters=(4,), fcn_kernel_sizes=(3,), random_state=0
+    ).fit(X, y)
+    assert (clf.epochs_, clf.batch_size_) == (auto_epochs(40, 16), 16)
+    assert clf.n_iter_ == clf.epochs_ == 334
+    # early stopping: counted on the rows left for training (36 of 40)
+    held = RNNClassifier(
+        units=4,
+        fcn_filters=None,
+        early_stopping=True,
+        n_iter_no_change=1,
+        random_state=0,
+    ).fit(X, y)
+    assert held.epochs_ == auto_epochs(36, 16)
+    assert held.n_iter_ < held.epochs_
+    fixed = RNNClassifier(**FAST).fit(X, y)
+    assert (fixed.epochs_, fixed.n_iter_, fixed.batch_size_) == (2, 2, 16)
