@@ -90,12 +90,15 @@ for name, (model, train, test) in models.items():
 
 # %%
 # Reading eight rows of eight pixels is enough for the recurrent networks to
-# recognise most digits; on images this small a nearest neighbour or a linear
-# model on the pixels does as well, and trains in a blink. Recurrent networks
-# earn their cost on longer sequences, where order matters more than here.
+# recognise most digits. The default network makes the fewest errors (on
+# TensorFlow, 0.987 against 0.982 for the nearest neighbour and 0.969 for
+# the logistic regression: two or three images of 450); the plain LSTM and
+# GRU, which keep only their last state, do no better than the nearest
+# neighbour. On images this small the classic models are close, and train
+# in a blink.
 #
-# Where the LSTM errs
-# -------------------
+# Where the default network errs
+# -------------------------------
 lstm = models["RNNClassifier()"][0]
 ConfusionMatrixDisplay.from_predictions(y_test, lstm.predict(X_test), colorbar=False)
 plt.title(f"RNNClassifier(), test accuracy {accuracy['RNNClassifier()']:.3f}")
@@ -105,8 +108,8 @@ plt.show()
 # Probabilities
 # -------------
 # ``predict_proba`` gives one column per class, in the order of
-# ``classes_``. The digits below are the test images the LSTM was least sure
-# about.
+# ``classes_``. The digits below are the test images the network was least
+# sure about.
 proba = lstm.predict_proba(X_test)
 unsure = np.argsort(proba.max(axis=1))[:6]
 fig, axes = plt.subplots(1, 6, figsize=(9, 2), layout="constrained")
