@@ -9,7 +9,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from ._backend import get_keras
 from ._base import BaseRNN, _as_units
 from ._sequence_features import FCN_FILTERS, FCN_KERNEL_SIZES, POOLINGS
-from ._sequences import PAD
+from ._sequences import valid_steps
 from ._sklearn import Interval, StrOptions, _fit_context
 from ._training import (
     auto_batch_size,
@@ -435,21 +435,22 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         }
 
     def _training_plan(self, n_train, *, reset):
-        if reset:
-            batch_size = self.batch_size
-            if batch_size == "auto":
-                batch_size = auto_batch_size(n_train)
-            epochs = self.epochs
-            if epochs == "auto":
-                epochs = auto_epochs(n_train, batch_size)
-            self.batch_size_, self.epochs_ = int(batch_size), int(epochs)
+        # resolved at every run: a warm start takes the epochs set since;
+        # an "auto" batch size stays the first fit's
+        batch_size = self.batch_size
+        if batch_size == "auto":
+            batch_size = auto_batch_size(n_train) if reset else self.batch_size_
+        epochs = self.epochs
+        if epochs == "auto":
+            epochs = auto_epochs(n_train, batch_size)
+        self.batch_size_, self.epochs_ = int(batch_size), int(epochs)
         return self.epochs_, self.batch_size_
 
     def _validate_input(self, X, y="no_validation", *, reset, stem=None):
         out = super()._validate_input(X, y, reset=reset, stem=stem)
         if not reset and getattr(self, "dimension_shuffle_", False):
             X = out[0] if isinstance(out, tuple) else out
-            if np.any(np.all(X == PAD, axis=-1)):
+            if not valid_steps(X).all():
                 raise ValueError(
                     f"This {type(self).__name__} reads each sequence transposed "
                     f"(dimension_shuffle), so every sequence must have the "

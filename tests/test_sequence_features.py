@@ -270,3 +270,11 @@ def test_auto_training_length_gives_small_sets_a_thousand_updates():
     assert held.n_iter_ < held.epochs_
     fixed = RNNClassifier(**FAST).fit(X, y)
     assert (fixed.epochs_, fixed.n_iter_, fixed.batch_size_) == (2, 2, 16)
+
+
+def test_a_warm_start_trains_the_epochs_set_since_the_first_fit():
+    X, y = _labelled(n=40)
+    clf = RNNClassifier(**FAST, warm_start=True).fit(X, y)
+    assert clf.n_iter_ == 2
+    clf.set_params(epochs=3).fit(X, y)
+    assert (clf.n_iter_, clf.epochs_, clf.batch_size_) == (5, 3, 16)
