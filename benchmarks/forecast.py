@@ -36,7 +36,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from skrnn import RNNForecaster, WindowForecaster  # noqa: E402
-from skrnn._time_index import is_seasonal  # noqa: E402
+from skrnn._time.index import is_seasonal  # noqa: E402
 from skrnn.baselines import SeasonalNaiveRegressor  # noqa: E402
 from skrnn.datasets import load_airline, load_nile, load_sunspots  # noqa: E402
 from skrnn.metrics import seasonal_naive_scale  # noqa: E402

@@ -329,7 +329,7 @@ def task_parallel(backend):
 
 
 def _warm_worker():
-    from skrnn._backend import get_keras
+    from skrnn._keras.backend import get_keras
 
     get_keras()
     return os.getpid()

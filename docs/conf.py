@@ -27,17 +27,18 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import skrnn  # noqa: E402
 import skrnn.cli  # noqa: E402
+import skrnn.cli._keras_start  # noqa: E402
 
 # Before the examples import Keras: the backend the command line would pick
 # (JAX when installed: the examples train for hundreds of epochs, where its
 # cheaper steps more than repay compiling each model).
-_backend, _why = skrnn.cli._backend_choice(
+_backend, _why = skrnn.cli._keras_start._backend_choice(
     os.environ,
     keras_imported="keras" in sys.modules,
     jax_installed=all(
         importlib.util.find_spec(name) is not None for name in ("jax", "jaxlib")
     ),
-    configured=skrnn.cli._configured_backend(),
+    configured=skrnn.cli._keras_start._configured_backend(),
 )
 if _backend is not None:
     os.environ["KERAS_BACKEND"] = _backend

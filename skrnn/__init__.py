@@ -19,24 +19,24 @@ __all__ = [
 # public name -> module defining it: imported on first use, so that
 # `import skrnn` (and `skrnn --version`) does not pay for scikit-learn
 _MODULES = {
-    "RNNClassifier": "._classifier",
+    "RNNClassifier": "._sequences.classifier",
     "RNNForecaster": ".forecasting",
-    "RNNRegressor": "._regressor",
-    "RNNSeq2Seq": "._seq2seq",
-    "SlidingWindowTransformer": "._window",
+    "RNNRegressor": "._regression.regressor",
+    "RNNSeq2Seq": "._sequences.seq2seq",
+    "SlidingWindowTransformer": "._windows.window",
     "WindowForecaster": ".forecasting",
-    "WindowTargetRegressor": "._window_target",
-    "make_supervised": "._supervised",
+    "WindowTargetRegressor": "._regression.window_target",
+    "make_supervised": "._windows.supervised",
 }
 
 if TYPE_CHECKING:
-    from ._classifier import RNNClassifier
-    from ._regressor import RNNRegressor
-    from ._seq2seq import RNNSeq2Seq
-    from ._supervised import make_supervised
-    from ._window import SlidingWindowTransformer
-    from ._window_target import WindowTargetRegressor
-    from .forecasting import RNNForecaster, WindowForecaster
+    from skrnn._regression.regressor import RNNRegressor
+    from skrnn._regression.window_target import WindowTargetRegressor
+    from skrnn._sequences.classifier import RNNClassifier
+    from skrnn._sequences.seq2seq import RNNSeq2Seq
+    from skrnn._windows.supervised import make_supervised
+    from skrnn._windows.window import SlidingWindowTransformer
+    from skrnn.forecasting import RNNForecaster, WindowForecaster
 
 
 def __getattr__(name):

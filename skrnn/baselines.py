@@ -15,10 +15,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._sequences import check_real
-from ._sklearn import Interval, _fit_context
-from ._target import target_index
-from ._window import window_feature_names
+from skrnn._core.inputs import check_real
+from skrnn._core.sklearn_compat import Interval, _fit_context
+from skrnn._regression.target import target_index
+from skrnn._windows.window import window_feature_names
 
 __all__ = ["PersistenceRegressor", "SeasonalNaiveRegressor"]
 

@@ -16,7 +16,8 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.validation import check_is_fitted
 
-from ._forecast_data import (
+from skrnn._core.sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
+from skrnn._forecast.data import (
     History,
     check_history,
     check_series,
@@ -25,8 +26,12 @@ from ._forecast_data import (
     n_windows,
     origin_windows,
 )
-from ._intervals import check_coverage, conformal_quantiles, interval_columns
-from ._panel import (
+from skrnn._forecast.intervals import (
+    check_coverage,
+    conformal_quantiles,
+    interval_columns,
+)
+from skrnn._forecast.panel import (
     LONG,
     SERIES,
     Panel,
@@ -37,12 +42,11 @@ from ._panel import (
     panel_future_covariates,
     panel_windows,
 )
-from ._persistence import load_estimator, save_estimator
-from ._regressor import RNNRegressor
-from ._sklearn import HasMethods, Interval, StrOptions, _fit_context
-from ._time_index import fill_gaps, format_time, is_seasonal, season_of_index
-from ._training import auto_batch_size
-from .metrics import mase, seasonal_naive_scale
+from skrnn._keras.persistence import load_estimator, save_estimator
+from skrnn._keras.training import auto_batch_size
+from skrnn._regression.regressor import RNNRegressor
+from skrnn._time.index import fill_gaps, format_time, is_seasonal, season_of_index
+from skrnn.metrics import mase, seasonal_naive_scale
 
 # the forecasters are documented as skrnn.RNNForecaster and skrnn.WindowForecaster
 __all__ = ["fill_gaps"]
@@ -276,7 +280,7 @@ class WindowForecaster(BaseEstimator):
         if self.estimator is None:
             from sklearn.linear_model import Ridge
 
-            from ._window_target import WindowTargetRegressor
+            from skrnn._regression.window_target import WindowTargetRegressor
 
             return WindowTargetRegressor(Ridge(alpha=0.01))
         return clone(self.estimator)

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import make_scorer
 
-from ._naive2 import naive2_forecast
+from skrnn._time.naive2 import naive2_forecast
 
 # smape_scorer is also importable from here; compare() uses it by name
 __all__ = [

@@ -17,9 +17,9 @@ from sklearn.model_selection import (
     cross_validate,
 )
 
-from ._panel_split import PanelSplit
-from ._sklearn import BaseSearchCV, _safe_indexing
-from .metrics import seasonal_naive_scale, smape_scorer
+from skrnn._core.sklearn_compat import BaseSearchCV, _safe_indexing
+from skrnn._forecast.panel_split import PanelSplit
+from skrnn.metrics import seasonal_naive_scale, smape_scorer
 
 __all__ = [
     "BacktestResult",
@@ -89,7 +89,7 @@ def _n_candidates(search: Any) -> int | None:
 
 def _fit_weight(model: Any) -> float:
     """Relative cost of one fit of ``model``: 1 when it trains a network."""
-    from ._base import BaseRNN
+    from skrnn._keras.base import BaseRNN
 
     estimator = model.estimator if _is_search(model) else model
     steps = getattr(estimator, "steps", [(None, estimator)])
@@ -636,8 +636,8 @@ class BacktestResult:
 
 def _forecast_errors(forecasts, levels, by):
     """Forecast metrics over the rows of ``forecasts``, per group of ``by``."""
-    from ._intervals import interval_columns
-    from .metrics import interval_scores, smape_terms
+    from skrnn._forecast.intervals import interval_columns
+    from skrnn.metrics import interval_scores, smape_terms
 
     def metrics(rows):
         y, error = rows["y_true"].to_numpy(), (rows["y_true"] - rows["y_pred"])
@@ -737,9 +737,9 @@ def backtest(
     >>> round(float(result.summary["mase"]), 2)
     0.4
     """
-    from ._forecast_data import check_series
-    from ._intervals import check_coverage, interval_columns
-    from .metrics import seasonal_naive_scale
+    from skrnn._forecast.data import check_series
+    from skrnn._forecast.intervals import check_coverage, interval_columns
+    from skrnn.metrics import seasonal_naive_scale
 
     horizon = forecaster.horizon
     if _is_panel(forecaster, y):
@@ -786,7 +786,7 @@ def backtest(
 
 
 def _is_panel(forecaster: Any, y: Any) -> bool:
-    from ._panel import is_long, is_wide
+    from skrnn._forecast.panel import is_long, is_wide
 
     id_col = getattr(forecaster, "id_col", "unique_id")
     return is_long(y, id_col) or is_wide(y)
@@ -794,9 +794,9 @@ def _is_panel(forecaster: Any, y: Any) -> bool:
 
 def _backtest_panel(forecaster, y, *, n_origins, step, refit, coverage):
     """:func:`backtest` on a long or wide panel: every series, every origin."""
-    from ._intervals import check_coverage, interval_columns
-    from ._panel import as_long
-    from .metrics import seasonal_naive_scale
+    from skrnn._forecast.intervals import check_coverage, interval_columns
+    from skrnn._forecast.panel import as_long
+    from skrnn.metrics import seasonal_naive_scale
 
     horizon = forecaster.horizon
     id_col = getattr(forecaster, "id_col", "unique_id")

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from conftest import FAST
 
-import skrnn._backend
+import skrnn._keras.backend
 from skrnn import RNNRegressor
-from skrnn._backend import get_keras
+from skrnn._keras.backend import get_keras
 
 
 @pytest.mark.slow
@@ -23,9 +23,9 @@ def test_tensorflow_registry_clean_up_releases_what_a_fit_registers(sequences):
     X, y = sequences
     RNNRegressor(**FAST).fit(X, y)  # the first trace of the process
     registry = ops._gradient_registry._registry
-    size, released = len(registry), skrnn._backend.released_gradients
+    size, released = len(registry), skrnn._keras.backend.released_gradients
     RNNRegressor(**FAST).fit(X, y)
-    assert skrnn._backend.released_gradients > released
+    assert skrnn._keras.backend.released_gradients > released
     assert len(registry) == size  # nothing left behind by the second fit
     assert np.isfinite(RNNRegressor(**FAST).fit(X, y).predict(X[:2])).all()
 
@@ -62,11 +62,11 @@ def test_other_threads_drawing_from_random_do_not_change_a_fit(sequences):
 def test_layer_seeds_go_back_to_the_random_module_outside_a_fit():
     from keras.src.random import seed_generator
 
-    with skrnn._backend.own_layer_seeds(3):
+    with skrnn._keras.backend.own_layer_seeds(3):
         first = seed_generator.make_default_seed()
-    with skrnn._backend.own_layer_seeds(3):
+    with skrnn._keras.backend.own_layer_seeds(3):
         assert seed_generator.make_default_seed() == first
-    assert getattr(skrnn._backend._LAYER_SEEDS.local, "rng", None) is None
+    assert getattr(skrnn._keras.backend._LAYER_SEEDS.local, "rng", None) is None
 
 
 def _run(code, backend):
@@ -86,7 +86,8 @@ def test_the_library_leaves_the_callers_logging_settings_alone():
     show = "import os; print(os.environ.get('TF_CPP_MIN_LOG_LEVEL'))"
     backend = "jax" if _has("jax") else "tensorflow"
     plain = _run(f"import keras; {show}", backend)
-    ours = _run(f"from skrnn._backend import get_keras; get_keras(); {show}", backend)
+    start = "from skrnn._keras.backend import get_keras; get_keras()"
+    ours = _run(f"{start}; {show}", backend)
     assert ours.returncode == 0, ours.stderr
     assert ours.stdout == plain.stdout
 

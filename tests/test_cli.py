@@ -9,14 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skrnn.cli import (
-    JAX_MIN_STEPS,
-    _backend_choice,
-    _build_parser,
-    _min_rows,
-    _steps_per_fit,
-    main,
-)
+from skrnn.cli import main
+from skrnn.cli._compare import _min_rows, _steps_per_fit
+from skrnn.cli._keras_start import JAX_MIN_STEPS, _backend_choice
+from skrnn.cli._main import _build_parser
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -422,7 +418,7 @@ def test_zeros_leave_mape_out_and_the_csv_holds_what_is_printed(tmp_path, capsys
 
 
 def test_forecast_figure_shows_the_baselines_fold_and_axis():
-    from skrnn.cli import _forecast_figure
+    from skrnn.cli._compare import _forecast_figure
 
     index = pd.date_range("2000-01-01", periods=40, freq="MS", name="month")
     series = pd.Series(np.arange(40.0), index=index, name="value")
@@ -464,7 +460,7 @@ def test_version_and_input_errors_do_not_import_the_heavy_modules(tmp_path):
 
 
 def test_native_stderr_is_quiet_in_the_block(capfd, monkeypatch):
-    from skrnn.cli import _quiet_native_stderr
+    from skrnn.cli._keras_start import _quiet_native_stderr
 
     monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
     with _quiet_native_stderr():
@@ -577,7 +573,7 @@ def test_compare_id_col_refuses_a_date_repeated_in_a_series(tmp_path, capsys):
 
 
 def test_compare_id_col_backtests_each_combination_given():
-    from skrnn._cli_panel import _networks
+    from skrnn.cli._panel import _networks
 
     parser = _build_parser()
     args = parser.parse_args(["compare", "--cells", "gru", "--units", "4", "8"])

@@ -132,7 +132,7 @@ def test_workers_size_their_thread_pools(client):
     def pools():
         import os
 
-        from skrnn._backend import get_keras
+        from skrnn._keras.backend import get_keras
 
         get_keras()
         return {
@@ -147,7 +147,7 @@ def test_workers_size_their_thread_pools(client):
 
 
 def test_thread_limits_follow_omp_num_threads_and_respect_the_user():
-    from skrnn._backend import limit_threads
+    from skrnn._keras.backend import limit_threads
 
     env = {"OMP_NUM_THREADS": "1"}
     limit_threads(env)
@@ -166,10 +166,10 @@ def test_thread_limits_follow_omp_num_threads_and_respect_the_user():
 def _has_fitted():
     import sys
 
-    return "keras" in sys.modules and "skrnn._base" in sys.modules
+    return "keras" in sys.modules and "skrnn._keras.base" in sys.modules
 
 
 def _has_fitted_forecaster():
     import sys
 
-    return "skrnn._panel" in sys.modules
+    return "skrnn._forecast.panel" in sys.modules

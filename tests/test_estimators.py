@@ -254,10 +254,10 @@ def test_partial_fit_classifier_needs_classes_once(sequences):
 def test_early_stopping_holds_out_the_most_recent_rows(sequences, monkeypatch, batched):
     import keras
 
-    import skrnn._feed
+    import skrnn._keras.feed
 
     if batched:  # every input takes the batch-by-batch path
-        monkeypatch.setattr(skrnn._feed, "IN_MEMORY_BYTES", 0)
+        monkeypatch.setattr(skrnn._keras.feed, "IN_MEMORY_BYTES", 0)
     seen = {}
     fit = keras.Model.fit
 

@@ -7,16 +7,16 @@ import pytest
 from conftest import FAST
 from numpy.testing import assert_allclose
 
-import skrnn._feed
+import skrnn._keras.feed
 from skrnn import RNNClassifier, RNNRegressor, SlidingWindowTransformer
-from skrnn._feed import row_blocks, step_moments
-from skrnn._sequences import PAD
+from skrnn._core.inputs import PAD
+from skrnn._keras.feed import row_blocks, step_moments
 
 
 @pytest.fixture
 def batched(monkeypatch):
     """Send every input, however small, through the batch-by-batch path."""
-    monkeypatch.setattr(skrnn._feed, "IN_MEMORY_BYTES", 0)
+    monkeypatch.setattr(skrnn._keras.feed, "IN_MEMORY_BYTES", 0)
 
 
 def _fit_predict(est, X, y, **fit_params):
@@ -41,7 +41,7 @@ def test_batches_train_like_one_array(series, monkeypatch, make):
         y = y > np.median(y)
     weights = np.linspace(0.5, 2.0, len(y))
     expected = _fit_predict(make(), X, y, sample_weight=weights)
-    monkeypatch.setattr(skrnn._feed, "IN_MEMORY_BYTES", 0)
+    monkeypatch.setattr(skrnn._keras.feed, "IN_MEMORY_BYTES", 0)
     got = _fit_predict(make(), X, y, sample_weight=weights)
     # same batches in the same order: the same training, up to float32 rounding
     if isinstance(make(), RNNClassifier):
@@ -56,7 +56,7 @@ def test_shuffled_batches_are_reproducible_and_change_each_epoch(series, batched
     a = RNNRegressor(**{**FAST, "epochs": 3}).fit(X, y)
     b = RNNRegressor(**{**FAST, "epochs": 3}).fit(X, y)
     assert_allclose(a.predict(X), b.predict(X))
-    dataset = skrnn._feed.window_batches(
+    dataset = skrnn._keras.feed.window_batches(
         X, y, None, None, np.arange(len(y)), batch_size=16, shuffle=True, seed=0
     )
     first = dataset[0][1].copy()
@@ -66,7 +66,7 @@ def test_shuffled_batches_are_reproducible_and_change_each_epoch(series, batched
     # every row once per epoch
     assert_allclose(np.sort(np.concatenate(second)), np.sort(y))
     # an endless stream serves the same epochs one after the other
-    stream = skrnn._feed.window_batches(
+    stream = skrnn._keras.feed.window_batches(
         X,
         y,
         None,
@@ -115,7 +115,7 @@ def test_step_moments_match_numpy_with_padding(monkeypatch):
         seen.append(rows)
         return np.where(X_rows == PAD, PAD, 2.0 * X_rows)
 
-    monkeypatch.setattr(skrnn._feed, "BLOCK_ELEMENTS", 100)
+    monkeypatch.setattr(skrnn._keras.feed, "BLOCK_ELEMENTS", 100)
     mean2, variance2 = step_moments(X, encode)
     assert_allclose(mean2, 2 * mean)
     assert_allclose(variance2, 4 * variance)
@@ -133,7 +133,7 @@ def test_row_blocks_cover_every_row_once():
 @pytest.mark.slow
 def test_long_series_windows_are_never_copied_whole(monkeypatch):
     """numpy's allocations while fitting stay far below the windows' size."""
-    monkeypatch.setattr(skrnn._feed, "IN_MEMORY_BYTES", 2**20)
+    monkeypatch.setattr(skrnn._keras.feed, "IN_MEMORY_BYTES", 2**20)
     n, look_back = 400_000, 64
     rng = np.random.default_rng(0)
     series = 10 + np.sin(np.arange(n + 1) / 30) + 0.1 * rng.normal(size=n + 1)
@@ -159,8 +159,8 @@ def test_long_series_windows_are_never_copied_whole(monkeypatch):
 
 def _recorded_batches(X, y, *, shuffle, seed, epochs=3, batch_size=16):
     """The targets of every batch the model trained on, through ``train``."""
-    from skrnn._backend import get_keras
-    from skrnn._training import train
+    from skrnn._keras.backend import get_keras
+    from skrnn._keras.training import train
 
     keras = get_keras()
     seen = []
@@ -198,12 +198,12 @@ def test_same_seed_same_batches_on_every_route(monkeypatch, shuffle):
         order[start : start + batch_size]
         for epoch in range(epochs)
         for order in [
-            skrnn._feed.epoch_order(np.arange(n), batch_size, shuffle, 7, epoch)
+            skrnn._keras.feed.epoch_order(np.arange(n), batch_size, shuffle, 7, epoch)
         ]
         for start in range(0, n, batch_size)
     ]
     in_memory = _recorded_batches(X, y, shuffle=shuffle, seed=7, epochs=epochs)
-    monkeypatch.setattr(skrnn._feed, "IN_MEMORY_BYTES", 0)
+    monkeypatch.setattr(skrnn._keras.feed, "IN_MEMORY_BYTES", 0)
     batched = _recorded_batches(X, y, shuffle=shuffle, seed=7, epochs=epochs)
     for got in (in_memory, batched):
         assert len(got) == len(expected)
@@ -221,7 +221,7 @@ def test_same_seed_same_fit_on_both_sides_of_the_threshold(series, monkeypatch):
     weights = np.linspace(0.5, 2.0, len(y))
     params = {**FAST, "epochs": 3, "early_stopping": True, "n_iter_no_change": 5}
     expected = _fit_predict(RNNRegressor(**params), X, y, sample_weight=weights)
-    monkeypatch.setattr(skrnn._feed, "IN_MEMORY_BYTES", 0)
+    monkeypatch.setattr(skrnn._keras.feed, "IN_MEMORY_BYTES", 0)
     got = _fit_predict(RNNRegressor(**params), X, y, sample_weight=weights)
     assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
 
@@ -229,7 +229,7 @@ def test_same_seed_same_fit_on_both_sides_of_the_threshold(series, monkeypatch):
 def test_in_epoch_order_never_writes_the_callers_arrays():
     X = np.arange(40, dtype=np.float32).reshape(20, 2)
     before = X.copy()
-    (fed,), callback = skrnn._feed.in_epoch_order(
+    (fed,), callback = skrnn._keras.feed.in_epoch_order(
         [X], batch_size=8, shuffle=True, seed=0
     )
     callback.on_epoch_begin(0)

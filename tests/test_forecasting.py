@@ -12,7 +12,7 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
 from skrnn import RNNForecaster, WindowForecaster, WindowTargetRegressor
-from skrnn._forecast_data import check_history, training_windows
+from skrnn._forecast.data import check_history, training_windows
 from skrnn.baselines import SeasonalNaiveRegressor
 from skrnn.datasets import load_airline
 from skrnn.forecasting import default_look_back, fill_gaps

@@ -8,8 +8,8 @@ from conftest import FAST
 from numpy.testing import assert_allclose
 
 from skrnn import RNNClassifier, RNNRegressor
-from skrnn._backend import get_keras
-from skrnn._modes import CONFLICTS
+from skrnn._keras.backend import get_keras
+from skrnn._keras.modes import CONFLICTS
 
 
 def gru_body(input_shape, n_outputs):

@@ -9,7 +9,7 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, cross_validate
 
 from skrnn import RNNForecaster, WindowForecaster
-from skrnn._panel import check_panel, panel_windows, window_quota
+from skrnn._forecast.panel import check_panel, panel_windows, window_quota
 from skrnn.baselines import SeasonalNaiveRegressor
 from skrnn.model_selection import PanelSplit, backtest
 

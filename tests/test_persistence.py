@@ -16,7 +16,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.exceptions import NotFittedError
 
 from skrnn import RNNClassifier, RNNRegressor
-from skrnn._base import BaseRNN
+from skrnn._keras.base import BaseRNN
 
 ONE = {**FAST, "epochs": 1}
 
@@ -150,7 +150,7 @@ def test_fresh_process_predicts_bit_for_bit(models, tmp_path):
         expected[kind] = outputs(est, X)
     code = (
         "import sys, numpy as np, pandas as pd\n"
-        "from skrnn._base import BaseRNN\n"
+        "from skrnn._keras.base import BaseRNN\n"
         "from skrnn import RNNClassifier\n"
         "folder = sys.argv[1]\n"
         "for kind in sys.argv[2:]:\n"
@@ -291,7 +291,7 @@ def test_load_under_another_keras_backend(models, tmp_path):
     code = (
         "import sys, numpy as np, pandas as pd, keras\n"
         f"assert keras.backend.backend() == {other!r}\n"
-        "from skrnn._base import BaseRNN\n"
+        "from skrnn._keras.base import BaseRNN\n"
         "folder = sys.argv[1]\n"
         "for kind in sys.argv[2:]:\n"
         "    est = BaseRNN.load(f'{folder}/{kind}.skrnn')\n"

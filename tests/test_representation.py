@@ -9,8 +9,8 @@ from conftest import FAST
 from numpy.testing import assert_allclose
 
 from skrnn import RNNClassifier, RNNRegressor, SlidingWindowTransformer, make_supervised
-from skrnn._stem import znormalize
-from skrnn._target import decode_target, encode_target, encode_windows
+from skrnn._keras.stem import znormalize
+from skrnn._regression.target import decode_target, encode_target, encode_windows
 
 CASES = [(rep, log) for rep in ("level", "change", "window_norm") for log in (0, 1)]
 
@@ -105,7 +105,7 @@ def test_znormalize_and_classifier_option(sequences):
 
 @pytest.mark.parametrize("log", ["auto", False])
 def test_seasonal_representation_is_the_correction_to_the_seasonal_naive(log):
-    from skrnn._target import TargetEncoder
+    from skrnn._regression.target import TargetEncoder
 
     t = np.arange(60.0)
     series = 100 + t + 10 * np.sin(2 * np.pi * t / 12)

@@ -125,7 +125,7 @@ def test_forecaster_without_known_future_covariates_leaves_decoder_features_open
 
 
 def _body(input_shape, n_outputs):
-    from skrnn._backend import get_keras
+    from skrnn._keras.backend import get_keras
 
     keras = get_keras()
     inputs = keras.Input(shape=input_shape)

@@ -14,8 +14,15 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
 
 from skrnn import RNNSeq2Seq
-from skrnn._decoding import beam_search, greedy
-from skrnn._vocabulary import END, PAD, START, UNKNOWN, Vocabulary, teacher_forcing
+from skrnn._sequences.decoding import beam_search, greedy
+from skrnn._sequences.vocabulary import (
+    END,
+    PAD,
+    START,
+    UNKNOWN,
+    Vocabulary,
+    teacher_forcing,
+)
 
 # A small network that learns the copy and reverse tasks in seconds.
 SMALL = {

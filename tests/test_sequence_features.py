@@ -7,10 +7,10 @@ import pytest
 from conftest import FAST
 
 from skrnn import RNNClassifier
-from skrnn._network import build_network
-from skrnn._sequence_features import FCN_FILTERS
-from skrnn._stem import NumericStem
-from skrnn._training import auto_batch_size, auto_epochs, stratified_holdout
+from skrnn._keras.network import build_network
+from skrnn._keras.sequence_features import FCN_FILTERS
+from skrnn._keras.stem import NumericStem
+from skrnn._keras.training import auto_batch_size, auto_epochs, stratified_holdout
 
 # The masked max; the masked attention beside the FCN branch, whose masked
 # mean is also the mean pooling's.

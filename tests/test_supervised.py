@@ -6,7 +6,7 @@ import pytest
 from numpy.testing import assert_array_equal
 from pandas.testing import assert_frame_equal, assert_index_equal, assert_series_equal
 
-from skrnn._supervised import make_supervised
+from skrnn._windows.supervised import make_supervised
 
 
 def test_1d_array_next_step():

@@ -11,7 +11,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.model_selection import TimeSeriesSplit
 
 from skrnn import SlidingWindowTransformer
-from skrnn._window import sliding_windows
+from skrnn._windows.window import sliding_windows
 
 
 def naive_windows(series, look_back):

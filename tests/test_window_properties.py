@@ -14,7 +14,7 @@ from hypothesis.extra.numpy import arrays
 from numpy.testing import assert_array_equal
 
 from skrnn import SlidingWindowTransformer
-from skrnn._window import sliding_windows
+from skrnn._windows.window import sliding_windows
 
 # Pure numpy and small inputs: many examples cost little.
 PROPERTY = settings(max_examples=40, deadline=None)

@@ -1,0 +1,260 @@
+"""KerasEstimator: what every skrnn estimator built on one Keras model shares.
+
+The training run (seeded, early stopping on the time-ordered tail, the
+divergence verdict, the history), the training hyperparameters and their
+constraints, and native ``save``/``load``. :class:`~skrnn._keras.base.BaseRNN`
+(regression and classification of sequences) and
+:class:`~skrnn.RNNSeq2Seq` (sequence to sequence) build on it; each
+defines ``_build_model`` and what the data are.
+"""
+
+import threading
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from skrnn._core.sklearn_compat import Interval, StrOptions
+from skrnn._keras.backend import seeded
+from skrnn._keras.persistence import load_estimator, save_estimator
+from skrnn._keras.training import (
+    OPTIMIZERS,
+    diverged,
+    train,
+    training_callbacks,
+    validation_cut,
+)
+
+# Rows per call of the compiled forward pass; larger inputs are fed in chunks.
+_PREDICT_CHUNK = 4096
+
+# Keras builds a model's predict function lazily on its first call (check, then
+# set an attribute of the model) and traces it then; on JAX every
+# predict_on_batch also writes the model's state back into its variables.
+# Those calls are serialised here. The lock is module-level because the
+# estimator must stay picklable and predict must not change its __dict__.
+_PREDICT_LOCK = threading.Lock()
+
+
+class KerasEstimator(BaseEstimator):
+    """Base class of the estimators backed by one Keras model, ``model_``.
+
+    A subclass builds and compiles its model in ``_build_model`` and calls
+    :meth:`_train` from its ``fit``; the seeding, the training loop
+    (``skrnn/_training.py``), early stopping and the divergence verdict
+    are here, once.
+
+    Warning: This class should not be used directly. Use derived classes
+    instead.
+    """
+
+    # The training hyperparameters every subclass takes, with one meaning.
+    _parameter_constraints: dict = {
+        "optimizer": [StrOptions(set(OPTIMIZERS))],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "clipnorm": [Interval(Real, 0, None, closed="neither"), None],
+        "clipvalue": [Interval(Real, 0, None, closed="neither"), None],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "callbacks": [list, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    # What to try when training diverges, in the error message.
+    _divergence_advice = "Lower learning_rate, set clipnorm, or check the data."
+
+    def _build_model(self):
+        """Build and compile the Keras model (under the fit's seed)."""
+        raise NotImplementedError
+
+    def _train(self, X, y, sample_weight, encode, *, reset, incremental):
+        """One training run of ``model_``, built first on ``reset``.
+
+        Runs under the fit's seed (``self._seed``, set by the caller on
+        ``reset``); holds out the *last* ``validation_fraction`` of the rows
+        for early stopping (not on ``incremental`` runs); stops with a clear
+        error, the estimator unfitted, when the loss or the weights turn
+        non-finite; appends to ``history_``, ``n_iter_``, ``loss_curve_``.
+
+        Parameters
+        ----------
+        X, y, sample_weight, encode
+            As :func:`skrnn._keras.training.train` takes them.
+        reset : bool
+            Build a new model (and a new history) first.
+        incremental : bool
+            Train exactly one epoch, without early stopping.
+        """
+        validate = self.early_stopping and not incremental
+        seed = self._seed + (0 if reset else self.n_iter_)
+        with seeded(seed):
+            if reset:
+                self.model_ = self._build_model()
+                self.history_, self.n_iter_ = {}, 0
+            n = X.shape[0]
+            cut = validation_cut(n, self.validation_fraction) if validate else n
+            epochs, batch_size = self._training_plan(cut, reset=reset)
+            if validate:
+                order, cut = self._holdout_order(y, cut)
+                if order is not None:
+                    X, y = X[order], y[order]
+                    if sample_weight is not None:
+                        sample_weight = sample_weight[order]
+            early = {"patience": self.n_iter_no_change, "min_delta": self.tol}
+            history = train(
+                self.model_,
+                X,
+                y,
+                sample_weight,
+                encode,
+                epochs=1 if incremental else epochs,
+                batch_size=batch_size,
+                shuffle=self.shuffle,
+                seed=seed,
+                cut=cut,
+                callbacks=training_callbacks(
+                    self.callbacks,
+                    early_stopping=early if validate else None,
+                    schedule=self._schedule_callbacks(validate, epochs),
+                ),
+                verbose=int(self.verbose),
+            )
+        self._check_finite(history)
+        for key, values in history.items():
+            self.history_.setdefault(key, []).extend(float(v) for v in values)
+        self.n_iter_ += len(history.get("loss", []))
+        self.loss_curve_ = self.history_["loss"]
+        if validate:
+            self.best_validation_loss_ = float(np.min(history["val_loss"]))
+        return self
+
+    def _holdout_order(self, y, cut: int):
+        """``(order, cut)``: rows reordered so that the held-out ones come last.
+
+        The default holds out the time-ordered tail as it is (``order`` None).
+        """
+        return None, cut
+
+    def _training_plan(self, n_train: int, *, reset: bool) -> tuple:
+        """``(epochs, batch_size)`` of a run on ``n_train`` training rows.
+
+        The parameters as they are; a subclass that takes ``"auto"`` resolves
+        it here (on ``reset``, from the first fit's data).
+        """
+        return self.epochs, self.batch_size
+
+    def _schedule_callbacks(self, validate: bool, epochs: int) -> list:
+        """Learning-rate callbacks for a run of ``epochs``; ``validate`` says
+        a validation loss exists."""
+        return []
+
+    def _check_finite(self, history):
+        bad_epoch = diverged(self.model_, history)
+        if bad_epoch is None:
+            return
+        when = f" at epoch {self.n_iter_ + bad_epoch}" if bad_epoch else ""
+        self._forget_fit()
+        raise ValueError(
+            f"Training diverged: the loss became non-finite{when}. "
+            f"{self._divergence_advice} The estimator is left unfitted."
+        )
+
+    def _forget_fit(self):
+        """Drop every fitted attribute, so that the estimator reads as unfitted."""
+        for name in [k for k in vars(self) if k.endswith("_") and k[:2] != "__"]:
+            delattr(self, name)
+
+    # -- persistence ------------------------------------------------------------
+
+    def save(self, path):
+        """Save the estimator to one file, the network in Keras's native format.
+
+        The file is a zip archive holding the fitted ``model_`` as a ``.keras``
+        file (architecture, weights and optimizer state) and the rest of the
+        estimator (parameters and fitted attributes) pickled. ``.skrnn`` is
+        the conventional extension. The estimator itself is not modified.
+
+        Parameters
+        ----------
+        path : str, os.PathLike or binary file object
+            Where to write. An existing file is replaced, and only once the
+            new one is complete.
+
+        Raises
+        ------
+        TypeError
+            If a parameter cannot be pickled, e.g. a ``model_fn`` that is a
+            lambda rather than a module-level function.
+
+        See Also
+        --------
+        load : Read the file back.
+
+        Notes
+        -----
+        Pickle, joblib and cloudpickle work too; ``save`` differs in keeping
+        the network in Keras's own format, which Keras alone can read
+        (``keras.saving.load_model`` on the ``model.keras`` member of the
+        zip), under any backend.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skrnn import RNNRegressor
+        >>> X = np.random.default_rng(0).normal(size=(20, 4, 1))
+        >>> reg = RNNRegressor(units=4, epochs=1, random_state=0)
+        >>> reg.fit(X, X[:, -1, 0]).save("model.skrnn")  # doctest: +SKIP
+        >>> RNNRegressor.load("model.skrnn").predict(X[:2])  # doctest: +SKIP
+        """
+        save_estimator(self, path)
+
+    @classmethod
+    def load(cls, path, *, custom_objects=None):
+        """Load an estimator written by :meth:`save`.
+
+        Parameters
+        ----------
+        path : str, os.PathLike or binary file object
+            A file written by :meth:`save`.
+        custom_objects : dict, default=None
+            Custom Keras layers or functions, by name, that a ``model_fn``
+            used and that are not registered with
+            ``keras.saving.register_keras_serializable``; passed to
+            ``keras.saving.load_model``.
+
+        Returns
+        -------
+        estimator : object
+            A new estimator of the saved class, with the saved parameters and
+            fitted attributes; its predictions equal the saved estimator's
+            bit for bit under the same Keras backend.
+
+        Raises
+        ------
+        ValueError
+            If the file was not written by :meth:`save`, was written by a
+            newer skrnn, or holds another class (an ``RNNClassifier`` file
+            given to ``RNNRegressor.load``). ``BaseRNN.load`` accepts either.
+
+        See Also
+        --------
+        save : Write the file.
+
+        Notes
+        -----
+        Only load files you trust: the estimator's state is pickled, and
+        unpickling can run arbitrary code.
+
+        The network is stored in Keras's backend-independent format, so a file
+        saved under one Keras backend (say TensorFlow) loads under another
+        (JAX, PyTorch) as long as every layer exists there. Predictions then
+        agree to float32 rounding, not bit for bit: each backend has its own
+        kernels.
+        """
+        return load_estimator(cls, path, custom_objects=custom_objects)

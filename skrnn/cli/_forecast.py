@@ -1,0 +1,259 @@
+"""The ``skrnn forecast`` command: the next values of a series, with an interval."""
+
+import argparse
+import time
+from typing import Any
+
+# pandas, scikit-learn and Keras are imported in run_forecast: `skrnn
+# --version` and a usage error must answer at once
+from skrnn.cli._args import CommandError, _add_input_arguments, _coverage, _positive_int
+from skrnn.cli._data import _load_data, _out_folder
+from skrnn.cli._keras_start import _start_keras
+
+
+def add_forecast_command(commands: Any) -> None:
+    """Register ``skrnn forecast`` on the ``skrnn`` parser's subcommands."""
+    forecast = commands.add_parser(
+        "forecast",
+        help="forecast the next values of a series with a prediction interval",
+        description=(
+            "Fit the default RNNForecaster on a column of a CSV file (or, with "
+            "no file, the airline passengers shipped with skrnn), forecast the "
+            "--horizon steps after its last row with a --coverage interval, "
+            "and backtest it from the last origins against the seasonal naive "
+            "forecast and Ridge on the same windows. Writes forecast.csv "
+            "(timestamp, point, lower, upper) and forecast.png to --out. With "
+            "--id-col the file is a panel of many series (one row per series "
+            "and time): one network is fitted on all of them, the backtest "
+            "adds M4's Naive2 and OWA, forecast.csv starts with the --id-col "
+            "column and forecast.png shows a few series."
+        ),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    forecast.add_argument(
+        "data",
+        nargs="?",
+        help="CSV file with a header row; default: the shipped airline series",
+    )
+    _add_input_arguments(forecast)
+    forecast.add_argument(
+        "--horizon",
+        metavar="H",
+        type=_positive_int,
+        default=12,
+        help="steps to forecast after the last row",
+    )
+    forecast.add_argument(
+        "--coverage",
+        metavar="C",
+        type=_coverage,
+        default=0.9,
+        help="nominal coverage of the prediction interval",
+    )
+    forecast.add_argument(
+        "--origins",
+        metavar="K",
+        type=_positive_int,
+        default=3,
+        help="backtest origins, one horizon apart, ending at the last row",
+    )
+    forecast.add_argument(
+        "--epochs",
+        metavar="N",
+        type=_positive_int,
+        default=None,
+        help="training epochs (default: RNNForecaster's)",
+    )
+    forecast.add_argument(
+        "--units",
+        metavar="U",
+        type=_positive_int,
+        default=None,
+        help="recurrent units (default: RNNForecaster's)",
+    )
+    forecast.add_argument(
+        "--seed", metavar="S", type=int, default=0, help="random seed of the network"
+    )
+    forecast.add_argument(
+        "--out",
+        metavar="DIR",
+        default="skrnn-output",
+        help="folder for forecast.csv and forecast.png",
+    )
+    forecast.set_defaults(run=run_forecast)
+
+
+def network(args: argparse.Namespace, **columns: str) -> Any:
+    """The RNNForecaster of --horizon, --season, --epochs, --units and --seed."""
+    from skrnn.forecasting import RNNForecaster
+
+    season = "auto" if args.season is None else args.season
+    params = {"random_state": args.seed, "season": season, **columns}
+    for name in ("epochs", "units"):
+        if getattr(args, name) is not None:
+            params[name] = getattr(args, name)
+    return RNNForecaster(horizon=args.horizon, **params)
+
+
+def forecasters(
+    rnn: Any, horizon: int, season: int, columns: dict, intervals: bool = False
+) -> dict:
+    """The backtest's contenders by name.
+
+    The network ``rnn`` (left out when None), Ridge and the seasonal naive
+    forecast on the same windows; ``columns`` names a long panel's columns.
+    Without ``intervals``, one fit per origin: none is calibrated.
+    """
+    calibration = "auto" if intervals else None
+    from sklearn.base import clone
+
+    from skrnn.baselines import SeasonalNaiveRegressor
+    from skrnn.forecasting import WindowForecaster
+
+    models = {}
+    if rnn is not None:
+        models["RNNForecaster"] = clone(rnn).set_params(calibration=calibration)
+    models["Ridge"] = WindowForecaster(
+        horizon=horizon, season=season, calibration=calibration, **columns
+    )
+    models[f"seasonal naive ({season})"] = WindowForecaster(
+        SeasonalNaiveRegressor(season),
+        horizon=horizon,
+        look_back=season,
+        calibration=calibration,
+        **columns,
+    )
+    return models
+
+
+def backtest_line(board: Any, origins: int, horizon: int, panel: bool = False) -> str:
+    """The backtest's leaderboard in one line: MASE (and OWA on a panel), best first."""
+    cells = ", ".join(
+        f"{row.model} {row.mase:.3f}" + (f" (OWA {row.owa:.3f})" if panel else "")
+        for row in board.itertuples(index=False)
+    )
+    where = " of every series" if panel else ""
+    return (
+        f"Backtest ({origins} origin{'s' if origins > 1 else ''} x {horizon} "
+        f"step{'s' if horizon > 1 else ''}{where}), MASE, best "
+        f"first: {cells}"
+    )
+
+
+def steps_per_fit(rnn: Any, n_windows: int) -> int:
+    """Training steps of one fit of ``rnn`` on ``n_windows`` windows."""
+    from skrnn._keras.training import auto_batch_size
+
+    n_windows = min(n_windows, rnn.max_windows or n_windows)
+    batch_size = rnn.batch_size
+    if batch_size == "auto":
+        batch_size = auto_batch_size(n_windows)
+    return rnn.epochs * -(-n_windows // batch_size)
+
+
+def _figure(series: Any, forecast: Any, title: str) -> Any:
+    from matplotlib.figure import Figure
+
+    from skrnn.plotting import plot_forecast
+
+    figure = Figure(figsize=(9, 4.5), layout="constrained")
+    ax = figure.add_subplot()
+    # four horizons of history: enough to see the season and the trend
+    shown = series.iloc[-4 * len(forecast) :]
+    plot_forecast(shown, {"RNNForecaster": forecast}, ax=ax, title=title)
+    ax.axvline(ax.lines[0].get_xdata()[-1], color="grey", linestyle="--", linewidth=1)
+    ax.set_xlabel(series.index.name or "time step")
+    return figure
+
+
+def run_forecast(args: argparse.Namespace) -> int:
+    """Run ``skrnn forecast``; see its ``--help``."""
+    started = time.perf_counter()
+    import pandas as pd
+
+    from skrnn._time.index import format_time
+
+    data = _load_data(args)
+    series, source, covariates = data.target, data.source, data.features
+    out = _out_folder(args.out)
+
+    from skrnn.forecasting import WindowForecaster
+
+    season = "auto" if args.season is None else args.season
+    rnn = network(args)
+    try:
+        # validates the series and resolves the defaults before Keras starts
+        probe = WindowForecaster(
+            horizon=args.horizon, season=season, calibration=None
+        ).fit(series, covariates)
+    except (ValueError, TypeError) as error:
+        raise CommandError(f"{source}: {error}") from None
+    first = len(series) - args.horizon * args.origins
+    try:
+        # the first backtest origin must leave a history to fit on
+        head = None if covariates is None else covariates.iloc[: max(first, 0)]
+        probe.fit(series.iloc[: max(first, 0)], head)
+    except (ValueError, TypeError) as error:
+        raise CommandError(
+            f"{source}: {len(series)} rows are too few to backtest {args.origins} "
+            f"origins of {args.horizon} steps ({error}); use fewer --origins or a "
+            "shorter --horizon"
+        ) from None
+    probe.fit(series, covariates)
+    for note in data.notes:
+        print(note)
+    # the network's training steps: short fits stay on TensorFlow
+    print(_start_keras(steps_per_fit=steps_per_fit(rnn, probe.n_windows_)))
+    print(
+        f"Data: {source}: {len(series)} rows of {series.name!r}, "
+        f"{format_time(series.index[0])} to {format_time(series.index[-1])}"
+    )
+    print(
+        f"Season {probe.season_} ({'--season' if args.season else 'from the index'}), "
+        f"look-back "
+        f"{probe.look_back_}, horizon {args.horizon}, {args.coverage:.0%} interval"
+        + (f"; past covariates {args.features}" if args.features else "")
+    )
+
+    from skrnn.model_selection import compare_forecasters
+
+    rivals = forecasters(rnn, args.horizon, probe.season_, {})
+    try:
+        board = compare_forecasters(rivals, series, covariates, n_origins=args.origins)
+    except ValueError as error:
+        raise CommandError(f"backtest: {error}") from None
+    print(backtest_line(board, args.origins, args.horizon))
+
+    rnn.fit(series, covariates)
+    forecast = rnn.predict(coverage=args.coverage)
+    table = pd.DataFrame(
+        {
+            "timestamp": forecast.index,
+            "point": forecast["y_pred"].to_numpy(),
+            "lower": forecast["y_lower"].to_numpy(),
+            "upper": forecast["y_upper"].to_numpy(),
+        }
+    )
+    title = (
+        f"{series.name}: the next {args.horizon} steps, {args.coverage:.0%} "
+        "interval (RNNForecaster)"
+    )
+    level = f"{100 * args.coverage:g}"
+    figure = _figure(
+        series,
+        forecast.rename(
+            columns={"y_lower": f"y_lower_{level}", "y_upper": f"y_upper_{level}"}
+        ),
+        title,
+    )
+    csv_path, png_path = out / "forecast.csv", out / "forecast.png"
+    try:
+        table.to_csv(csv_path, index=False)
+        figure.savefig(png_path, dpi=100)
+    except OSError as error:
+        raise CommandError(f"cannot write to {args.out!r}: {error}") from None
+    print()
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    print()
+    print(f"Wrote {csv_path} and {png_path} in {time.perf_counter() - started:.0f} s")
+    return 0
