@@ -5,6 +5,8 @@ cannot be on together. A combination missing here is allowed and must
 work (tests/test_modes.py tries every pair of modes).
 """
 
+from skrnn._representations import is_relative
+
 # A parameter is "on" when its value passes the test; parameters an
 # estimator does not have are off.
 _ON = {
@@ -12,7 +14,7 @@ _ON = {
     "vocabulary_size": lambda v: v is not None,
     "normalize_sequences": lambda v: v is True,
     "return_sequences": lambda v: v is True,
-    "target_representation": lambda v: v in ("change", "window_norm", "seasonal"),
+    "target_representation": is_relative,
     "log_target": lambda v: v is True,
     "target_feature": lambda v: v is not None,
     "pooling": lambda v: v != "last",

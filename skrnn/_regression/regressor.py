@@ -8,12 +8,13 @@ from sklearn.base import RegressorMixin
 from skrnn._core.sklearn_compat import Interval, StrOptions, _fit_context
 from skrnn._keras.base import BaseRNN
 from skrnn._regression.target import (
-    REPRESENTATIONS,
     TargetEncoder,
     as_2d_target,
     check_target_feature,
     target_index,
+    target_settings,
 )
+from skrnn._representations import REPRESENTATIONS
 
 _LOSSES = {
     "mse",
@@ -147,8 +148,10 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         or as a list of per-sequence arrays for sequences of different lengths.
 
     loss : {"mse", "mae", "huber", "log_cosh", "mean_squared_error", \
-            "mean_absolute_error"}, default="mse"
-        Training loss, on the standardised target.
+            "mean_absolute_error"} or callable, default="mse"
+        Training loss, on the standardised target: a name, or a Keras loss
+        object or function (``keras.losses.Huber(delta=0.5)``), passed to
+        ``Model.compile`` as it is.
 
     scale_target : bool, default=True
         Standardise ``y`` for training and invert it at prediction. Unscaled
@@ -292,7 +295,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
 
     _parameter_constraints: dict = {
         **BaseRNN._parameter_constraints,
-        "loss": [StrOptions(_LOSSES)],
+        "loss": [StrOptions(_LOSSES), callable],
         "scale_target": ["boolean"],
         "target_representation": [StrOptions(set(REPRESENTATIONS))],
         "log_target": ["boolean", StrOptions({"auto"})],
@@ -403,6 +406,19 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         cannot depend on a window statistic that includes later steps.
         """
         return self.embedding_dim is None and not self.return_sequences
+
+    def _settings_for_windows(self, settings) -> dict:
+        """Parameters left open that follow from a forecaster's windows.
+
+        The target's (see :func:`~skrnn._regression.target.target_settings`)
+        and, for the recurrent decoder, the known-future features it reads at
+        each forecast step.
+        """
+        updates = target_settings(self, settings) if self._relative_target() else {}
+        reads_steps = self.decoder == "rnn" and settings.future_features
+        if reads_steps and self.decoder_features is None:
+            updates["decoder_features"] = list(settings.future_features)
+        return updates
 
     def _prepare_data(self, X, y, sample_weight, *, reset, classes=None):
         if self.return_sequences:

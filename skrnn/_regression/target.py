@@ -17,18 +17,21 @@ import numpy as np
 
 from skrnn._core.inputs import PAD
 from skrnn._keras.feed import row_blocks
-
-REPRESENTATIONS = ("auto", "level", "change", "window_norm", "seasonal")
+from skrnn._representations import (
+    Level,
+    Representation,
+    Seasonal,
+    representation,
+)
 
 
 def seasonal_positions(season: int, n_outputs: int) -> np.ndarray:
-    """Window position (negative) of the seasonal naive forecast of each output.
+    """Window position (negative) of the seasonal naive forecast of each output."""
+    return Seasonal().reference_positions(season, n_outputs)
 
-    Output ``h`` (1-based) is forecast by the value one season before it,
-    wrapping around by whole seasons past the first: ``-season + (h - 1) %
-    season``, as :class:`~skrnn.baselines.SeasonalNaiveRegressor` reads it.
-    """
-    return -season + np.arange(n_outputs) % season
+
+def _as_representation(value) -> Representation:
+    return value if isinstance(value, Representation) else representation(value)
 
 
 def check_target_feature(
@@ -94,7 +97,7 @@ def _check_positive(values, what: str):
         raise ValueError(f"log_target=True needs positive values, but {what} has some.")
 
 
-def encode_windows(X, j: int, representation: str, log: bool, min_scale: float = 0.0):
+def encode_windows(X, j: int, representation, log: bool, min_scale: float = 0.0):
     """Re-express feature ``j`` of each window relative to the window itself.
 
     Parameters
@@ -103,7 +106,7 @@ def encode_windows(X, j: int, representation: str, log: bool, min_scale: float =
         Windows, oldest step first.
     j : int
         Feature holding the target's history.
-    representation : {"level", "change", "window_norm"}
+    representation : {"level", "change", "window_norm"} or Representation
         ``"level"`` leaves values as they are; ``"change"`` subtracts the
         window's last value; ``"window_norm"`` subtracts the window's mean and
         divides by its standard deviation (reversible instance normalisation).
@@ -121,36 +124,37 @@ def encode_windows(X, j: int, representation: str, log: bool, min_scale: float =
         Per-window statistics that :func:`encode_target` and
         :func:`decode_target` use.
     """
+    representation = _as_representation(representation)
     center, scale = window_statistics(X, j, representation, log, min_scale)
-    if representation == "level" and not log:
+    if not representation.relative and not log:
         return X, center, scale
     return apply_window_encoding(X, j, log, center, scale), center, scale
 
 
-def window_statistics(X, j: int, representation: str, log: bool, min_scale=0.0):
+def window_statistics(X, j: int, representation, log: bool, min_scale=0.0):
     """Per-window ``center`` and ``scale`` of :func:`encode_windows`, block by block.
 
     Returns
     -------
     center, scale : ndarray of shape (n_samples, 1)
     """
+    representation = _as_representation(representation)
     n = X.shape[0]
     # read-only zero-stride arrays until a representation needs real ones
     center, scale = np.broadcast_to(0.0, (n, 1)), np.broadcast_to(1.0, (n, 1))
-    if representation == "level" and not log:
+    if not representation.relative and not log:
         return center, scale
-    if representation != "level":
-        center = np.zeros((n, 1))
-    if representation == "window_norm":
-        scale = np.ones((n, 1))
     for rows in row_blocks(X):
         history, _ = _history(X[rows], j, log)  # checks that logs can be taken
-        if representation in ("change", "seasonal"):
-            center[rows] = history[:, -1:]  # padding is at the start: the end is real
-        elif representation == "window_norm":
-            center[rows] = np.nanmean(history, axis=1, keepdims=True)
-            std = np.maximum(np.nanstd(history, axis=1, keepdims=True), min_scale)
-            scale[rows] = np.where(std > 0, std, 1.0)
+        block_center, block_scale = representation.window_statistics(history, min_scale)
+        if block_center is not None:
+            if not center.flags.writeable:
+                center = np.zeros((n, 1))
+            center[rows] = block_center
+        if block_scale is not None:
+            if not scale.flags.writeable:
+                scale = np.ones((n, 1))
+            scale[rows] = block_scale
     return center, scale
 
 
@@ -222,7 +226,7 @@ class TargetEncoder:
 
     Parameters
     ----------
-    representation : {"auto", "level", "change", "window_norm"}
+    representation : {"auto", "level", "change", "window_norm", "seasonal"}
         See ``RNNRegressor(target_representation=...)``.
     log_target : bool or "auto"
         See ``RNNRegressor(log_target=...)``.
@@ -239,6 +243,8 @@ class TargetEncoder:
     ----------
     representation_ : str
         The representation used (``"auto"`` resolved).
+    rep_ : Representation
+        The object of that name, which the encoding asks what to do.
     log_ : bool
         Whether logarithms are taken.
     mean_, scale_ : ndarray of shape (n_outputs,)
@@ -304,18 +310,8 @@ class TargetEncoder:
     def _resolve(self, X, y):
         self.n_outputs_ = y.shape[-1]
         self.representation_ = self.representation
-        if self.representation_ == "seasonal":
-            if self.season is None:
-                raise ValueError(
-                    "target_representation='seasonal' needs season, the number "
-                    "of steps per seasonal cycle (12 for monthly data)."
-                )
-            if X.shape[1] < self.season:
-                raise ValueError(
-                    f"target_representation='seasonal' with season={self.season} "
-                    f"needs windows of at least {self.season} steps; these have "
-                    f"{X.shape[1]} (raise look_back)."
-                )
+        if self.representation_ != "auto":
+            representation(self.representation_).check(X.shape[1], self.season)
         self.log_, self.min_scale_ = self.log_target, 0.0
         if self.representation_ == "auto":
             # relative to the target's history only when it is known which it is
@@ -334,7 +330,8 @@ class TargetEncoder:
                     UserWarning,
                     stacklevel=2,
                 )
-        if self.representation_ == "level" and self.log_target is not True:
+        self.rep_ = representation(self.representation_)
+        if not self.rep_.relative and self.log_target is not True:
             self.log_ = False
             return
         self.j_ = target_index(X.shape[2], self.target_feature, self.feature_names)
@@ -344,23 +341,24 @@ class TargetEncoder:
                 for h in (X[rows, :, self.j_] for rows in row_blocks(X))
             )
             self.log_ = bool(positive and np.all(y > 0))
-        if self.representation_ == "window_norm":
-            self.min_scale_ = scale_floor(X, self.j_, self.log_)
+        self.min_scale_ = self.rep_.min_scale(
+            lambda: scale_floor(X, self.j_, self.log_)
+        )
 
     def is_identity(self) -> bool:
         """Whether the windows reach the network as they are."""
-        return self.representation_ == "level" and not self.log_
+        return not self.rep_.relative and not self.log_
 
     def statistics(self, X) -> WindowStatistics:
         """Per-window statistics of windows ``X``, block by block."""
         if self.is_identity():
-            return WindowStatistics(*window_statistics(X, 0, "level", False))
+            return WindowStatistics(*window_statistics(X, 0, Level(), False))
         center, scale = window_statistics(
-            X, self.j_, self.representation_, self.log_, self.min_scale_
+            X, self.j_, self.rep_, self.log_, self.min_scale_
         )
-        if self.representation_ != "seasonal":
+        positions = self.rep_.reference_positions(self.season, self.n_outputs_)
+        if positions is None:
             return WindowStatistics(center, scale)
-        positions = seasonal_positions(self.season, self.n_outputs_)
         reference = X[:, positions, self.j_].astype(np.float64)
         if np.any(reference == PAD):
             raise ValueError(
@@ -405,3 +403,35 @@ class TargetEncoder:
 
 def as_2d_target(y):
     return y.reshape(-1, 1) if y.ndim == 1 else y
+
+
+def target_settings(estimator, settings) -> dict:
+    """Target parameters of ``estimator`` that follow from a forecaster's windows.
+
+    Only those left open: ``target_feature=None`` on windows of several
+    features becomes the target's feature; ``target_representation="auto"``
+    on seasonal series becomes ``"seasonal"``; a representation that needs a
+    season gets the forecaster's when ``season`` is None.
+
+    Parameters
+    ----------
+    estimator : RNNRegressor or WindowTargetRegressor
+        The unfitted regressor.
+    settings : skrnn._forecast.window_fit.WindowSettings
+        What the windows are.
+
+    Returns
+    -------
+    params : dict
+        Parameter names and values to set.
+    """
+    updates = {}
+    if estimator.target_feature is None and settings.n_features > 1:
+        updates["target_feature"] = settings.target_feature
+    name = estimator.target_representation
+    if name == "auto" and settings.seasonal:
+        name = updates["target_representation"] = Seasonal.name
+    needs_season = name != "auto" and representation(name).needs_season
+    if needs_season and estimator.season is None:
+        updates["season"] = settings.season
+    return updates

@@ -8,11 +8,12 @@ from sklearn.utils.validation import check_is_fitted
 from skrnn._core.inputs import validate_sequences
 from skrnn._core.sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
 from skrnn._regression.target import (
-    REPRESENTATIONS,
     TargetEncoder,
     as_2d_target,
     check_target_feature,
+    target_settings,
 )
+from skrnn._representations import REPRESENTATIONS
 
 
 class WindowTargetRegressor(RegressorMixin, BaseEstimator):
@@ -96,6 +97,10 @@ class WindowTargetRegressor(RegressorMixin, BaseEstimator):
         self.season = season
 
     @_fit_context(prefer_skip_nested_validation=False)
+    def _settings_for_windows(self, settings) -> dict:
+        """Target parameters left open that follow from a forecaster's windows."""
+        return target_settings(self, settings)
+
     def fit(self, X, y):
         """Fit the regressor on encoded windows and targets.
 

@@ -1,0 +1,219 @@
+"""RNNForecaster: WindowForecaster over an RNNRegressor, with its own defaults."""
+
+from numbers import Integral
+
+from skrnn._core.sklearn_compat import Interval, StrOptions
+from skrnn._forecast.window_forecaster import WindowForecaster
+from skrnn._keras.training import auto_batch_size
+from skrnn._regression.regressor import RNNRegressor
+
+# RNNRegressor's parameters that RNNForecaster passes on, with its defaults
+_RNN_PARAMS = (
+    "cell",
+    "units",
+    "dropout",
+    "learning_rate",
+    "epochs",
+    "batch_size",
+    "early_stopping",
+    "loss",
+    "target_representation",
+    "decoder",
+    "random_state",
+    "verbose",
+)
+
+
+class RNNForecaster(WindowForecaster):
+    """Forecast the next ``horizon`` values of a series with a recurrent network.
+
+    A :class:`WindowForecaster` whose regressor is an
+    :class:`~skrnn.RNNRegressor` with ``horizon`` outputs, built from the
+    parameters below, so that ``look_back`` and ``units`` can be tuned
+    together by a scikit-learn search. Every parameter has a default chosen
+    by ``benchmarks/forecast.py`` on the shipped series.
+
+    Parameters
+    ----------
+    horizon : int, default=1
+        Number of steps to forecast.
+
+    look_back : int or "auto", default="auto"
+        See :class:`WindowForecaster`.
+
+    season : int or "auto", default="auto"
+        See :class:`WindowForecaster`.
+
+    future_covariates : list of str, "all" or None, default=None
+        See :class:`WindowForecaster`.
+
+    calibration : int, "auto" or None, default="auto"
+        See :class:`WindowForecaster`.
+
+    max_windows : int or None, default=50_000
+        The most training windows per fit, the most recent of each series
+        (see :class:`WindowForecaster`). It bounds a fit's time and memory
+        on large panels and changes nothing on a single series of fewer
+        steps. On the M4 Weekly panel (344,000 windows of 52 weeks), one
+        seed each: 20,000 gave OWA 0.819 and 50,000 gave 0.775
+        (``benchmarks/m4.py``).
+
+    window_sampling : {"recent", "epoch"}, default="recent"
+        See :class:`WindowForecaster`.
+
+    id_col, time_col, target_col : str, default="unique_id", "ds", "y"
+        The columns of a long panel; see :class:`WindowForecaster`.
+
+    cell : {"lstm", "gru", "simple_rnn"}, default="lstm"
+        Recurrent cell, as in :class:`~skrnn.RNNRegressor`.
+
+    units : int or tuple of int, default=32
+        Units of the recurrent layer; a tuple stacks layers.
+
+    dropout : float, default=0.0
+        Fraction of the inputs dropped in each recurrent layer while training.
+
+    learning_rate : float, default=0.001
+        Learning rate of Adam.
+
+    epochs : int, default=20
+        Passes over the training windows. Few, on purpose: on the short
+        series of ``benchmarks/forecast.py`` a network trained longer fits
+        the noise of its few windows (at 50 epochs the mean MASE rose by 17%,
+        at 200 with early stopping by 5%); raise it, or set
+        ``early_stopping``, for long series or panels.
+
+    batch_size : int or "auto", default="auto"
+        Windows per gradient update. ``"auto"``: 16, or one three-hundredth
+        of the training windows when that is more (at most 256, a power of
+        two), so that an epoch over a large panel takes about 300 updates.
+
+    early_stopping : bool, default=False
+        Hold out the most recent tenth of the training windows and stop when
+        their loss has not improved for 10 epochs, restoring the best weights.
+
+    loss : {"mse", "mae", "huber", "log_cosh"}, default="mse"
+        Training loss, on the standardised target.
+
+    target_representation : {"auto", "change", "level", "window_norm"}, \
+            default="auto"
+        How the network sees the target (see :class:`~skrnn.RNNRegressor`);
+        ``"auto"`` predicts the change from the window's last value, in logs
+        for a positive series.
+
+    decoder : {"dense", "rnn"}, default="dense"
+        The network's head (see :class:`~skrnn.RNNRegressor`): one ``Dense``
+        layer writes the ``horizon`` values at once, or a recurrent decoder,
+        started from the encoder's final state, unrolls over the ``horizon``
+        steps and reads the known-future covariates of each step (without
+        any, the step's position only). ``"dense"`` is the default because
+        the decoder did not win on the shipped series: mean MASE 1.051
+        against 1.050 (airline 0.685 against 0.707, sunspots 1.669 against
+        1.627, Nile 0.801 against 0.815; 3 seeds), for about 1.5 times the
+        fit time (``benchmarks/forecast.py``), nor on the M4 Weekly panel:
+        OWA 0.810 against 0.775 (``benchmarks/m4.py``).
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of the network's initialisation and shuffling: an int makes
+        fits reproducible.
+
+    verbose : int, default=0
+        Keras's training verbosity.
+
+    Attributes
+    ----------
+    estimator_ : RNNRegressor
+        The fitted network, on every window.
+
+    look_back_, season_, n_windows_, calibration_errors_, \
+past_covariates_, future_covariates_, cutoff_, n_series_
+        As in :class:`WindowForecaster`.
+
+    See Also
+    --------
+    WindowForecaster : The same forecasting with any window regressor.
+    skrnn.model_selection.backtest : Rolling-origin evaluation of a forecaster.
+
+    Examples
+    --------
+    >>> from skrnn import RNNForecaster
+    >>> from skrnn.datasets import load_airline
+    >>> y = load_airline()
+    >>> fc = RNNForecaster(horizon=12, epochs=5, random_state=0).fit(y)
+    >>> fc.predict(coverage=0.9).columns.tolist()
+    ['y_pred', 'y_lower', 'y_upper']
+    """
+
+    _parameter_constraints: dict = {
+        **{
+            name: rule
+            for name, rule in WindowForecaster._parameter_constraints.items()
+            if name != "estimator"
+        },
+        **{name: RNNRegressor._parameter_constraints[name] for name in _RNN_PARAMS},
+        "batch_size": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
+    }
+
+    def __init__(
+        self,
+        horizon=1,
+        *,
+        look_back="auto",
+        season="auto",
+        future_covariates=None,
+        calibration="auto",
+        max_windows=50_000,
+        window_sampling="recent",
+        id_col="unique_id",
+        time_col="ds",
+        target_col="y",
+        cell="lstm",
+        units=32,
+        dropout=0.0,
+        learning_rate=0.001,
+        epochs=20,
+        batch_size="auto",
+        early_stopping=False,
+        loss="mse",
+        target_representation="auto",
+        decoder="dense",
+        random_state=None,
+        verbose=0,
+    ):
+        self.horizon = horizon
+        self.look_back = look_back
+        self.season = season
+        self.future_covariates = future_covariates
+        self.calibration = calibration
+        self.max_windows = max_windows
+        self.window_sampling = window_sampling
+        self.id_col = id_col
+        self.time_col = time_col
+        self.target_col = target_col
+        self.cell = cell
+        self.units = units
+        self.dropout = dropout
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.early_stopping = early_stopping
+        self.loss = loss
+        self.target_representation = target_representation
+        self.decoder = decoder
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _make_estimator(self):
+        params = {name: getattr(self, name) for name in _RNN_PARAMS}
+        if params["batch_size"] == "auto":
+            params["batch_size"] = 16  # until the windows are counted
+        return RNNRegressor(**params)
+
+    def _configure(self, estimator, windows):
+        params = super()._configure(estimator, windows)
+        if self.batch_size == "auto":  # this forecaster's own parameter
+            params["batch_size"] = auto_batch_size(len(windows))
+        return params

@@ -1,0 +1,124 @@
+"""Training a window regressor on a panel's windows, and forecasting with it.
+
+The forecaster tells its regressor what the windows are through one value,
+:class:`WindowSettings`; a regressor that can use it (the ones of skrnn)
+says which of its open parameters follow from it in
+``_settings_for_windows``. Any other scikit-learn regressor takes the
+windows as they come, flattened when it does not read 3-D arrays.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.utils import check_random_state, get_tags
+
+from skrnn._forecast.data import n_windows
+from skrnn._forecast.panel import Panel, panel_windows
+
+
+@dataclass(frozen=True)
+class WindowSettings:
+    """What a forecaster's windows are, for the regressor that learns from them.
+
+    Attributes
+    ----------
+    target_feature : int
+        The window feature holding the target's history (0: the target
+        comes first, covariates after it).
+    n_features : int
+        Features per window step.
+    n_windows : int
+        Training windows.
+    season : int
+        Steps per seasonal cycle (1: none).
+    seasonal : bool
+        Whether most series pass the seasonality test at ``season``: the
+        target is then best seen relative to its seasonal naive forecast.
+    future_features : tuple of int
+        Window features that hold known-future covariates (their last
+        ``horizon`` rows are the forecast steps' values).
+    """
+
+    target_feature: int
+    n_features: int
+    n_windows: int
+    season: int
+    seasonal: bool
+    future_features: tuple = ()
+
+
+def settings_for(estimator, settings: WindowSettings) -> dict:
+    """The parameters ``estimator`` sets from ``settings`` (none if it has no hook)."""
+    hook = getattr(estimator, "_settings_for_windows", None)
+    return {} if hook is None else hook(settings)
+
+
+def as_input(estimator, windows: np.ndarray) -> np.ndarray:
+    """Windows as ``estimator`` reads them: 3-D, or one row of lags each."""
+    if get_tags(estimator).input_tags.three_d_array:
+        return windows
+    return windows.reshape(len(windows), -1)
+
+
+def predict_windows(estimator, windows: np.ndarray, horizon: int) -> np.ndarray:
+    """Forecasts of shape (n_windows, horizon) from a fitted ``estimator``."""
+    forecasts = np.asarray(estimator.predict(as_input(estimator, windows)))
+    return forecasts.reshape(len(windows), horizon)
+
+
+def fit_windows(
+    estimator, panel: Panel, *, look_back, horizon, limit, sampling, configure
+):
+    """Fit ``estimator`` (an unfitted clone) on the windows of every series.
+
+    Within ``limit`` windows, on the most recent windows of each series;
+    with ``sampling="epoch"`` and an estimator that trains by epochs
+    (``partial_fit``), each epoch on a new draw among all of them.
+    ``configure(estimator, windows)`` gives the parameters to set on
+    ``estimator`` for the windows drawn (:func:`settings_for` and whatever the
+    forecaster passes on of its own).
+
+    Returns
+    -------
+    estimator : object
+        The fitted estimator.
+    n_windows : int
+        Windows it was trained on (per epoch).
+    """
+    total = sum(n_windows(len(h), look_back, horizon) for h in panel.histories)
+    if not (sampling == "epoch" and limit is not None and total > limit):
+        windows, targets = panel_windows(panel, look_back, horizon, limit)
+        estimator.set_params(**configure(estimator, windows))
+        estimator.fit(as_input(estimator, windows), targets)
+        return estimator, len(windows)
+    if not hasattr(estimator, "partial_fit"):
+        raise ValueError(
+            "window_sampling='epoch' needs an estimator that trains epoch by "
+            f"epoch (partial_fit); {type(estimator).__name__} has none."
+        )
+    params = estimator.get_params()
+    if "epochs" not in params:
+        raise ValueError(
+            "window_sampling='epoch' needs an estimator with an epochs "
+            f"parameter; {type(estimator).__name__} has none: use "
+            "window_sampling='recent'."
+        )
+    if params.get("early_stopping"):
+        raise ValueError(
+            "window_sampling='epoch' trains each epoch on a new sample, which "
+            "leaves no fixed validation windows for early_stopping: set "
+            "early_stopping=False, or window_sampling='recent'."
+        )
+    seed = check_random_state(params.get("random_state")).randint(2**31)
+    rng = np.random.default_rng(seed)
+    epochs = params["epochs"]
+    for epoch in range(epochs):
+        windows, targets = panel_windows(panel, look_back, horizon, limit, rng)
+        if epoch == 0:
+            settings = configure(estimator, windows)
+            estimator.set_params(**settings, epochs=1)
+            estimator.fit(as_input(estimator, windows), targets)
+        else:
+            estimator.partial_fit(as_input(estimator, windows), targets)
+    estimator.set_params(epochs=epochs)
+    return estimator, len(windows)
