@@ -14,9 +14,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skrnn import SlidingWindowTransformer, make_supervised
+from skrnn._selection.compare import _Progress
 from skrnn.baselines import PersistenceRegressor, SeasonalNaiveRegressor
 from skrnn.datasets import load_airline
-from skrnn.model_selection import _Progress, compare, predict_last_fold
+from skrnn.model_selection import compare, predict_last_fold
 
 SCORERS = {
     "rmse": "neg_root_mean_squared_error",
@@ -282,7 +283,7 @@ def test_predict_last_fold_keeps_the_kind_of_y():
 
 
 def test_progress_estimate_weighs_each_fit_by_its_cost(monkeypatch):
-    import skrnn.model_selection as ms
+    import skrnn._selection.compare as ms
 
     now = [0.0]
     monkeypatch.setattr(ms.time, "perf_counter", lambda: now[0])
@@ -306,7 +307,7 @@ def test_progress_writes_a_line_every_interval_off_a_terminal(monkeypatch):
 
 
 def test_progress_estimate_leaves_the_first_fits_one_off_cost_out(monkeypatch):
-    import skrnn.model_selection as ms
+    import skrnn._selection.compare as ms
 
     now = [0.0]
     monkeypatch.setattr(ms.time, "perf_counter", lambda: now[0])

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from skrnn._core.long_panel import series_rows
 from skrnn._forecast.data import (
     History,
     check_future_covariates,
@@ -100,19 +101,20 @@ def _long_series(y: pd.DataFrame, columns: tuple) -> tuple[list, list]:
             f"{time_col!r}, target_col={target_col!r}); its columns are "
             f"{list(y.columns)}."
         )
-    if y[id_col].isna().any():
-        raise ValueError(f"The id column {id_col!r} has missing values.")
-    if y.duplicated([id_col, time_col]).any():
-        rows = y.loc[y.duplicated([id_col, time_col]), [id_col, time_col]]
+    repeated = y[id_col].notna() & y.duplicated([id_col, time_col])
+    if repeated.any():
+        rows = y.loc[repeated, [id_col, time_col]]
         first = rows.iloc[0]
         raise ValueError(
             f"{len(rows)} row(s) repeat a ({id_col}, {time_col}) pair, e.g. "
             f"({first[id_col]!r}, {format_time(first[time_col])}): one row per "
             "series and timestamp."
         )
-    groups = y.groupby(id_col, sort=False)
-    ids = list(groups.groups)
-    frames = [groups.get_group(key).sort_values(time_col, kind="stable") for key in ids]
+    series = series_rows(
+        y[id_col], y[time_col], f"id column {id_col!r}", f"time column {time_col!r}"
+    )
+    ids = [key for key, _ in series]
+    frames = [y.iloc[rows] for _, rows in series]
     return ids, frames
 
 

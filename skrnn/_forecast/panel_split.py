@@ -7,6 +7,8 @@ import pandas as pd
 from sklearn.model_selection import BaseCrossValidator
 from sklearn.utils._param_validation import Interval, validate_parameter_constraints
 
+from skrnn._core.long_panel import series_rows
+
 
 class PanelSplit(BaseCrossValidator):
     """Rolling-origin cross-validation on many series at once.
@@ -131,11 +133,7 @@ class PanelSplit(BaseCrossValidator):
                 )
         if ids is None:
             return [np.arange(n)]
-        codes, _ = pd.factorize(ids, sort=True)
-        rows = np.arange(n)
-        order = np.lexsort((rows if times is None else times, codes))
-        bounds = np.flatnonzero(np.diff(codes[order])) + 1
-        return np.split(order, bounds)
+        return [rows for _, rows in series_rows(ids, times, "series id")]
 
     def split(self, X, y=None, groups=None):
         """Generate the row positions of the training and test part of each fold.

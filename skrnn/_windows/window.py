@@ -17,6 +17,7 @@ from sklearn.utils.validation import (
 )
 
 from skrnn._core.inputs import check_real, ndim, time_series_nan_advice
+from skrnn._core.long_panel import series_rows
 from skrnn._core.sklearn_compat import Interval, _fit_context
 from skrnn._time.index import FIX_INDEX, index_step
 
@@ -90,51 +91,6 @@ def sliding_windows(series: np.ndarray, look_back: int, history=None) -> np.ndar
     padded = np.concatenate(parts) if len(parts) > 1 else series
     # sliding_window_view puts the window axis last: (n, F, L) -> (n, L, F)
     return sliding_window_view(padded, look_back, axis=0).transpose(0, 2, 1)
-
-
-def series_rows(ids, times: pd.Index, id_name="id") -> list:
-    """The rows of each series of a long panel, each series oldest row first.
-
-    Parameters
-    ----------
-    ids : array-like of shape (n_rows,)
-        The series of each row.
-    times : pandas.Index of shape (n_rows,)
-        The time of each row; when its values cannot be ordered, the row
-        order stands for time.
-    id_name : str, default="id"
-        What to call the ids in error messages.
-
-    Returns
-    -------
-    series : list of (id, ndarray of int)
-        One pair per series, in order of first appearance: its id and the
-        positions of its rows in time order.
-    """
-    codes, uniques = pd.factorize(np.asarray(ids, dtype=object))
-    if (codes < 0).any():
-        raise ValueError(
-            f"The {id_name} of row {int(np.argmax(codes < 0))} of X is missing: "
-            "every row must say which series it belongs to."
-        )
-    try:
-        ranks = pd.factorize(times, sort=True)[0]
-    except TypeError:  # times of mixed types: the row order stands for time
-        ranks = np.arange(len(codes))
-    order = np.lexsort((ranks, codes))
-    groups = np.split(order, np.flatnonzero(np.diff(codes[order])) + 1)
-    series = []
-    for rows in groups:
-        series_id = uniques[codes[rows[0]]]
-        repeated = np.flatnonzero(np.diff(ranks[rows]) == 0)
-        if len(repeated):
-            raise ValueError(
-                f"Series {series_id!r} has two rows at the same time "
-                f"{times[rows[repeated[0]]]!r}: the rows of one series must have "
-                "distinct times (the index of X, or its levels after the id)."
-            )
-        series.append((series_id, rows))
-    return series
 
 
 def _continues(first, last, step) -> bool:

@@ -186,8 +186,8 @@ def _board(
     ``coverage`` is the level of the backtests' intervals, where they have
     some; ``fit_time`` is per origin.
     """
+    from skrnn._selection.backtest import _forecast_errors
     from skrnn.metrics import owa
-    from skrnn.model_selection import _forecast_errors
 
     reference = results[NAIVE2].summary
     rows, per_series = [], []
