@@ -104,7 +104,11 @@ def test_a_level_representation_combines_with_token_ids():
 
 def _settings(**changes):
     values = dict(
-        target_feature=0, n_features=3, n_windows=100, season=12, seasonal=True,
+        target_feature=0,
+        n_features=3,
+        n_windows=100,
+        season=12,
+        seasonal=True,
         future_features=(2,),
     )
     return WindowSettings(**{**values, **changes})

@@ -17,6 +17,7 @@ from skrnn.cli._report import _format_leaderboard, _in_percent, _short_params
 if TYPE_CHECKING:
     import pandas as pd
 
+
 def _min_rows(look_back: int, splits: int, horizon: int) -> int:
     """Fewest rows whose first TimeSeriesSplit training fold holds ``look_back``."""
     n_samples = splits + horizon
@@ -96,8 +97,6 @@ def _models(
             SeasonalNaiveRegressor(season, target_feature=target_feature),
         )
     return models
-
-
 
 
 def _forecast_figure(

@@ -17,6 +17,7 @@ from skrnn.cli._args import CommandError
 if TYPE_CHECKING:
     import pandas as pd
 
+
 def _line(position: int) -> int:
     """Line of the CSV file holding data row ``position`` (the header is line 1)."""
     return int(position) + 2

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     pass
 
+
 def _configured_backend() -> str | None:
     """The backend in Keras's config file, when there is one."""
     home = os.environ.get("KERAS_HOME") or os.path.join(

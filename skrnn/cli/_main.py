@@ -23,6 +23,7 @@ from skrnn.cli._compare import run_compare
 if TYPE_CHECKING:
     pass
 
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="skrnn",

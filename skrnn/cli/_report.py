@@ -79,6 +79,7 @@ def _format_leaderboard(board: pd.DataFrame, metrics: Sequence[str]) -> str:
 
     return "\n".join([line(header), *map(line, rows)])
 
+
 def _short_params(params: dict) -> str:
     """``{"step__look_back": 12}`` as ``"look_back=12"``."""
     return ", ".join(
