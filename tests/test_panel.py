@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.model_selection import GridSearchCV, cross_validate
 
 from skrnn import RNNForecaster, WindowForecaster
@@ -384,3 +384,56 @@ def test_a_panel_forecaster_saves_and_loads(tmp_path):
         loaded.predict(coverage=0.9), fc.predict(coverage=0.9)
     )
     assert loaded.predict().index[0] == wide.index[-1] + pd.offsets.MonthBegin()
+
+
+def test_max_windows_is_a_true_bound():
+    np.testing.assert_array_equal(window_quota([5, 5, 5], 3), [1, 1, 1])
+    with pytest.raises(ValueError, match="max_windows=2 is fewer than the 3 series"):
+        window_quota([5, 5, 5], 2)
+
+
+def test_recent_last_holds_out_the_most_recent_windows_of_every_series():
+    from skrnn._forecast.window_fit import recent_last
+
+    order = recent_last([10, 10, 10], 0.2)
+    assert sorted(order) == list(range(30))
+    np.testing.assert_array_equal(order[-6:], [8, 9, 18, 19, 28, 29])
+    # unequal series: in proportion to their windows, every one held out
+    np.testing.assert_array_equal(recent_last([5, 20], 0.2)[-5:], [4, 21, 22, 23, 24])
+
+
+class _Recorder(RegressorMixin, BaseEstimator):
+    """Records what it is fitted on; predicts the mean target."""
+
+    def __init__(self, early_stopping=True, validation_fraction=0.2):
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+
+    def fit(self, X, y):
+        self.X_, self.mean_ = np.asarray(X), np.mean(y, axis=0)
+        return self
+
+    def predict(self, X):
+        return np.tile(self.mean_, (len(X), 1))
+
+
+def test_early_stopping_on_a_panel_validates_on_every_series_recent_windows():
+    t = np.arange(30)
+    frame = pd.DataFrame(
+        {
+            "unique_id": np.repeat(["a", "b", "c"], 30),
+            "ds": np.tile(t, 3),
+            "y": np.concatenate([1000.0 * k + t for k in (1, 2, 3)]),
+        }
+    )
+    forecaster = WindowForecaster(
+        _Recorder(), horizon=2, look_back=4, calibration=None
+    ).fit(frame)
+    X = forecaster.estimator_.X_
+    n_val = len(X) - int(len(X) * 0.8)
+    last_values = X[-n_val:, -1]  # each held-out window's most recent value
+    for k in (1, 2, 3):
+        mine = last_values[(last_values >= 1000 * k) & (last_values < 1000 * (k + 1))]
+        assert len(mine) >= n_val // 3
+        # the series' latest trainable window ends at t = 30 - 2 - 1 = 27
+        assert mine.max() == 1000 * k + 27

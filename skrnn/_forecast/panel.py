@@ -366,7 +366,8 @@ def window_quota(counts: np.ndarray, total: int | None) -> np.ndarray:
 
     Series with fewer windows than the share keep all of theirs and leave
     the rest to the others, so the quota is the largest ``k`` with
-    ``sum(min(counts, k)) <= total``.
+    ``sum(min(counts, k)) <= total``. ``total`` is a true bound: fewer
+    windows than series (each needs one) is an error.
     """
     counts = np.asarray(counts, dtype=np.int64)
     if total is None or counts.sum() <= total:
@@ -378,7 +379,13 @@ def window_quota(counts: np.ndarray, total: int | None) -> np.ndarray:
             low = middle
         else:
             high = middle - 1
-    return np.minimum(counts, max(low, 1))
+    if low == 0:
+        raise ValueError(
+            f"max_windows={total} is fewer than the {int((counts > 0).sum())} "
+            "series that have a training window: every series needs at least "
+            "one. Raise max_windows, or leave it None."
+        )
+    return np.minimum(counts, low)
 
 
 def panel_windows(

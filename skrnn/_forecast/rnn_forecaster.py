@@ -30,8 +30,9 @@ class RNNForecaster(WindowForecaster):
     A :class:`WindowForecaster` whose regressor is an
     :class:`~skrnn.RNNRegressor` with ``horizon`` outputs, built from the
     parameters below, so that ``look_back`` and ``units`` can be tuned
-    together by a scikit-learn search. Every parameter has a default chosen
-    by ``benchmarks/forecast.py`` on the shipped series.
+    together by a scikit-learn search. The defaults were chosen by the
+    benchmarks whose results are in ``benchmarks/results/`` (``forecast.md``
+    and ``m4.md``).
 
     Parameters
     ----------
@@ -54,9 +55,7 @@ class RNNForecaster(WindowForecaster):
         The most training windows per fit, the most recent of each series
         (see :class:`WindowForecaster`). It bounds a fit's time and memory
         on large panels and changes nothing on a single series of fewer
-        steps. On the M4 Weekly panel (344,000 windows of 52 weeks), one
-        seed each: 20,000 gave OWA 0.819 and 50,000 gave 0.775
-        (``benchmarks/m4.py``).
+        steps (``benchmarks/results/m4.md`` measures it on M4 Weekly).
 
     window_sampling : {"recent", "epoch"}, default="recent"
         See :class:`WindowForecaster`.
@@ -77,10 +76,9 @@ class RNNForecaster(WindowForecaster):
         Learning rate of Adam.
 
     epochs : int, default=20
-        Passes over the training windows. Few, on purpose: on the short
-        series of ``benchmarks/forecast.py`` a network trained longer fits
-        the noise of its few windows (at 50 epochs the mean MASE rose by 17%,
-        at 200 with early stopping by 5%); raise it, or set
+        Passes over the training windows. Few, on purpose: on short series
+        a network trained longer fits the noise of its few windows
+        (``benchmarks/results/forecast.md``); raise it, or set
         ``early_stopping``, for long series or panels.
 
     batch_size : int or "auto", default="auto"
@@ -92,14 +90,16 @@ class RNNForecaster(WindowForecaster):
         Hold out the most recent tenth of the training windows and stop when
         their loss has not improved for 10 epochs, restoring the best weights.
 
-    loss : {"mse", "mae", "huber", "log_cosh"}, default="mse"
-        Training loss, on the standardised target.
+    loss : {"mse", "mae", "huber", "log_cosh"} or callable, default="mse"
+        Training loss, on the standardised target; a Keras loss object is
+        passed to the network as it is.
 
-    target_representation : {"auto", "change", "level", "window_norm"}, \
-            default="auto"
+    target_representation : {"auto", "change", "level", "window_norm", \
+            "seasonal"}, default="auto"
         How the network sees the target (see :class:`~skrnn.RNNRegressor`);
         ``"auto"`` predicts the change from the window's last value, in logs
-        for a positive series.
+        for a positive series, or, for a seasonal series, the correction to
+        its seasonal naive forecast (``"seasonal"``).
 
     decoder : {"dense", "rnn"}, default="dense"
         The network's head (see :class:`~skrnn.RNNRegressor`): one ``Dense``
@@ -107,11 +107,9 @@ class RNNForecaster(WindowForecaster):
         started from the encoder's final state, unrolls over the ``horizon``
         steps and reads the known-future covariates of each step (without
         any, the step's position only). ``"dense"`` is the default because
-        the decoder did not win on the shipped series: mean MASE 1.051
-        against 1.050 (airline 0.685 against 0.707, sunspots 1.669 against
-        1.627, Nile 0.801 against 0.815; 3 seeds), for about 1.5 times the
-        fit time (``benchmarks/forecast.py``), nor on the M4 Weekly panel:
-        OWA 0.810 against 0.775 (``benchmarks/m4.py``).
+        the decoder did not win on the shipped series nor on the M4 Weekly
+        panel, for more fit time (``benchmarks/results/forecast.md``,
+        ``benchmarks/results/m4.md``).
 
     random_state : int, RandomState instance or None, default=None
         Seed of the network's initialisation and shuffling: an int makes

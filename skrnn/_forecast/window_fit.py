@@ -13,7 +13,8 @@ import numpy as np
 from sklearn.utils import check_random_state, get_tags
 
 from skrnn._forecast.data import n_windows
-from skrnn._forecast.panel import Panel, panel_windows
+from skrnn._forecast.panel import Panel, panel_windows, window_quota
+from skrnn._keras.training import validation_cut
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,36 @@ def predict_windows(estimator, windows: np.ndarray, horizon: int) -> np.ndarray:
     return forecasts.reshape(len(windows), horizon)
 
 
+def recent_last(sizes, fraction: float) -> np.ndarray:
+    """Row order that puts the most recent windows of *every* series last.
+
+    Windows are stacked series by series, oldest first (``sizes`` per
+    series). Early stopping holds out the last ``validation_fraction`` of the
+    rows; in this order they are the most recent windows of each series, in
+    proportion to its size, rather than the tail of the last series.
+
+    Returns
+    -------
+    order : ndarray of int
+        A permutation of the rows: every series' older windows, then every
+        series' held-out most recent ones.
+    """
+    sizes = np.asarray(sizes, dtype=np.int64)
+    n = int(sizes.sum())
+    n_val = n - validation_cut(n, fraction)
+    share = sizes * n_val / n
+    tail = np.floor(share).astype(np.int64)
+    # the rows left by rounding go to the largest remainders
+    for k in np.argsort(tail - share, kind="stable")[: n_val - int(tail.sum())]:
+        tail[k] += 1
+    tail = np.minimum(tail, sizes)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    ends = starts + sizes
+    head = [np.arange(s, e - t) for s, e, t in zip(starts, ends, tail, strict=True)]
+    held = [np.arange(e - t, e) for e, t in zip(ends, tail, strict=True)]
+    return np.concatenate(head + held)
+
+
 def fit_windows(
     estimator, panel: Panel, *, look_back, horizon, limit, sampling, configure
 ):
@@ -88,6 +119,12 @@ def fit_windows(
     total = sum(n_windows(len(h), look_back, horizon) for h in panel.histories)
     if not (sampling == "epoch" and limit is not None and total > limit):
         windows, targets = panel_windows(panel, look_back, horizon, limit)
+        params = estimator.get_params()
+        if params.get("early_stopping") and len(panel) > 1:
+            counts = [n_windows(len(h), look_back, horizon) for h in panel.histories]
+            sizes = window_quota(counts, limit)
+            order = recent_last(sizes, params["validation_fraction"])
+            windows, targets = windows[order], targets[order]
         estimator.set_params(**configure(estimator, windows))
         estimator.fit(as_input(estimator, windows), targets)
         return estimator, len(windows)

@@ -88,14 +88,11 @@ class WindowForecaster(BaseEstimator):
         Steps in each window. ``"auto"``: one season (or the horizon, if
         longer) when the series passes the M4 competition's seasonality test
         at ``season``, else the horizon (at least 8); at most half the steps
-        left once ``horizon`` is set aside. On the shipped series this beat
-        two seasons or twice the horizon by 1% (RNN) and 7% (Ridge) in mean
-        MASE; ``benchmarks/forecast.py`` holds the evidence. For a panel
-        (one network for many series, so many more windows), four horizons
-        when longer, the season counting when most series pass the test,
-        capped by the median series: on the M4 Weekly panel four horizons
-        (52 weeks) beat one (13) by 15% in OWA with Ridge
-        (``benchmarks/m4.py``).
+        left once ``horizon`` is set aside. For a panel (one network for
+        many series, so many more windows), four horizons when longer, the
+        season counting when most series pass the test, capped by the median
+        series. The evidence: ``benchmarks/results/forecast.md`` and
+        ``benchmarks/results/m4.md``.
 
     season : int or "auto", default="auto"
         Steps per seasonal cycle, for the look-back default and for the
@@ -135,9 +132,8 @@ class WindowForecaster(BaseEstimator):
         epoch (the same number from each), for an estimator that trains
         epoch by epoch (``partial_fit``, as :class:`~skrnn.RNNRegressor`),
         so that a long history is seen over the epochs at the cost of
-        ``max_windows`` windows per epoch. On the M4 Weekly panel the recent
-        windows did better: OWA 0.775 against 0.823 at 50,000 windows, 0.806
-        against 0.800 at 20,000 (``benchmarks/results/m4.md``).
+        ``max_windows`` windows per epoch. ``"recent"`` measured better on
+        the M4 Weekly panel (``benchmarks/results/m4.md``).
 
     id_col, time_col, target_col : str, default="unique_id", "ds", "y"
         The columns of a long panel passed to :meth:`fit`: the series' id,

@@ -7,6 +7,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from skrnn._core.inputs import is_ragged, step_targets, unpad, validate_sequences
+from skrnn._core.params import as_units as _as_units
 from skrnn._core.sklearn_compat import (
     Interval,
     StrOptions,
@@ -20,19 +21,6 @@ from skrnn._keras.modes import check_combinations
 from skrnn._keras.network import CELLS, build_network
 from skrnn._keras.stem import make_stem
 from skrnn._keras.training import make_optimizer
-
-
-def _as_units(value, name: str, *, allow_empty: bool) -> tuple:
-    """``units``-like parameter as a tuple of positive ints, or a clear error."""
-    units = (value,) if isinstance(value, Integral) else tuple(value)
-    if not units and not allow_empty:
-        raise ValueError(f"{name} must be a positive int or a non-empty tuple of them.")
-    for u in units:
-        if not isinstance(u, Integral) or isinstance(u, bool) or u < 1:
-            raise ValueError(
-                f"{name} must contain positive ints only, got {name}={value!r}."
-            )
-    return tuple(int(u) for u in units)
 
 
 class BaseRNN(KerasEstimator, metaclass=ABCMeta):

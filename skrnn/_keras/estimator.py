@@ -17,9 +17,11 @@ from sklearn.base import BaseEstimator
 from skrnn._core.sklearn_compat import Interval, StrOptions
 from skrnn._keras.backend import seeded
 from skrnn._keras.persistence import load_estimator, save_estimator
+from skrnn._keras.plan import TrainingPlan, resolve_size
 from skrnn._keras.training import (
     OPTIMIZERS,
     diverged,
+    plateau_schedule,
     train,
     training_callbacks,
     validation_cut,
@@ -91,37 +93,38 @@ class KerasEstimator(BaseEstimator):
         incremental : bool
             Train exactly one epoch, without early stopping.
         """
-        validate = self.early_stopping and not incremental
         seed = self._seed + (0 if reset else self.n_iter_)
         with seeded(seed):
             if reset:
                 self.model_ = self._build_model()
                 self.history_, self.n_iter_ = {}, 0
-            n = X.shape[0]
-            cut = validation_cut(n, self.validation_fraction) if validate else n
-            epochs, batch_size = self._training_plan(cut, reset=reset)
-            if validate:
-                order, cut = self._holdout_order(y, cut)
-                if order is not None:
-                    X, y = X[order], y[order]
-                    if sample_weight is not None:
-                        sample_weight = sample_weight[order]
+            plan, order = self._plan(len(X), y, reset=reset, incremental=incremental)
+            if order is not None:
+                X, y = X[order], y[order]
+                if sample_weight is not None:
+                    sample_weight = sample_weight[order]
+            self.epochs_, self.batch_size_ = plan.epochs, plan.batch_size
             early = {"patience": self.n_iter_no_change, "min_delta": self.tol}
+            schedule = []
+            if plan.schedule == "plateau":
+                monitor = "val_loss" if plan.validate else "loss"
+                lr = self.learning_rate
+                schedule = [plateau_schedule(lr, plan.epochs, monitor=monitor)]
             history = train(
                 self.model_,
                 X,
                 y,
                 sample_weight,
                 encode,
-                epochs=1 if incremental else epochs,
-                batch_size=batch_size,
+                epochs=1 if incremental else plan.epochs,
+                batch_size=plan.batch_size,
                 shuffle=self.shuffle,
                 seed=seed,
-                cut=cut,
+                cut=plan.cut,
                 callbacks=training_callbacks(
                     self.callbacks,
-                    early_stopping=early if validate else None,
-                    schedule=self._schedule_callbacks(validate, epochs),
+                    early_stopping=early if plan.validate else None,
+                    schedule=schedule,
                 ),
                 verbose=int(self.verbose),
             )
@@ -130,7 +133,7 @@ class KerasEstimator(BaseEstimator):
             self.history_.setdefault(key, []).extend(float(v) for v in values)
         self.n_iter_ += len(history.get("loss", []))
         self.loss_curve_ = self.history_["loss"]
-        if validate:
+        if plan.validate:
             self.best_validation_loss_ = float(np.min(history["val_loss"]))
         return self
 
@@ -141,18 +144,28 @@ class KerasEstimator(BaseEstimator):
         """
         return None, cut
 
-    def _training_plan(self, n_train: int, *, reset: bool) -> tuple:
-        """``(epochs, batch_size)`` of a run on ``n_train`` training rows.
+    def _plan(self, n: int, y, *, reset: bool, incremental: bool):
+        """The :class:`~skrnn._keras.plan.TrainingPlan` of a run on ``n`` rows.
 
-        The parameters as they are; a subclass that takes ``"auto"`` resolves
-        it here (on ``reset``, from the first fit's data).
+        Resolved at every run, so that a warm start trains the ``epochs`` set
+        since; an ``"auto"`` batch size stays the first fit's.
+
+        Returns
+        -------
+        plan : TrainingPlan
+        order : ndarray of int or None
+            Rows reordered so that the held-out ones come last (None: as
+            they are, the time-ordered tail held out).
         """
-        return self.epochs, self.batch_size
-
-    def _schedule_callbacks(self, validate: bool, epochs: int) -> list:
-        """Learning-rate callbacks for a run of ``epochs``; ``validate`` says
-        a validation loss exists."""
-        return []
+        validate = bool(self.early_stopping) and not incremental
+        cut = validation_cut(n, self.validation_fraction) if validate else n
+        first = None if reset else getattr(self, "batch_size_", None)
+        epochs, batch_size = resolve_size(self.epochs, self.batch_size, cut, first)
+        order = None
+        if validate:
+            order, cut = self._holdout_order(y, cut)
+        schedule = getattr(self, "lr_schedule", "constant")
+        return TrainingPlan(epochs, batch_size, cut, validate, schedule), order
 
     def _check_finite(self, history):
         bad_epoch = diverged(self.model_, history)

@@ -6,12 +6,38 @@ steps are zeroed before each convolution and left out of every pooling,
 so that padding never changes a prediction of a fitted model.
 """
 
+from skrnn._core.params import as_units
+
 POOLINGS = ("last", "mean", "max", "attention")
 
 # The filters and kernel sizes of LSTM-FCN's three convolution blocks
 # (Karim et al. 2018).
 FCN_FILTERS = (128, 256, 128)
 FCN_KERNEL_SIZES = (8, 5, 3)
+
+
+def resolve_fcn(
+    filters, kernel_sizes: tuple, shuffle, *, whole: bool, one_length: bool
+):
+    """LSTM-FCN's settings with ``"auto"`` resolved: ``(filters, sizes, shuffle)``.
+
+    ``"auto"`` filters: :data:`FCN_FILTERS` for whole sequences of numbers
+    (one output per sequence, skrnn's own network), else none; ``"auto"``
+    shuffle: on for such sequences when they all have one length.
+    """
+    if isinstance(filters, str):
+        filters = FCN_FILTERS if whole else None
+    if filters is not None:
+        filters = as_units(filters, "fcn_filters", allow_empty=True)
+    if filters and len(kernel_sizes) != len(filters):
+        raise ValueError(
+            f"fcn_kernel_sizes must give one kernel size per block of "
+            f"fcn_filters: got {len(kernel_sizes)} size(s) for {len(filters)} "
+            f"block(s) (fcn_filters={filters!r}, fcn_kernel_sizes={kernel_sizes!r})."
+        )
+    if isinstance(shuffle, str):
+        shuffle = whole and one_length
+    return filters or None, kernel_sizes, bool(shuffle)
 
 
 def real_steps(keras, inputs, *, token_ids: bool):

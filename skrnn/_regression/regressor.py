@@ -181,7 +181,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         predicts levels cannot extrapolate once a trending series leaves the
         range seen in training (on the airline passengers, an LSTM on levels
         is worse than the seasonal naive forecast), while a change stays in
-        range. ``benchmarks/accuracy.py`` holds the evidence. Use ``"level"``
+        range (``benchmarks/results/accuracy.md``). Use ``"level"``
         when ``X`` is not the target's own history (sequence regression rather
         than forecasting). Token ids and ``return_sequences=True`` always use
         ``"level"`` without logarithms.

@@ -180,23 +180,16 @@ class RNNSeq2Seq(KerasEstimator):
     the truth, token for token.
 
     Why Luong attention by default: on the shipped English-to-French
-    number names (:func:`skrnn.datasets.load_number_names`, 800 pairs to
-    learn from, 200 numbers held out, one seed, JAX;
-    ``benchmarks/seq2seq.py``), exact match was 0.960 with Luong
-    attention, 0.970 with Bahdanau's, 0.955 without attention and 0.965
-    without attention but with ``reverse_input=True``: differences of one
-    to three numbers in 200, which this benchmark does not separate from
-    seed noise (a nearest-neighbour lookup gets 0.000). Fits took 100 s,
-    216 s, 54 s and 58 s. Attention is kept on because its benefit, in the
-    literature, grows with the input length, which here is at most 31
-    characters; of the two, Luong's dot product costs half the fit time of
-    Bahdanau's additive scores. Set ``attention=None`` for the fastest fit
-    on short inputs.
+    number names (:func:`skrnn.datasets.load_number_names`) the attention
+    variants and no attention end within seed noise of each other
+    (``benchmarks/results/seq2seq.md``). Attention is kept on because its
+    benefit, in the literature, grows with the input length; of the two,
+    Luong's dot product costs less fit time than Bahdanau's additive
+    scores. Set ``attention=None`` for the fastest fit on short inputs.
 
     Prediction runs the encoder once and the decoder one compiled step
     (``predict_on_batch``) per output token for the whole batch, not
-    ``Model.predict`` per token: 1,000 number names take 0.49 s warm on
-    JAX on a 2-core CPU (34 steps, 14 ms per step of output length).
+    ``Model.predict`` per token (timings: ``benchmarks/results/speed.md``).
 
     Keras is imported on the first ``fit``, not on ``import skrnn``. On
     the validation loss of early stopping: it is the teacher-forced loss,
