@@ -153,3 +153,22 @@ def test_loss_takes_a_keras_loss_object(tiny_rnn_kwargs=None):
     assert rnn.predict(X).shape == (32,)
     with pytest.raises(ValueError, match="loss"):
         RNNRegressor(loss="hinge_of_nothing").fit(X, y)
+
+
+def test_each_layout_is_detected_and_writes_forecasts_as_they_came():
+    from skrnn._forecast.layouts import Layout, LongLayout, WideLayout, layout_of
+
+    columns = ("unique_id", "ds", "y")
+    long = _long()
+    wide = long.pivot(index="ds", columns="unique_id", values="y")
+    assert type(layout_of(long, columns)) is LongLayout
+    assert type(layout_of(wide, columns)) is WideLayout
+    assert type(layout_of(wide["a"], columns)) is Layout
+    assert type(layout_of(wide[["a"]], columns)) is Layout  # one column: a series
+    for y, check in [
+        (long, lambda out: list(out.columns[:2]) == ["unique_id", "ds"]),
+        (wide, lambda out: list(out.columns) == ["a", "b", "c"]),
+        (wide["a"], lambda out: isinstance(out, pd.Series)),
+    ]:
+        forecast = WindowForecaster(horizon=2, calibration=None).fit(y).predict()
+        assert check(forecast)

@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 
 from skrnn._forecast.data import n_windows
-from skrnn._forecast.panel import SERIES, Panel
+from skrnn._forecast.panel import Panel
 from skrnn._time.index import is_seasonal, season_of_index
 
 
@@ -93,7 +93,7 @@ def resolve_look_back(
                 else " or leave it 'auto'."
             )
         )
-    if panel.layout == SERIES:
+    if panel.layout.single:
         if n_windows(lengths[0], look_back, horizon) < 1:
             raise ValueError(
                 f"y has {lengths[0]} steps: too short a history for "

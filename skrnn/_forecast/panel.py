@@ -1,17 +1,11 @@
 """Many series in, one history per series; their forecasts out in the same layout.
 
-A forecaster takes one series, or a panel of series in one of two layouts:
-
-- **long**: a DataFrame with an id column, a time column and the target
-  (``unique_id``, ``ds``, ``y`` by default, the convention of statsforecast
-  and neuralforecast), any other column being a covariate;
-- **wide**: a DataFrame on a time index with one column per series (leading
-  missing values are a series that starts later).
-
-:func:`check_panel` turns either into a :class:`Panel`, one checked
-:class:`~skrnn._forecast.data.History` per series, all on one time step;
-:func:`forecast_frame` lays the forecasts of every series out in the layout
-that came in. Nothing else in the forecasters knows about layouts.
+A forecaster takes one series, or a panel of series in a long or a wide
+layout (:mod:`skrnn._forecast.layouts` reads and writes each).
+:func:`check_panel` turns any of them into a :class:`Panel`, one checked
+:class:`~skrnn._forecast.data.History` per series, all on one time step,
+which keeps its layout to write the forecasts out as they came in. The
+training windows of a panel are cut here too (:func:`panel_windows`).
 """
 
 from dataclasses import dataclass
@@ -20,17 +14,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from skrnn._core.long_panel import series_rows
 from skrnn._forecast.data import (
     History,
-    check_future_covariates,
     check_history,
     n_windows,
     training_windows,
 )
+from skrnn._forecast.layouts import Layout, layout_of
 from skrnn._time.index import check_regular_index, format_time, future_index
-
-SERIES, LONG, WIDE = "series", "long", "wide"
 
 
 @dataclass(frozen=True)
@@ -44,15 +35,16 @@ class Panel:
     ids : tuple
         The series' ids (long layout), column names (wide), or ``(None,)``
         for a single series.
-    layout : {"series", "long", "wide"}
-        How the data came in, and how forecasts go out.
+    layout : Layout
+        How the data came in, and how forecasts go out
+        (:mod:`skrnn._forecast.layouts`).
     columns : tuple of str
         The id, time and target column names (long layout).
     """
 
     histories: tuple
     ids: tuple
-    layout: str
+    layout: Layout
     columns: tuple = ("unique_id", "ds", "y")
 
     def __len__(self) -> int:
@@ -65,14 +57,6 @@ class Panel:
     def replace(self, histories) -> "Panel":
         """The same series with other histories (cut, or extended)."""
         return Panel(tuple(histories), self.ids, self.layout, self.columns)
-
-
-def is_long(y: Any, id_col: str) -> bool:
-    return isinstance(y, pd.DataFrame) and id_col in y.columns
-
-
-def is_wide(y: Any) -> bool:
-    return isinstance(y, pd.DataFrame) and y.shape[1] > 1
 
 
 def _check_step(index: pd.Index, step: Any, name: str) -> None:
@@ -89,40 +73,6 @@ def _check_step(index: pd.Index, step: Any, name: str) -> None:
             "regular step, without gaps: fill them (skrnn.forecasting.fill_gaps "
             "on each series) or drop the series."
         )
-
-
-def _long_series(y: pd.DataFrame, columns: tuple) -> tuple[list, list]:
-    """``(ids, frames)``: the rows of each series, in time order."""
-    id_col, time_col, target_col = columns
-    missing = [c for c in (time_col, target_col) if c not in y.columns]
-    if missing:
-        raise ValueError(
-            f"The long DataFrame lacks the column(s) {missing} (time_col="
-            f"{time_col!r}, target_col={target_col!r}); its columns are "
-            f"{list(y.columns)}."
-        )
-    repeated = y[id_col].notna() & y.duplicated([id_col, time_col])
-    if repeated.any():
-        rows = y.loc[repeated, [id_col, time_col]]
-        first = rows.iloc[0]
-        raise ValueError(
-            f"{len(rows)} row(s) repeat a ({id_col}, {time_col}) pair, e.g. "
-            f"({first[id_col]!r}, {format_time(first[time_col])}): one row per "
-            "series and timestamp."
-        )
-    series = series_rows(
-        y[id_col], y[time_col], f"id column {id_col!r}", f"time column {time_col!r}"
-    )
-    ids = [key for key, _ in series]
-    frames = [y.iloc[rows] for _, rows in series]
-    return ids, frames
-
-
-def _as_time_index(values: Any) -> pd.Index:
-    index = pd.Index(values)
-    if pd.api.types.is_datetime64_any_dtype(index.dtype):
-        return pd.DatetimeIndex(index)
-    return index
 
 
 def check_panel(
@@ -151,52 +101,11 @@ def check_panel(
     panel : Panel
     past_names, future_names : list of str
     """
-    id_col, time_col, target_col = columns
-    if is_long(y, id_col):
-        if X is not None:
-            raise ValueError(
-                f"With a long DataFrame (it has the id column {id_col!r}), the "
-                "covariates are its other columns: pass X=None."
-            )
-        ids, frames = _long_series(y, columns)
-        covariates = [c for c in y.columns if c not in columns]
-        named = []
-        for key, frame in zip(ids, frames, strict=True):
-            index = _as_time_index(frame[time_col])
-            series = pd.Series(frame[target_col].to_numpy(), index=index, name=key)
-            covariate = None
-            if covariates:
-                covariate = frame[covariates].set_axis(index, axis=0)
-            named.append((f"series {key!r}", series, covariate))
-        layout = LONG
-    elif is_wide(y):
-        if X is not None:
-            raise ValueError(
-                "A wide DataFrame (one column per series) takes no covariates: "
-                f"pass the panel in the long layout ({id_col}, {time_col}, "
-                f"{target_col} and covariate columns) to use them."
-            )
-        ids = list(y.columns)
-        named = []
-        for key in ids:
-            column = y[key]
-            if not pd.api.types.is_numeric_dtype(column.dtype):
-                raise ValueError(
-                    f"Column {key!r} of y holds {column.dtype} values: a "
-                    "DataFrame without the id column is read as a wide panel, "
-                    "one numeric column per series. For a long panel, name its "
-                    f"columns with id_col (now {id_col!r}), time_col and "
-                    "target_col."
-                )
-            values = column.to_numpy(dtype=np.float64, na_value=np.nan)
-            first = np.flatnonzero(~np.isnan(values))
-            if len(first) == 0:
-                raise ValueError(f"Column {key!r} of the wide DataFrame is empty.")
-            named.append((f"column {key!r}", column.iloc[first[0] :], None))
-        layout = WIDE
-    else:
+    layout = layout_of(y, columns)
+    if layout.single:
         history, past, future = check_history(y, X, future_covariates)
-        return Panel((history,), (None,), SERIES, columns), past, future
+        return Panel((history,), (None,), layout, columns), past, future
+    ids, named = layout.read(y, X, columns)
 
     step = None
     histories, past, future = [], [], []
@@ -217,136 +126,6 @@ def check_panel(
             raise type(exc)(f"{name}: {exc}") from None
         histories.append(history)
     return Panel(tuple(histories), tuple(ids), layout, columns), past, future
-
-
-def panel_future_covariates(panel: Panel, X: Any, names: list, horizon: int) -> list:
-    """Each series' known-future covariates at its forecast timestamps, (H, n) each."""
-    if panel.layout != LONG or not names:
-        return [
-            check_future_covariates(X, names, history.future_index(horizon))
-            for history in panel.histories
-        ]
-    id_col, time_col, _ = panel.columns
-    if not isinstance(X, pd.DataFrame) or id_col not in X.columns:
-        raise ValueError(
-            f"This forecaster reads the known-future covariates {names}: pass X=, "
-            f"a long DataFrame with {id_col!r}, {time_col!r} and their values at "
-            f"the {horizon} forecast timestamps of every series."
-        )
-    groups = X.groupby(id_col, sort=False)
-    out = []
-    for key, history in zip(panel.ids, panel.histories, strict=True):
-        index = history.future_index(horizon)
-        if key not in groups.groups:
-            raise ValueError(
-                f"X has no rows for series {key!r}: the known-future covariates "
-                f"{names} are needed at its {horizon} forecast timestamps."
-            )
-        rows = groups.get_group(key)
-        frame = rows.set_axis(_as_time_index(rows[time_col]), axis=0)
-        try:
-            out.append(check_future_covariates(frame, names, index))
-        except ValueError as exc:
-            raise ValueError(f"series {key!r}: {exc}") from None
-    return out
-
-
-def forecast_frame(panel: Panel, frames: list, horizon: int) -> Any:
-    """The forecasts of every series, in the panel's layout.
-
-    Parameters
-    ----------
-    panel : Panel
-    frames : list of pandas.DataFrame
-        One per series, indexed by its forecast timestamps, columns
-        ``y_pred`` and the interval bounds.
-    horizon : int
-
-    Returns
-    -------
-    forecast : pandas.Series or pandas.DataFrame
-        A single series: a Series (point forecasts only) or the frame.
-        Long: a DataFrame with the id and time columns, then ``y_pred`` and
-        the bounds, ``horizon`` rows per series. Wide: indexed by the
-        forecast timestamps, one column per series (point forecasts), or
-        columns ``(series, y_pred | bound)`` with intervals.
-    """
-    points_only = list(frames[0].columns) == ["y_pred"]
-    if panel.layout == SERIES:
-        frame = frames[0]
-        if points_only:
-            return frame["y_pred"].rename(panel.histories[0].name)
-        return frame
-    if panel.layout == LONG:
-        id_col, time_col, _ = panel.columns
-        parts = []
-        for key, frame in zip(panel.ids, frames, strict=True):
-            part = frame.reset_index(drop=True)
-            part.insert(0, time_col, frame.index)
-            part.insert(0, id_col, key)
-            parts.append(part)
-        return pd.concat(parts, ignore_index=True)
-    index = frames[0].index
-    if points_only:
-        return pd.DataFrame(
-            {
-                key: frame["y_pred"].to_numpy()
-                for key, frame in zip(panel.ids, frames, strict=True)
-            },
-            index=index,
-        )
-    return pd.concat(
-        {key: frame for key, frame in zip(panel.ids, frames, strict=True)}, axis=1
-    )
-
-
-def following_values(panel: Panel, y: Any, X: Any) -> list:
-    """New observations of each series, ``[(position, y, X)]``, not yet checked.
-
-    For ``update`` and ``score``, which check that they follow each
-    history. Series absent from a long ``y`` are left out.
-
-    Returns
-    -------
-    parts : list of (int, pandas.Series, pandas.DataFrame or None)
-        The series' position in the panel, its new values on their
-        timestamps, and the covariates of those rows.
-    """
-    id_col, time_col, target_col = panel.columns
-    if panel.layout == SERIES:
-        pairs = [(0, y, X)]
-    elif panel.layout == LONG:
-        if not is_long(y, id_col):
-            raise ValueError(
-                f"This forecaster was fitted on a long DataFrame: pass the new "
-                f"values in the same layout ({id_col}, {time_col}, {target_col})."
-            )
-        if X is not None:
-            raise ValueError(
-                "With a long DataFrame, pass the covariates in it: X=None."
-            )
-        position = {key: k for k, key in enumerate(panel.ids)}
-        unknown = [key for key in y[id_col].unique() if key not in position]
-        if unknown:
-            raise ValueError(
-                f"y holds series the forecaster was not fitted on: {unknown[:5]}."
-            )
-        ids, frames = _long_series(y, panel.columns)
-        covariates = [c for c in y.columns if c not in panel.columns]
-        pairs = []
-        for key, frame in zip(ids, frames, strict=True):
-            index = _as_time_index(frame[time_col])
-            series = pd.Series(frame[target_col].to_numpy(), index=index)
-            cov = frame[covariates].set_axis(index, axis=0) if covariates else None
-            pairs.append((position[key], series, cov))
-    else:
-        if not isinstance(y, pd.DataFrame) or list(y.columns) != list(panel.ids):
-            raise ValueError(
-                "This forecaster was fitted on a wide DataFrame: pass the new "
-                f"values with the same columns {list(panel.ids)[:5]}..."
-            )
-        pairs = [(k, y[key], None) for k, key in enumerate(panel.ids)]
-    return pairs
 
 
 def concatenate(old: History, new: History) -> History:
@@ -425,15 +204,3 @@ def panel_windows(
             )
             start += size
     return windows, targets
-
-
-def as_long(y: Any, columns: tuple) -> pd.DataFrame:
-    """A long or wide panel as a long DataFrame (the id, time and target columns)."""
-    id_col, time_col, target_col = columns
-    if is_long(y, id_col):
-        return y
-    frame = y.rename_axis(index=time_col, columns=id_col).stack(future_stack=True)
-    frame = frame.rename(target_col).reset_index()
-    frame = frame.dropna(subset=[target_col])
-    frame = frame[[id_col, time_col, target_col]]
-    return frame.sort_values([id_col, time_col], kind="stable", ignore_index=True)

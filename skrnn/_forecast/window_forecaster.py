@@ -38,16 +38,7 @@ from skrnn._forecast.look_back import (
     resolve_look_back,
     resolve_season,
 )
-from skrnn._forecast.panel import (
-    LONG,
-    SERIES,
-    Panel,
-    check_panel,
-    concatenate,
-    following_values,
-    forecast_frame,
-    panel_future_covariates,
-)
+from skrnn._forecast.panel import Panel, check_panel, concatenate
 from skrnn._forecast.window_fit import (
     WindowSettings,
     fit_windows,
@@ -306,7 +297,7 @@ class WindowForecaster(BaseEstimator):
         self.seasonal_ = seasonal and self.season_ <= self.look_back_
         self._panel = panel
         ends = [history.index[-1] for history in panel.histories]
-        self.cutoff_ = ends[0] if panel.layout == SERIES else pd.Series(ends, panel.ids)
+        self.cutoff_ = ends[0] if panel.layout.single else pd.Series(ends, panel.ids)
 
         self.calibration_errors_ = None
         counts = self._window_counts(panel)
@@ -405,12 +396,14 @@ class WindowForecaster(BaseEstimator):
                 "from: fit it with calibration='auto' (the default) or an int."
             )
         frames = self._forecast_frames(X, levels)
-        return forecast_frame(self._panel, frames, self.horizon)
+        return self._panel.layout.write(self._panel, frames)
 
     def _forecast_frames(self, X, levels) -> list:
         """Per series, a DataFrame of ``y_pred`` and bounds on its forecast dates."""
         panel, horizon = self._panel, self.horizon
-        futures = panel_future_covariates(panel, X, self.future_covariates_, horizon)
+        futures = panel.layout.future_covariates(
+            panel, X, self.future_covariates_, horizon
+        )
         windows = np.concatenate(
             [
                 last_window(history, self.look_back_, horizon, future)
@@ -456,12 +449,12 @@ class WindowForecaster(BaseEstimator):
         """
         check_is_fitted(self, "estimator_")
         histories = list(self._panel.histories)
-        for k, new_y, new_X in following_values(self._panel, y, X):
+        for k, new_y, new_X in self._panel.layout.following(self._panel, y, X):
             new = self._continuation(histories[k], new_y, new_X)
             histories[k] = concatenate(histories[k], new)
         self._panel = self._panel.replace(histories)
         ends = [history.index[-1] for history in histories]
-        layout_single = self._panel.layout == SERIES
+        layout_single = self._panel.layout.single
         self.cutoff_ = ends[0] if layout_single else pd.Series(ends, self._panel.ids)
         return self
 
@@ -529,7 +522,9 @@ class WindowForecaster(BaseEstimator):
         """
         check_is_fitted(self, "estimator_")
         panel = self._panel
-        parts = following_values(panel, y, None if panel.layout == LONG else X)
+        parts = panel.layout.following(
+            panel, y, None if panel.layout.covariates_inside else X
+        )
         forecast = [frame["y_pred"] for frame in self._forecast_frames(X, None)]
         errors = []
         for k, new_y, _ in parts:

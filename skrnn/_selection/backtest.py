@@ -225,16 +225,16 @@ def backtest(
 
 
 def _is_panel(forecaster: Any, y: Any) -> bool:
-    from skrnn._forecast.panel import is_long, is_wide
+    from skrnn._forecast.layouts import layout_of
 
     id_col = getattr(forecaster, "id_col", "unique_id")
-    return is_long(y, id_col) or is_wide(y)
+    return not layout_of(y, (id_col, None, None)).single
 
 
 def _backtest_panel(forecaster, y, *, n_origins, step, refit, coverage):
     """:func:`backtest` on a long or wide panel: every series, every origin."""
     from skrnn._forecast.intervals import check_coverage, interval_columns
-    from skrnn._forecast.panel import as_long
+    from skrnn._forecast.layouts import as_long
 
     horizon = forecaster.horizon
     id_col = getattr(forecaster, "id_col", "unique_id")

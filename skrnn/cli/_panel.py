@@ -49,7 +49,6 @@ class Naive2Forecaster(BaseEstimator):
         return self
 
     def predict(self, X=None, *, coverage=None):
-        from skrnn._forecast.panel import forecast_frame
         from skrnn.metrics import naive2_forecast
 
         if coverage is not None:
@@ -61,7 +60,7 @@ class Naive2Forecaster(BaseEstimator):
             )
             for history in self._panel.histories
         ]
-        return forecast_frame(self._panel, frames, self.horizon)
+        return self._panel.layout.write(self._panel, frames)
 
 
 def _column_params(data: _PanelData) -> dict:
