@@ -191,10 +191,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         if args.id_col is not None:  # a panel: many series
-            from skrnn.cli import _panel
+            from skrnn.cli._panel import run_compare_panel, run_forecast_panel
 
-            panel_run = {"compare": _panel.run_compare_panel}
-            return panel_run.get(args.command, _panel.run_forecast_panel)(args)
+            run = {"compare": run_compare_panel, "forecast": run_forecast_panel}
+            return run[args.command](args)
         return args.run(args)
     except CommandError as error:
         print(f"skrnn: error: {error}", file=sys.stderr)

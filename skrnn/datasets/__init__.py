@@ -1,6 +1,6 @@
 """Small real data sets shipped with skrnn, for examples, tests and the CLI."""
 
-from ._base import (
+from skrnn.datasets._base import (
     load_airline,
     load_japanese_vowels,
     load_nile,
