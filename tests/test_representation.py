@@ -10,7 +10,13 @@ from numpy.testing import assert_allclose
 
 from skrnn import RNNClassifier, RNNRegressor, SlidingWindowTransformer, make_supervised
 from skrnn._keras.stem import znormalize
-from skrnn._regression.target import decode_target, encode_target, encode_windows
+from skrnn._regression.target import (
+    TargetEncoder,
+    decode_target,
+    encode_target,
+    encode_windows,
+)
+from skrnn._representations import REGISTRY
 
 CASES = [(rep, log) for rep in ("level", "change", "window_norm") for log in (0, 1)]
 
@@ -241,3 +247,19 @@ def test_nan_in_windows_or_y_gets_time_series_advice():
     windows[2, 1, 0] = np.nan
     with pytest.raises(ValueError, match="X contains NaN.*interpolate"):
         RNNRegressor(target_feature=1).fit(windows, np.ones(len(windows)))
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+@pytest.mark.parametrize("log", [False, True])
+def test_every_registered_representation_decodes_what_it_encodes(name, log):
+    """A new representation in the registry is checked here without a new test."""
+    rng = np.random.default_rng(2)
+    t = np.arange(80.0)
+    series = pd.Series(20 + 3 * np.sin(2 * np.pi * t / 4) + rng.uniform(0, 1, 80))
+    X, y = make_supervised(series, horizon=3)
+    windows = SlidingWindowTransformer(look_back=8).fit_transform(X)[8:]
+    y2 = np.asarray(y, dtype=float)[8:]
+    encoder = TargetEncoder(name, log, 0, standardise=True, season=4)
+    encoded, stats = encoder.fit_encode(windows, y2)
+    assert encoder.rep_.name == name and np.isfinite(encoded).all()
+    assert_allclose(encoder.decode(encoded.astype(float), stats), y2, rtol=1e-5)
