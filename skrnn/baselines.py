@@ -36,6 +36,12 @@ class _NaiveForecaster(RegressorMixin, BaseEstimator):
         "target_feature": [Interval(Integral, 0, None, closed="left"), str, None],
     }
 
+    def _settings_for_windows(self, settings) -> dict:
+        """The target's feature, when a forecaster's windows hold several."""
+        if self.target_feature is None and settings.n_features > 1:
+            return {"target_feature": settings.target_feature}
+        return {}
+
     def _check_look_back(self, look_back: int) -> None:
         """Raise a ValueError if windows of ``look_back`` steps are too short."""
 

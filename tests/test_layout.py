@@ -172,3 +172,20 @@ def test_each_layout_is_detected_and_writes_forecasts_as_they_came():
     ]:
         forecast = WindowForecaster(horizon=2, calibration=None).fit(y).predict()
         assert check(forecast)
+
+
+def test_naive_baselines_learn_their_target_feature_from_the_settings():
+    from skrnn.baselines import PersistenceRegressor, SeasonalNaiveRegressor
+
+    assert PersistenceRegressor()._settings_for_windows(_settings()) == {
+        "target_feature": 0
+    }
+    assert (
+        SeasonalNaiveRegressor(4, target_feature=0)._settings_for_windows(_settings())
+        == {}
+    )
+    t = np.arange(60)
+    y = pd.Series(np.sin(t / 3.0) + t, name="y")
+    X = pd.DataFrame({"x": np.cos(t / 5.0)})
+    forecast = WindowForecaster(PersistenceRegressor(), horizon=2, calibration=None)
+    assert np.allclose(forecast.fit(y, X).predict(), y.iloc[-1])
