@@ -1,5 +1,6 @@
 """scikit-learn's estimator checks on every public estimator."""
 
+import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skrnn import (
@@ -15,6 +16,14 @@ FAST = {"units": 4, "epochs": 3, "batch_size": 16, "random_state": 0}
 WINDOW_DEPENDS_ON_NEIGHBOURS = (
     "a window holds the rows before it, so transforming rows one by one or "
     "shuffled cannot give the windows of the whole series (by design)"
+)
+FLOAT32_BATCH_ROUNDING = (
+    "float32 matrix products and convolutions round differently with the "
+    "number of rows in a batch, so one row predicted alone can differ from "
+    "the same row predicted among others by about 1e-7 (seen on some "
+    "machines, not others); the check's tolerance is 1e-7. Padding every "
+    "call to one fixed batch shape would remove it at the cost of a "
+    "one-row predict several times slower"
 )
 MINI_BATCH_WEIGHTS = (
     "mini-batch gradient descent with shuffling cannot make a weight of 2 "
@@ -39,9 +48,29 @@ def expected_failed_checks(estimator):
         }
     if isinstance(estimator, WindowTargetRegressor):
         return {}
-    return {"check_sample_weight_equivalence_on_dense_data": MINI_BATCH_WEIGHTS}
+    return {
+        "check_sample_weight_equivalence_on_dense_data": MINI_BATCH_WEIGHTS,
+        "check_methods_subset_invariance": FLOAT32_BATCH_ROUNDING,
+    }
 
 
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)
 def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+# Every default but the number of epochs (which changes how long a check takes,
+# not what the estimator does): the architecture, batch size, schedule and
+# target representation the users get. Slow: `make test-slow`.
+DEFAULTS = [
+    RNNRegressor(epochs=2, random_state=0),
+    RNNClassifier(epochs=2, random_state=0),
+    WindowTargetRegressor(),
+    SlidingWindowTransformer(),
+]
+
+
+@pytest.mark.slow
+@parametrize_with_checks(DEFAULTS, expected_failed_checks=expected_failed_checks)
+def test_sklearn_checks_on_the_default_configuration(estimator, check):
     check(estimator)

@@ -744,3 +744,27 @@ def test_fitting_50_models_keeps_memory_bounded():
     # TensorFlow 2.21: 12.3 MiB per fit before the fix, 0.7 after (and 0.3
     # over 150 fits: the growth stays within the same 40 MiB band)
     assert rss_growth_per_fit(50, n_warmup=5) < 2.0
+
+
+@pytest.mark.parametrize("dtype", ["string", object])
+def test_a_series_of_text_is_refused_with_the_conversion_to_run(dtype):
+    from skrnn import WindowForecaster
+
+    y = pd.Series([str(v) for v in np.arange(40.0)], dtype=dtype)
+    with pytest.raises(TypeError, match=r"pd.to_numeric\(y\)"):
+        WindowForecaster(horizon=2).fit(y)
+    # the advice works when followed
+    WindowForecaster(horizon=2, calibration=None).fit(pd.to_numeric(y))
+
+
+def test_epoch_sampling_needs_an_epochs_parameter():
+    from sklearn.linear_model import SGDRegressor
+
+    from skrnn import WindowForecaster
+
+    y = pd.Series(np.sin(np.arange(200) / 5.0))
+    forecaster = WindowForecaster(
+        SGDRegressor(), horizon=1, max_windows=50, window_sampling="epoch"
+    )
+    with pytest.raises(ValueError, match="needs an estimator with an epochs"):
+        forecaster.fit(y)

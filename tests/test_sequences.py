@@ -27,9 +27,15 @@ def test_mixed_lengths_regression_and_classification(ragged):
     reg = RNNRegressor(**FAST).fit(X, y)
     assert reg.input_shape_ == (None, 2)
     assert reg.predict(X).shape == (40,)
-    clf = RNNClassifier(**FAST).fit(X, np.where(y > 0, "pos", "neg"))
-    assert clf.predict_proba(X).shape == (40, 2)
-    assert clf.score(X, np.where(y > 0, "pos", "neg")) >= 0
+    labels = np.where(y > 0, "pos", "neg")
+    clf = RNNClassifier(**FAST).fit(X, labels)
+    proba = clf.predict_proba(X)
+    assert proba.shape == (40, 2)
+    # the score is the accuracy of predict, which is the most probable class
+    predicted = clf.predict(X)
+    assert set(predicted) <= {"neg", "pos"}
+    assert_array_equal(predicted, clf.classes_[proba.argmax(axis=1)])
+    assert clf.score(X, labels) == np.mean(predicted == labels)
 
 
 def test_padding_never_changes_a_prediction(ragged):

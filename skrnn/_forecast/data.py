@@ -90,6 +90,14 @@ def _first_missing(values: np.ndarray, index: pd.Index, what: str) -> None:
 
 
 def _numeric(values: Any, what: str) -> np.ndarray:
+    if getattr(values, "dtype", None) == object:
+        kind = pd.api.types.infer_dtype(values, skipna=True)
+        if kind in ("string", "mixed", "mixed-integer", "bytes"):
+            raise TypeError(
+                f"{what} holds text (inferred type {kind!r}), not numbers: "
+                f"convert it first, e.g. {what} = pd.to_numeric({what}), which "
+                "says which values are not numbers."
+            )
     try:
         return np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as exc:
