@@ -69,6 +69,7 @@ the M4 competition's seasonality test on the series detrended by a centred
 moving average over the period, pooled over the series of a panel.
 """
 
+import warnings
 from collections.abc import Sequence
 from numbers import Integral
 from typing import Any
@@ -182,7 +183,10 @@ def _infer_freq(index: pd.DatetimeIndex) -> Any:
     if len(index) < 3:
         return None
     try:
-        freq = pd.infer_freq(index)
+        with warnings.catch_warnings():
+            # pandas 3 warns that infer_freq will return an offset: so it does here
+            warnings.filterwarnings("ignore", message=".*infer_freq", category=Warning)
+            freq = pd.infer_freq(index)
     except (TypeError, ValueError):
         return None
     return None if freq is None else pd.tseries.frequencies.to_offset(freq)
@@ -235,6 +239,11 @@ def seasons_from_index(
     index: Any, n_steps: int | None = None, *, min_cycles: float = 2
 ) -> tuple[int, ...]:
     """The seasonal cycles, in steps, that the step of a time index implies.
+
+    The table of the module docstring: the daily and weekly cycle of a step
+    that divides a day, the weekly cycle of daily steps, the yearly cycle of
+    weekly, monthly and quarterly steps, and the yearly cycle of shorter
+    steps when ``n_steps`` says the history holds two years.
 
     Parameters
     ----------
@@ -348,7 +357,11 @@ def _limit(acf: np.ndarray, lag: int, n: int, z: float) -> np.ndarray:
 
 
 def _test_period(
-    block: np.ndarray, period: int, z: float, min_acf: float
+    block: np.ndarray,
+    period: int,
+    z: float,
+    min_acf: float,
+    shorter: Sequence[int] = (),
 ) -> dict[str, Any]:
     """Test one period on rows of the same length: per-row results.
 
@@ -369,6 +382,7 @@ def _test_period(
         period,
         z,
         min_acf,
+        shorter,
     )
     return {"passed": passed, "acf": acf, "variance": variance, "n": n}
 
@@ -380,8 +394,14 @@ def _passes(
     period: int,
     z: float,
     min_acf: float,
+    shorter: Sequence[int] = (),
 ) -> np.ndarray:
-    """The test on rows of ACF, given the variances at the period and twice it."""
+    """The test on rows of ACF, given the variances at the period and twice it.
+
+    With ``shorter`` cycles, the ACF at the period must also exceed by
+    ``min_acf`` the ACF one shorter cycle before it, where a shorter cycle
+    alone (or one that drifts, which its removal leaves behind) is as high.
+    """
     width = max(1, period // 10)
     at = acf[:, period]
     error = np.sqrt(variance)
@@ -389,7 +409,10 @@ def _passes(
     peak = at >= near.max(axis=1) - error
     again = acf[:, 2 * period]
     twice = (again > z * np.sqrt(variance_twice)) & (again >= min_acf)
-    return (at > z * error) & (at >= min_acf) & peak & twice
+    passed = (at > z * error) & (at >= min_acf) & peak & twice
+    for cycle in shorter:
+        passed &= at - acf[:, period - cycle] >= min_acf
+    return passed
 
 
 def _accepts(
@@ -398,6 +421,7 @@ def _accepts(
     z: float,
     min_acf: float,
     min_share: float,
+    shorter: Sequence[int] = (),
 ) -> float | None:
     """The mean ACF at ``period`` when the series have that cycle, else None.
 
@@ -406,7 +430,7 @@ def _accepts(
     variance of a mean of independent estimates (a panel of short series).
     """
     tested = [
-        _test_period(block, period, z, min_acf)
+        _test_period(block, period, z, min_acf, shorter)
         for n, block in blocks.items()
         if _fits(n, period)
     ]
@@ -422,7 +446,7 @@ def _accepts(
         for lag in (period, 2 * period)
     ]
     pooled_pass = _passes(
-        mean, np.array(pooled[0]), np.array(pooled[1]), period, z, min_acf
+        mean, np.array(pooled[0]), np.array(pooled[1]), period, z, min_acf, shorter
     )[0]
     if passed.mean() > min_share or pooled_pass:
         return float(mean[0, period])
@@ -521,6 +545,11 @@ def detect_seasons(
     seasons : tuple of int
         The cycles found, shortest first; empty for none.
 
+    See Also
+    --------
+    seasons_from_index : The cycles that the time index implies.
+    resolve_seasons : The index first, the values when the index says nothing.
+
     Notes
     -----
     A period is tested on a series whose detrended length (``2 * (period //
@@ -595,7 +624,10 @@ def detect_seasons(
                 for p in shorter:
                     block = _deseason(block, p)
                 remainder[n] = block
-            if _accepts(remainder, period, z_of[period], min_acf, min_share) is None:
+            tested = _accepts(
+                remainder, period, z_of[period], min_acf, min_share, shorter
+            )
+            if tested is None:
                 continue
         accepted.append(period)
     strongest = sorted(accepted, key=lambda p: -strength[p])[:max_cycles]
@@ -668,6 +700,11 @@ def resolve_seasons(
 ) -> tuple[int, ...]:
     """The seasonal cycles a forecaster uses, from its ``season`` parameter.
 
+    The one place where ``season`` is read: ``"auto"`` trusts the time
+    index when it has a known step (yearly data has no season, whatever its
+    values) and looks at the values only when it has none; an int or a
+    sequence of ints is taken as given, once checked.
+
     Parameters
     ----------
     season : "auto", int or sequence of int
@@ -694,6 +731,11 @@ def resolve_seasons(
     ValueError
         If ``season`` is another string, a negative int, or a sequence
         holding a cycle under 2 steps.
+
+    See Also
+    --------
+    seasons_from_index : The cycles that the time index implies.
+    detect_seasons : The cycles found in the values.
 
     Examples
     --------
