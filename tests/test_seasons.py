@@ -221,6 +221,21 @@ def test_too_short_or_empty_series_have_no_season():
     assert detect_seasons([]) == ()
     assert detect_seasons([np.full(50, np.nan)]) == ()
     assert detect_seasons(np.ones(500)) == ()
+    assert detect_seasons(np.full(500, 1e6) + 1e-3 * rng.normal(size=500)) == ()
+
+
+def test_scale_does_not_matter():
+    rng = np.random.default_rng(3)
+    values = seasonal(rng, 400, 12)
+    for scale, offset in [(1e-6, 0.0), (1e6, 0.0), (1e-3, 1e6)]:
+        assert detect_seasons(scale * values + offset) == (12,)
+
+
+def test_a_panel_mixing_short_and_long_series():
+    """A series too short for the weekly cycle is left out of its test."""
+    rng = np.random.default_rng(4)
+    panel = [daily_weekly(rng, 1344), daily_weekly(rng, 1500), daily_weekly(rng, 300)]
+    assert detect_seasons(panel) == (24, 168)
 
 
 def test_detection_takes_arrays_lists_and_pandas():
@@ -241,6 +256,8 @@ def test_detection_takes_arrays_lists_and_pandas():
         ({"candidates": [1]}, ValueError, "candidates"),
         ({"candidates": [7.0]}, TypeError, "candidates"),
         ({"candidates": 7}, TypeError, "candidates"),
+        ({"z": 0.0}, ValueError, "z must"),
+        ({"peaks": -1}, ValueError, "peaks"),
     ],
 )
 def test_detection_parameters_are_checked(kwargs, error, match):
