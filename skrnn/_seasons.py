@@ -424,8 +424,8 @@ def _accepts(
     min_acf: float,
     min_share: float,
     shorter: Sequence[int] = (),
-) -> float | None:
-    """The mean ACF at ``period`` when the series have that cycle, else None.
+) -> tuple[bool, float, float]:
+    """Whether the series have a cycle of ``period``, the share passing, the mean ACF.
 
     A cycle is accepted when more than ``min_share`` of the series long
     enough pass the test, or when their mean ACF passes it, with the
@@ -437,7 +437,7 @@ def _accepts(
         if _fits(n, period)
     ]
     if not tested:
-        return None
+        return False, 0.0, -np.inf
     passed = np.concatenate([result["passed"] for result in tested])
     acf = np.concatenate([result["acf"] for result in tested])
     mean = acf.mean(axis=0, keepdims=True)
@@ -450,9 +450,8 @@ def _accepts(
     pooled_pass = _passes(
         mean, np.array(pooled[0]), np.array(pooled[1]), period, z, min_acf, shorter
     )[0]
-    if passed.mean() > min_share or pooled_pass:
-        return float(mean[0, period])
-    return None
+    accepted = bool(passed.mean() > min_share or pooled_pass)
+    return accepted, float(passed.mean()), float(mean[0, period])
 
 
 def _deseason(block: np.ndarray, period: int) -> np.ndarray:
@@ -471,26 +470,36 @@ def _deseason(block: np.ndarray, period: int) -> np.ndarray:
     return block - indices[:, positions]
 
 
-def _acf_peaks(series: list[np.ndarray], max_lag: int, count: int) -> set[int]:
-    """The highest local peaks (lags >= 2) of the mean ACF of the detrended series."""
+def _acf_peaks(
+    series: list[np.ndarray], max_lag: int, count: int, min_acf: float
+) -> list[int]:
+    """The first local peaks (lags >= 2) of the mean ACF of the detrended series.
+
+    The series less their straight-line trend; a peak is the highest lag
+    within a tenth of it, and at least ``min_acf``. The first peaks, not the
+    highest: a cycle peaks again at its multiples, as high.
+    """
     if max_lag < 4:
-        return set()
+        return []
     acfs = []
     for values in series:
         if len(values) > 2 * max_lag:
-            differences = np.diff(values)[None, :]
-            acfs.append(_acf(differences, max_lag)[0])
+            t = np.arange(len(values))
+            slope, intercept = np.polyfit(t, values, 1)
+            residual = (values - slope * t - intercept)[None, :]
+            acfs.append(_acf(residual, max_lag)[0])
     if not acfs:
-        return set()
+        return []
     mean = np.mean(acfs, axis=0)
     peaks = []
     for lag in range(2, max_lag):
         width = max(1, lag // 10)
         window = mean[max(1, lag - width) : min(max_lag, lag + width) + 1]
-        if mean[lag] > 0 and mean[lag] >= window.max():
+        if mean[lag] >= min_acf and mean[lag] >= window.max():
             peaks.append(lag)
-    peaks.sort(key=lambda lag: -mean[lag])
-    return set(peaks[:count])
+            if len(peaks) == count:
+                break
+    return peaks
 
 
 def detect_seasons(
@@ -516,10 +525,11 @@ def detect_seasons(
     period (a cycle repeats). A period is accepted when more than
     ``min_share`` of the series tested pass, or when their mean
     autocorrelation passes, its variance that of a mean of independent
-    estimates (a panel of short, noisy series). Of two accepted periods
-    within a tenth of each other, the one with the higher mean
-    autocorrelation stays. A period within a tenth of a multiple of a
-    shorter accepted cycle (168 and 24) is kept only when the series less
+    estimates (a panel of short, noisy series). Of two periods within a
+    tenth of each other, only the one that more series pass (or as many,
+    with a higher mean autocorrelation) may stay. A period within a tenth of
+    a multiple of a shorter accepted cycle (168 and 24) is kept only when
+    the series less
     the shorter cycle's seasonal indices (additive ``decompose``) still pass,
     with an autocorrelation at the period higher by ``min_acf`` than one
     shorter cycle before it: a daily cycle alone, or one that drifts over
@@ -533,9 +543,9 @@ def detect_seasons(
         ones interpolated.
     candidates : sequence of int, default=None
         The periods to test; None: :data:`CANDIDATE_PERIODS` plus the
-        ``peaks`` highest local peaks of the mean ACF of the differenced
-        series (up to a quarter of the longest series), those not within a
-        tenth of a candidate.
+        first ``peaks`` local peaks of the mean ACF of the series less their
+        straight-line trend (up to a quarter of the longest series, at least
+        ``min_acf``), those not within a tenth of a candidate.
     max_cycles : int, default=2
         The most cycles returned: those with the highest mean ACF.
     z : float, default=1.645
@@ -603,7 +613,7 @@ def detect_seasons(
         periods = set(CANDIDATE_PERIODS)
         found = {
             lag
-            for lag in _acf_peaks(series, min(longest // 4, 2016), peaks)
+            for lag in _acf_peaks(series, min(longest // 4, 2016), peaks, min_acf)
             if not any(abs(lag - p) <= max(lag, p) // 10 for p in periods)
         }
     else:
@@ -620,14 +630,18 @@ def detect_seasons(
     blocks = {n: np.vstack(rows) for n, rows in groups.items()}
 
     strength = {}
+    passing = []
     for period in periods:
-        mean = _accepts(blocks, period, z_of[period], min_acf, min_share)
-        if mean is not None:
-            strength[period] = mean
-    # of two accepted periods within a tenth of each other, the stronger stays
+        accepted, *strength[period] = _accepts(
+            blocks, period, z_of[period], min_acf, min_share
+        )
+        if accepted:
+            passing.append(period)
+    # a period with a neighbour (within a tenth), accepted or not, that more
+    # series pass, or as many with a higher mean ACF, is not where the cycle is
     kept = [
         p
-        for p in strength
+        for p in passing
         if not any(
             q != p and abs(p - q) <= max(p, q) // 10 and strength[q] > strength[p]
             for q in strength
@@ -646,13 +660,13 @@ def detect_seasons(
                 for p in shorter:
                     block = _deseason(block, p)
                 remainder[n] = block
-            tested = _accepts(
+            still, _, _ = _accepts(
                 remainder, period, z_of[period], min_acf, min_share, shorter
             )
-            if tested is None:
+            if not still:
                 continue
         accepted.append(period)
-    strongest = sorted(accepted, key=lambda p: -strength[p])[:max_cycles]
+    strongest = sorted(accepted, key=lambda p: -strength[p][1])[:max_cycles]
     return tuple(sorted(strongest))
 
 
