@@ -54,11 +54,15 @@ these differences, each for a reason given:
 - weekly data has a season of 52 (fpp3, statsforecast, R's ``ts``), not 1
   (GluonTS, the M4 competition, whose weekly series are too short and too
   irregular for it): the yearly cycle is what repeats in weekly data.
-- daily data has a season of 7 (fpp3, statsforecast, GluonTS); M4 used 1.
+- daily data has a season of 7 (fpp3, the statsforecast examples), not 1
+  (GluonTS, the M4 competition): the week is what repeats in daily data.
 - sub-hourly data has the daily and weekly cycle, not the hourly one of
   fpp3's table (60 for minutes): few series repeat every hour, and GluonTS
-  and statsforecast also use the day (1440 for minutes). Seconds get the
-  day (86400), where GluonTS uses the hour (3600).
+  also uses the day (1440 for minutes). Seconds get the day (86400), where
+  GluonTS uses the hour (3600).
+- statsforecast takes ``season_length`` from its user and has no table;
+  its examples use the values above (24 hourly, 7 daily, 52 weekly, 12
+  monthly, 4 quarterly).
 - the yearly cycle of daily and shorter steps comes only with two years of
   history: fpp3 lists it always (365.25, 8766), but it cannot be estimated
   from less, and it is rounded to whole steps.
