@@ -47,22 +47,20 @@ cycle is dropped. With ``n_steps``, a cycle must also fit ``min_cycles``
 (2) times in the history.
 
 The conventions are those of fpp3 (Hyndman and Athanasopoulos, "Forecasting:
-principles and practice", 3rd ed., section 2.1, and forecast's ``msts``),
-statsforecast's ``season_length`` and GluonTS' ``get_seasonality``, with
-these differences, each for a reason given:
+principles and practice", 3rd ed., section 2.1, and forecast's ``msts``) and
+GluonTS' ``get_seasonality``, with these differences, each for a reason:
 
-- weekly data has a season of 52 (fpp3, statsforecast, R's ``ts``), not 1
-  (GluonTS, the M4 competition, whose weekly series are too short and too
-  irregular for it): the yearly cycle is what repeats in weekly data.
-- daily data has a season of 7 (fpp3, the statsforecast examples), not 1
-  (GluonTS, the M4 competition): the week is what repeats in daily data.
+- weekly data has a season of 52 (fpp3, R's ``ts``; 365.25 / 7 = 52.18
+  rounded), not 1 (GluonTS, the M4 competition's data): the yearly cycle is
+  what repeats in weekly data.
+- daily data has a season of 7 (fpp3, R's forecast), not 1 (GluonTS, the
+  M4 competition): the week is what repeats in daily data.
 - sub-hourly data has the daily and weekly cycle, not the hourly one of
   fpp3's table (60 for minutes): few series repeat every hour, and GluonTS
   also uses the day (1440 for minutes). Seconds get the day (86400), where
   GluonTS uses the hour (3600).
-- statsforecast takes ``season_length`` from its user and has no table;
-  its examples use the values above (24 hourly, 7 daily, 52 weekly, 12
-  monthly, 4 quarterly).
+- statsforecast takes ``season_length`` from its user and has no table
+  (its docstring's example: 24 for hourly data, as here).
 - the yearly cycle of daily and shorter steps comes only with two years of
   history: fpp3 lists it always (365.25, 8766), but it cannot be estimated
   from less, and it is rounded to whole steps.
