@@ -164,7 +164,9 @@ def _offset_of_durations(index: pd.DatetimeIndex) -> Any:
 
     Gaps (a dropped row) defeat ``pandas.infer_freq`` on the whole index; the
     frequency it infers most often on runs of five timestamps wins (months and
-    quarters have no fixed length), else the most common difference.
+    quarters have no fixed length); else, for steps of varying length, the
+    calendar unit of their median (half-months, which pandas does not infer),
+    else the most common difference.
     """
     stretches = range(0, max(len(index) - 4, 1), max(len(index) // 50, 1))
     inferred = []
@@ -178,7 +180,22 @@ def _offset_of_durations(index: pd.DatetimeIndex) -> Any:
     differences = differences[differences > pd.Timedelta(0)]
     if differences.empty:
         return None
+    if differences.nunique() > 1:
+        # steps of varying length: calendar units pandas does not infer
+        days = differences.median() / _DAY
+        for low, high, offset in _CALENDAR_DAYS:
+            if low <= days <= high:
+                return offset
     return pd.tseries.frequencies.to_offset(differences.mode().iloc[0])
+
+
+# typical days between timestamps of calendar steps of varying length
+_CALENDAR_DAYS = (
+    (13, 16, pd.offsets.SemiMonthBegin()),
+    (28, 31, pd.offsets.MonthBegin()),
+    (89, 92, pd.offsets.QuarterBegin()),
+    (365, 366, pd.offsets.YearBegin()),
+)
 
 
 def _infer_freq(index: pd.DatetimeIndex) -> Any:

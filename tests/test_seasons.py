@@ -64,6 +64,22 @@ def test_index_without_freq(freq, expected, yearly):
     assert seasons_from_index(index) == expected
 
 
+def test_semi_monthly_index_without_freq():
+    """pandas infers no half-months; the median step of 15 days tells."""
+    index = pd.date_range("2021-01-04", periods=40, freq="SMS")
+    assert seasons_from_index(pd.DatetimeIndex(index.values)) == (24,)
+    # a constant two-week step is two weeks
+    weeks = pd.date_range("2021-01-04", periods=40, freq="14D")
+    assert seasons_from_index(pd.DatetimeIndex(weeks.values)) == (26,)
+
+
+def test_time_zone_and_duplicates():
+    hours = pd.date_range("2021-03-20", periods=400, freq="h", tz="Europe/Paris")
+    assert seasons_from_index(hours) == (24, 168)
+    repeated = pd.DatetimeIndex(np.repeat(hours.tz_localize(None).values, 2))
+    assert seasons_from_index(repeated) == (24, 168)
+
+
 @pytest.mark.parametrize("freq", ["h", "D", "MS", "15min"])
 def test_index_with_a_gap(freq):
     """A dropped row defeats pandas' inference; the common step still counts."""
