@@ -90,8 +90,8 @@ _DAY = pd.Timedelta(days=1)
 _WEEK = pd.Timedelta(days=7)
 _YEAR = pd.Timedelta(days=365.25)
 
-# cycles per unit of a calendar offset, and whether the unit is shorter than a
-# week (then the yearly cycle is a long one, given only with enough history)
+# calendar offset -> (cycles always given, cycles given only with enough
+# history: the yearly cycle of business days), for one unit of the offset
 _CALENDAR_CYCLES = {
     "BusinessDay": ((5,), (261,)),
     "CustomBusinessDay": ((5,), (261,)),
@@ -302,6 +302,8 @@ def seasons_from_index(
     ()
     """
     n_steps = _check_n_steps(n_steps)
+    if not min_cycles > 0:
+        raise ValueError(f"min_cycles must be positive; got {min_cycles}.")
     return _index_cycles(index, n_steps, min_cycles) or ()
 
 

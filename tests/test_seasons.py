@@ -137,6 +137,11 @@ def test_n_steps_is_checked(n_steps, error):
         seasons_from_index(pd.RangeIndex(5), n_steps=n_steps)
 
 
+def test_min_cycles_is_checked():
+    with pytest.raises(ValueError, match="min_cycles"):
+        seasons_from_index(pd.RangeIndex(5), n_steps=5, min_cycles=0)
+
+
 # -- detection --------------------------------------------------------------
 
 
