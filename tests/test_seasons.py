@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skrnn._seasons import detect_seasons, resolve_seasons, seasons_from_index
+from skrnn._time.seasons import detect_seasons, resolve_seasons, seasons_from_index
 
 # step -> cycles without a history length (the yearly cycle of short steps
 # left out), and the yearly cycle added with a history of many years

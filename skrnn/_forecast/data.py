@@ -90,7 +90,7 @@ def _first_missing(values: np.ndarray, index: pd.Index, what: str) -> None:
 
 
 def _numeric(values: Any, what: str) -> np.ndarray:
-    if getattr(values, "dtype", None) == object:
+    if getattr(getattr(values, "dtype", None), "kind", "") == "O":
         kind = pd.api.types.infer_dtype(values, skipna=True)
         if kind in ("string", "mixed", "mixed-integer", "bytes"):
             raise TypeError(
