@@ -94,9 +94,9 @@ def _numeric(values: Any, what: str) -> np.ndarray:
         kind = pd.api.types.infer_dtype(values, skipna=True)
         if kind in ("string", "mixed", "mixed-integer", "bytes"):
             raise TypeError(
-                f"{what} holds text (inferred type {kind!r}), not numbers: "
-                f"convert it first, e.g. {what} = pd.to_numeric({what}), which "
-                "says which values are not numbers."
+                f"{what} must hold numbers; it holds text (inferred type "
+                f"{kind!r}): convert it first, e.g. {what} = pd.to_numeric({what}), "
+                "which says which values are not numbers."
             )
     try:
         return np.asarray(values, dtype=np.float64)

@@ -1,8 +1,11 @@
 """What a forecaster's ``season="auto"`` and ``look_back="auto"`` resolve to.
 
-The season comes from the time index; whether the series are seasonal at
-that season is decided once per fit by the M4 seasonality test (a majority
-of the series must pass), and the look-back follows from both.
+The seasonal cycles come from the time index at every frequency, or from
+the values when the index says nothing; the forecasts are made relative to
+the cycle whose seasonal naive forecast is the most accurate. Whether the
+series are seasonal at that cycle is decided once per fit by the M4
+seasonality test (a majority of the series must pass), and the look-back
+follows from both.
 """
 
 import warnings
@@ -11,14 +14,51 @@ import numpy as np
 
 from skrnn._forecast.data import n_windows
 from skrnn._forecast.panel import Panel
-from skrnn._time.index import is_seasonal, season_of_index
+from skrnn._time.index import is_seasonal
+from skrnn._time.seasons import resolve_seasons as seasons_of
+from skrnn._time.seasons import season_source
 
 
-def resolve_season(season, panel: Panel) -> int:
-    """The season in steps: ``season`` itself, or read from the time index."""
-    if season != "auto":
-        return int(season)
-    return season_of_index(panel.histories[0].index) or 1
+def resolve_seasons(season, panel: Panel) -> tuple[tuple, str]:
+    """``(seasons, source)``: the cycles of ``season`` and where they come from.
+
+    ``"auto"``: the cycles of the time index at every frequency, or, when
+    the index says nothing (integer steps), those found in the values of the
+    series (:mod:`skrnn._time.seasons`); ``source`` is ``"season"``,
+    ``"index"`` or ``"data"``.
+    """
+    longest = max(panel.histories, key=len)
+    series = [history.y for history in panel.histories]
+    seasons = seasons_of(season, longest.index, series)
+    return seasons, season_source(season, longest.index, series)
+
+
+def best_cycle(seasons: tuple, panel: Panel, horizon: int) -> int:
+    """The cycle the forecasts are made relative to (1: none).
+
+    Of the cycles that the look-back can cover (at most half of what the
+    median series leaves once the horizon is set aside), the one whose
+    seasonal naive forecast is the most accurate in sample, pooled over the
+    series (each error scaled by the series' mean absolute change): the
+    weekly cycle of half-hourly demand when weekends differ, the daily one
+    when they do not.
+    """
+    lengths = [len(history) for history in panel.histories]
+    cap = max(1, (int(np.median(lengths)) - horizon) // 2)
+    usable = [cycle for cycle in seasons if cycle <= cap]
+    if len(usable) < 2:
+        return usable[0] if usable else (seasons[0] if seasons else 1)
+    errors = []
+    for cycle in usable:
+        scaled = []
+        for history in panel.histories:
+            y = history.y
+            if len(y) > cycle + 1:
+                scale = np.mean(np.abs(np.diff(y)))
+                error = np.mean(np.abs(y[cycle:] - y[:-cycle]))
+                scaled.append(error / scale if scale > 0 else error)
+        errors.append(np.mean(scaled) if scaled else np.inf)
+    return usable[int(np.argmin(errors))]
 
 
 def most_are_seasonal(series: list, season: int) -> bool:

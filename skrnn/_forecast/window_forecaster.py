@@ -34,9 +34,10 @@ from skrnn._forecast.intervals import (
     interval_columns,
 )
 from skrnn._forecast.look_back import (
+    best_cycle,
     most_are_seasonal,
     resolve_look_back,
-    resolve_season,
+    resolve_seasons,
 )
 from skrnn._forecast.panel import Panel, check_panel, concatenate
 from skrnn._forecast.window_fit import (
@@ -85,11 +86,20 @@ class WindowForecaster(BaseEstimator):
         series. The evidence: ``benchmarks/results/forecast.md`` and
         ``benchmarks/results/m4.md``.
 
-    season : int or "auto", default="auto"
-        Steps per seasonal cycle, for the look-back default and for the
-        seasonal naive forecast that scales MASE (:meth:`score`). ``"auto"``
-        reads it from the time index: hourly 24, daily 7, business-daily 5,
-        weekly 52, monthly 12, quarterly 4; 1 for yearly or integer indexes.
+    season : int, sequence of int or "auto", default="auto"
+        Steps per seasonal cycle, or several cycles (``(24, 168)`` for hourly
+        data with a daily and a weekly cycle); 1 for none. ``"auto"`` reads
+        them from the time index at every frequency: 30 minutes (48, 336),
+        15 minutes (96, 672), hourly (24, 168), daily 7, business-daily 5,
+        weekly 52, monthly 12, quarterly 4, yearly none, with the yearly
+        cycle of daily and shorter steps when the history holds two years.
+        When the index says nothing of the season (integer steps, a
+        ``RangeIndex``, M4-style panels), the cycles are found in the data by
+        the M4 seasonality test on the autocorrelation of the detrended
+        series, pooled over a panel (none on white noise). The forecasts are
+        made relative to the cycle whose seasonal naive forecast is the most
+        accurate in sample (``season_``); the first cycle scales MASE
+        (:meth:`score`), as in the M4 competition.
 
     future_covariates : list of str, "all" or None, default=None
         Columns of ``X`` known ahead of time (calendar, holidays, planned
@@ -140,8 +150,18 @@ class WindowForecaster(BaseEstimator):
     look_back_ : int
         The look-back used (``"auto"`` resolved).
 
+    seasons_ : tuple of int
+        The seasonal cycles (``"auto"`` resolved), shortest first; empty for
+        none.
+
+    season_source_ : {"season", "index", "data"}
+        Where ``seasons_`` come from: the ``season`` parameter, the time
+        index, or the values of the series.
+
     season_ : int
-        The season used (``"auto"`` resolved).
+        The cycle the forecasts are made relative to (1: none): of
+        ``seasons_`` that the look-back can cover, the one whose seasonal
+        naive forecast is the most accurate in sample.
 
     n_windows_ : int
         Number of training windows.
@@ -200,7 +220,11 @@ class WindowForecaster(BaseEstimator):
         "estimator": [HasMethods(["fit", "predict"]), None],
         "horizon": [Interval(Integral, 1, None, closed="left")],
         "look_back": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "season": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "season": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+            "array-like",
+        ],
         "future_covariates": ["array-like", StrOptions({"all"}), None],
         "calibration": [
             Interval(Integral, 1, None, closed="left"),
@@ -284,7 +308,8 @@ class WindowForecaster(BaseEstimator):
         panel, past, future = check_panel(y, X, self.future_covariates, self._columns)
         self.past_covariates_, self.future_covariates_ = past, future
         self.n_series_ = len(panel)
-        self.season_ = resolve_season(self.season, panel)
+        self.seasons_, self.season_source_ = resolve_seasons(self.season, panel)
+        self.season_ = best_cycle(self.seasons_, panel, self.horizon)
         seasonal = most_are_seasonal([h.y for h in panel.histories], self.season_)
         self.look_back_ = resolve_look_back(
             self.look_back,
@@ -501,7 +526,7 @@ class WindowForecaster(BaseEstimator):
 
         Higher is better, as scikit-learn's searches expect; the error is
         scaled by the in-sample mean absolute error of the seasonal naive
-        forecast (season ``season_``) on the history. For a panel, the mean
+        forecast (the first of ``seasons_``) on the history. For a panel, the mean
         of the series' MASE (the M4 competition's average).
 
         Parameters
@@ -518,7 +543,7 @@ class WindowForecaster(BaseEstimator):
         Returns
         -------
         score : float
-            ``-mase(y, forecast, history, season_)``, averaged over series.
+            ``-mase(y, forecast, history, seasons_[0])``, averaged over series.
         """
         check_is_fitted(self, "estimator_")
         panel = self._panel
@@ -536,7 +561,8 @@ class WindowForecaster(BaseEstimator):
                 )
             truth = self._following(history, new_y)
             predicted = forecast[k].reindex(truth.index).to_numpy()
-            season = self.season_ if len(history) > self.season_ else 1
+            first = self.seasons_[0] if self.seasons_ else 1
+            season = first if len(history) > first else 1
             errors.append(mase(truth.to_numpy(), predicted, history.y, season))
         return -float(np.mean(errors))
 

@@ -369,7 +369,7 @@ def resolve_seasons(
             raise ValueError(
                 f"season must be 'auto', an int or a sequence of ints; got {season!r}."
             )
-        return _auto_seasons(index, series)
+        return _auto_seasons(index, series)[0]
     if isinstance(season, bool):
         raise TypeError(
             "season must be 'auto', an int or a sequence of ints; got bool."
@@ -388,7 +388,7 @@ def resolve_seasons(
     )
 
 
-def _auto_seasons(index: Any, series: Any) -> tuple[int, ...]:
+def _auto_seasons(index: Any, series: Any) -> tuple[tuple[int, ...], str]:
     if index is not None and not isinstance(index, pd.Index):
         raise TypeError(f"index must be a pandas Index; got {type(index).__name__}.")
     values = None if series is None else _as_series_list(series)
@@ -398,7 +398,18 @@ def _auto_seasons(index: Any, series: Any) -> tuple[int, ...]:
             n_steps = max(n_steps, *(len(v) for v in values))
         cycles = _index_cycles(index, n_steps, 2)
         if cycles is not None:
-            return cycles
+            return cycles, "index"
     if values:
-        return detect_seasons(values)
-    return ()
+        return detect_seasons(values), "data"
+    return (), "data"
+
+
+def season_source(season: Any, index: Any = None, series: Any = None) -> str:
+    """Where :func:`resolve_seasons` takes the cycles from, in the same call.
+
+    ``"season"`` (given), ``"index"`` (the time index has a known step) or
+    ``"data"`` (found in the values).
+    """
+    if not isinstance(season, str):
+        return "season"
+    return _auto_seasons(index, None if series is None else [])[1]
