@@ -251,7 +251,7 @@ class Encoder:
         ):
             if isinstance(value, cls):
                 return {TAG: kind, "values": self._index(pd.Index([value]), where)}
-        if isinstance(value, pd.DateOffset):
+        if isinstance(value, pd.offsets.BaseOffset):
             freq = value.freqstr
             if pd.tseries.frequencies.to_offset(freq) != value:
                 raise EncodeError(where, f"the date offset {value!r} cannot be saved")
