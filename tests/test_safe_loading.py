@@ -393,7 +393,8 @@ def test_forecasters_forecast_the_same_in_a_fresh_process(tmp_path):
         meta = json.loads(members(tmp_path / f"{name}.skrnn")["skrnn.json"])
         assert meta["fitted"] is True
         fc.predict(coverage=0.9).to_pickle(tmp_path / f"{name}.expected.pkl")
-    networks = [n for n in members(tmp_path / "rnn_panel.skrnn") if n.endswith(".keras")]
+    saved = members(tmp_path / "rnn_panel.skrnn")
+    networks = [name for name in saved if name.endswith(".keras")]
     assert networks == ["models/0.keras"]
     lasso = "sklearn.linear_model._coordinate_descent:Lasso"
     with pytest.raises(ValueError, match=lasso):
