@@ -313,8 +313,9 @@ def _saved_class(meta, cls, trust, path):
     if not trust.allows(where):
         raise ValueError(
             f"{path!r} says it holds an object of class {named}, which is not "
-            f"an skrnn estimator; nothing was imported. A file of {cls.__name__} "
-            "names an skrnn class."
+            "an skrnn estimator; nothing was imported. If the file holds your "
+            "own subclass and you trust it, load it with "
+            f"load(path, trusted=[{where!r}])."
         )
     try:
         saved = trust.resolve(where)
@@ -397,6 +398,8 @@ def load_estimator(estimator_class, path, *, custom_objects=None, trusted=False)
 def _load(archive, saved, trust, tmp, path):
     try:
         document = json.loads(_read(archive, _STATE, path))
+    except RecursionError as exc:
+        raise ValueError(f"{path!r} has no valid {_STATE}: nested too deep") from exc
     except ValueError as exc:
         if "missing" in str(exc) or "damaged" in str(exc):
             raise

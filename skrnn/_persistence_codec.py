@@ -73,8 +73,14 @@ def public_path(cls) -> str:
     return import_path(cls) or f"{cls.__module__}:{cls.__qualname__}"
 
 
+# Import paths of skrnn's classes that moved since files were written with
+# them, old -> new: an entry per move keeps those files loading.
+MOVED = {}
+
+
 def resolve(path: str):
     """Import the object at ``"module:qualname"``; the caller vouches for it."""
+    path = MOVED.get(path, path)
     module, sep, qualname = path.partition(":")
     if not sep or not module or not qualname:
         raise ValueError(f"{path!r} is not an import path (module:qualname)")
@@ -261,6 +267,8 @@ class Encoder:
     def _object(self, value, where):
         cls = type(value)
         path = import_path(cls)
+        if path is not None and path.startswith("skrnn"):
+            path = public_path(cls)  # the stable name, when there is one
         if path is None:
             raise EncodeError(
                 where,
