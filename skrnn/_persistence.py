@@ -175,12 +175,16 @@ def _write_zip(out, members, model_files) -> None:
 # -- load ------------------------------------------------------------------------
 
 
+class _FileError(ValueError):
+    """A refusal already phrased for the user: passed on as it is."""
+
+
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError)
 
 
 def _damaged(path, exc=None) -> ValueError:
     detail = f" ({exc})" if exc else ""
-    return ValueError(
+    return _FileError(
         f"{path!r} is damaged or truncated: it cannot be read as a file "
         f"written by skrnn's save{detail}."
     )
@@ -190,7 +194,7 @@ def _read(archive, name, path) -> bytes:
     try:
         return archive.read(name)
     except KeyError as exc:
-        raise ValueError(
+        raise _FileError(
             f"{path!r} is not a complete file written by skrnn's save: "
             f"{name} is missing."
         ) from exc
@@ -396,22 +400,17 @@ def load_estimator(estimator_class, path, *, custom_objects=None, trusted=False)
 
 
 def _load(archive, saved, trust, tmp, path):
+    state_json = _read(archive, _STATE, path)
     try:
-        document = json.loads(_read(archive, _STATE, path))
-    except RecursionError as exc:
-        raise ValueError(f"{path!r} has no valid {_STATE}: nested too deep") from exc
-    except ValueError as exc:
-        if "missing" in str(exc) or "damaged" in str(exc):
-            raise
+        document = json.loads(state_json)
+    except (ValueError, RecursionError) as exc:
         raise ValueError(f"{path!r} has no valid {_STATE}: {exc}") from exc
     _refuse_untrusted(references(document), trust, path)
+    content = io.BytesIO(_read(archive, _ARRAYS, path))
     try:
-        content = io.BytesIO(_read(archive, _ARRAYS, path))
         with np.load(content, allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
     except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
-        if isinstance(exc, ValueError) and "skrnn" in str(exc):
-            raise
         raise ValueError(f"{path!r} has no valid {_ARRAYS}: {exc}") from exc
 
     def load_model(member):
@@ -428,7 +427,7 @@ def _load(archive, saved, trust, tmp, path):
                 safe_mode=not trust.everything,
             )
         except Exception as exc:
-            raise ValueError(
+            raise _FileError(
                 f"The network {member} in {path!r} could not be loaded safely: "
                 f"{exc} Keras loads networks in safe mode, which refuses code "
                 "stored in the file (Lambda layers); custom layers must be "
@@ -443,11 +442,17 @@ def _load(archive, saved, trust, tmp, path):
         if not isinstance(state, dict):
             raise ValueError("the state is not a dict")
         return build(saved, state)
-    except ValueError as exc:
-        if str(exc).startswith("The network"):
-            raise
-        raise ValueError(f"{path!r} holds an invalid {_STATE}: {exc}") from exc
-    except (KeyError, TypeError, AttributeError, ImportError, IndexError) as exc:
+    except _FileError:
+        raise
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        ImportError,
+        IndexError,
+        RecursionError,
+    ) as exc:
         raise ValueError(
             f"{path!r} holds an invalid {_STATE}: {type(exc).__name__}: {exc}"
         ) from exc

@@ -379,7 +379,8 @@ class Decoder:
     def _decode_objects(self, node):
         items = [self.decode(item) for item in node["items"]]
         array = np.empty(len(items), dtype=object)
-        array[:] = items
+        for i, item in enumerate(items):  # item by item: tuples stay objects
+            array[i] = item
         return array.reshape(node["shape"])
 
     def _decode_scalar(self, node):

@@ -239,6 +239,25 @@ def test_a_damaged_file_is_a_clear_error(regressor, tmp_path, damage):
         RNNRegressor.load(path)
 
 
+@pytest.mark.parametrize(
+    "state, message",
+    [
+        ("{not json", "no valid state.json"),
+        ('{"$": "dict", "items": [["x", {"$": "exec"}]]}', "unknown tag"),
+        ('{"$": "dict", "items": [["x", {"$": "array", "key": "z"}]]}', "invalid"),
+        ("[" * 100_000 + "]" * 100_000, "state.json"),
+    ],
+)
+def test_an_invalid_state_is_a_clear_error(regressor, tmp_path, state, message):
+    path = tmp_path / "model.skrnn"
+    regressor[0].save(path)
+    content = members(path)
+    content["state.json"] = state
+    write_members(path, content)
+    with pytest.raises(ValueError, match=message):
+        RNNRegressor.load(path)
+
+
 def test_a_damaged_pickle_file_runs_nothing(regressor, tmp_path):
     marker = tmp_path / "marker"
     path = tmp_path / "old.skrnn"
@@ -309,6 +328,7 @@ def test_the_encoding_round_trips_plain_numpy_and_pandas_values():
         "array": np.arange(6, dtype=np.int16).reshape(2, 3),
         "strings": np.array(["a", "bc"]),
         "objects": np.array(["a", 1, None], dtype=object),
+        "tuples": np.array([(1, 2), (3, 4), None], dtype=object)[:2],
         "range": pd.RangeIndex(2, 10, 2, name="r"),
         "dates": when,
         "periods": pd.period_range("2000Q1", periods=3, freq="Q"),
@@ -334,6 +354,7 @@ def test_the_encoding_round_trips_plain_numpy_and_pandas_values():
     assert got["tuple"][2:] == (float("inf"), None, True, "s")
     assert got[(1, "key")] == {3: "int key"}
     assert type(got["float32"]) is np.float32 and got["dtype"] == np.float32
+    assert got["tuples"].tolist() == [(1, 2), (3, 4)]
     for key in ("array", "strings", "objects"):
         assert got[key].dtype == value[key].dtype
         assert_array_equal(got[key], value[key])
