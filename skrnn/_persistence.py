@@ -247,6 +247,10 @@ def _check_members(archive, meta, path) -> None:
         )
 
 
+def _in_skrnn(module: str) -> bool:
+    return module == "skrnn" or module.startswith("skrnn.")
+
+
 class _Trust:
     """What a load may import: skrnn's own code, the defaults, what the caller said."""
 
@@ -278,8 +282,7 @@ class _Trust:
             return True
         if self.given(path)[0]:
             return True
-        module = path.partition(":")[0]
-        return module == "skrnn" or module.startswith("skrnn.")
+        return _in_skrnn(path.partition(":")[0])
 
     def resolve(self, path):
         given, obj = self.given(path)
@@ -288,12 +291,12 @@ class _Trust:
         if not self.allows(path):  # checked before decoding: a bug if reached
             raise ValueError(f"{path} is not trusted")
         obj = resolve(path)
-        module = path.partition(":")[0]
-        if (module == "skrnn" or module.startswith("skrnn.")) and not (
+        if _in_skrnn(path.partition(":")[0]) and not (
             self.everything or path in self.paths
         ):
             # skrnn's own classes and functions only, not what its modules import
-            if not getattr(obj, "__module__", "").startswith("skrnn"):
+            defined_in = getattr(obj, "__module__", None) or ""
+            if not _in_skrnn(defined_in):
                 raise ValueError(f"{path} is not defined by skrnn")
         return obj
 
