@@ -22,6 +22,7 @@ Tags
 ``frame``       ``{"columns": <index>, "index": <index>, "data": [<index>...]}``
 ``timestamp``, ``period``, ``timedelta``  ``{"values": <index of one>}``
 ``offset``      a pandas date offset: ``{"freq": "MS"}``
+``random_state``  a ``numpy.random.RandomState``: ``{"state": <its get_state()>}``
 ``keras``       a Keras model: ``{"member": "models/0.keras"}``
 ``ref``         a class or function by import path: ``{"path": "mod:qualname"}``
 ``object``      an instance: ``{"class": "mod:qualname", "state": {...}}``
@@ -141,6 +142,9 @@ class Encoder:
         pandas = self._pandas(value, where)
         if pandas is not None:
             return pandas
+        if type(value) is np.random.RandomState:
+            state = value.get_state(legacy=True)
+            return {TAG: "random_state", "state": self.encode(state, where)}
         if _is_keras_model(value):
             self.models.append(value)
             return {TAG: "keras", "member": f"models/{len(self.models) - 1}.keras"}
@@ -429,6 +433,11 @@ class Decoder:
 
     def _decode_offset(self, node):
         return pd.tseries.frequencies.to_offset(node["freq"])
+
+    def _decode_random_state(self, node):
+        generator = np.random.RandomState()
+        generator.set_state(self.decode(node["state"]))
+        return generator
 
     def _decode_keras(self, node):
         return self.load_model(node["member"])

@@ -335,6 +335,7 @@ def test_the_encoding_round_trips_plain_numpy_and_pandas_values():
         "labels": pd.Index(["x", "y"], name="id"),
         "stamp": pd.Timestamp("2021-03-04 05:06", tz="UTC"),
         "offset": pd.offsets.MonthBegin(2),
+        "generator": np.random.RandomState(7),
         "series": pd.Series(when, index=pd.Index(["a", "b", "c", "d"]), name="end"),
         "frame": pd.DataFrame({"v": [1.0, 2.0], 3: ["p", "q"]}, index=[10, 20]),
     }
@@ -362,6 +363,7 @@ def test_the_encoding_round_trips_plain_numpy_and_pandas_values():
         pd.testing.assert_index_equal(got[key], value[key], exact=True)
     assert got["dates"].freq == value["dates"].freq
     assert got["periods"].freq == value["periods"].freq
+    assert got["generator"].randint(1000) == value["generator"].randint(1000)
     assert got["stamp"] == value["stamp"] and got["offset"] == value["offset"]
     pd.testing.assert_series_equal(got["series"], value["series"])
     pd.testing.assert_frame_equal(got["frame"], value["frame"])
