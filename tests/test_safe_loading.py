@@ -455,3 +455,29 @@ def test_an_unfitted_forecaster_reads_as_unfitted(tmp_path):
     fc.save(tmp_path / "fc.skrnn")
     assert json.loads(members(tmp_path / "fc.skrnn")["skrnn.json"])["fitted"] is False
     assert RNNForecaster.load(tmp_path / "fc.skrnn").get_params() == fc.get_params()
+
+
+def conv_model(input_shape, n_outputs):
+    """A module-level model_fn: saved by its import path."""
+    import keras
+
+    inputs = keras.Input(input_shape)
+    x = keras.layers.Conv1D(4, 2)(inputs)
+    x = keras.layers.GlobalAveragePooling1D()(x)
+    return keras.Model(inputs, keras.layers.Dense(n_outputs)(x))
+
+
+def test_a_model_fn_is_saved_by_path_and_loaded_on_trust(regressor, tmp_path):
+    _, X = regressor
+    est = RNNRegressor(**ONE, model_fn=conv_model).fit(X, X[:, -1, 0])
+    path = tmp_path / "model.skrnn"
+    est.save(path)
+    where = f"{__name__}:conv_model"
+    with pytest.raises(ValueError, match=where):
+        RNNRegressor.load(path)
+    for loaded in (
+        RNNRegressor.load(path, trusted=[where]),
+        RNNRegressor.load(path, custom_objects={"conv_model": conv_model}),
+    ):
+        assert loaded.model_fn is conv_model
+        assert_array_equal(loaded.predict(X), est.predict(X))
