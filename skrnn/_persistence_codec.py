@@ -10,7 +10,7 @@ booleans, null and arrays stand for themselves (arrays are Python lists).
 Tags
 ----
 ``float``       a non-finite float: ``{"$": "float", "value": "nan"}``
-``tuple``       ``{"items": [...]}``
+``tuple``, ``set``, ``frozenset``  ``{"items": [...]}``
 ``dict``        ``{"items": [[key, value], ...]}`` (keys of any encodable type)
 ``array``       ``{"key": "a0"}``: an entry of the ``.npz``
 ``objects``     an object-dtype array: ``{"shape": [...], "items": [...]}``
@@ -123,6 +123,9 @@ class Encoder:
         if type(value) is tuple:
             items = [self.encode(v, f"{where}[{i}]") for i, v in enumerate(value)]
             return {TAG: "tuple", "items": items}
+        if type(value) in (set, frozenset):
+            items = [self.encode(v, f"{where} item") for v in value]
+            return {TAG: type(value).__name__, "items": items}
         if type(value) is dict:
             items = [
                 [self.encode(k, f"{where} key"), self.encode(v, f"{where}[{k!r}]")]
@@ -368,6 +371,12 @@ class Decoder:
 
     def _decode_tuple(self, node):
         return tuple(self.decode(item) for item in node["items"])
+
+    def _decode_set(self, node):
+        return {self.decode(item) for item in node["items"]}
+
+    def _decode_frozenset(self, node):
+        return frozenset(self.decode(item) for item in node["items"])
 
     def _decode_dict(self, node):
         return {self.decode(k): self.decode(v) for k, v in node["items"]}

@@ -323,6 +323,7 @@ def test_the_encoding_round_trips_plain_numpy_and_pandas_values():
         "ints": [1, 2, np.int64(3)],
         "tuple": (1.5, float("nan"), float("inf"), None, True, "s"),
         (1, "key"): {3: "int key"},
+        "sets": [{1, "a"}, frozenset({2.5})],
         "float32": np.float32(0.25),
         "dtype": np.dtype("float32"),
         "array": np.arange(6, dtype=np.int16).reshape(2, 3),
@@ -354,6 +355,7 @@ def test_the_encoding_round_trips_plain_numpy_and_pandas_values():
     assert got["tuple"][0] == 1.5 and np.isnan(got["tuple"][1])
     assert got["tuple"][2:] == (float("inf"), None, True, "s")
     assert got[(1, "key")] == {3: "int key"}
+    assert got["sets"] == value["sets"] and type(got["sets"][1]) is frozenset
     assert type(got["float32"]) is np.float32 and got["dtype"] == np.float32
     assert got["tuples"].tolist() == [(1, 2), (3, 4)]
     for key in ("array", "strings", "objects"):
