@@ -569,6 +569,10 @@ class WindowForecaster(BaseEstimator):
     def save(self, path):
         """Save the forecaster, fitted or not, to one file (see ``RNNRegressor.save``).
 
+        The file holds data only: parameters, fitted attributes and the
+        history as JSON and numpy arrays, the window regressor rebuilt from
+        its attributes, its network (if any) in Keras's format.
+
         Parameters
         ----------
         path : str, os.PathLike or binary file object
@@ -578,20 +582,29 @@ class WindowForecaster(BaseEstimator):
         save_estimator(self, path)
 
     @classmethod
-    def load(cls, path):
-        """Load a forecaster written by :meth:`save`.
+    def load(cls, path, *, custom_objects=None, trusted=False):
+        """Load a forecaster written by :meth:`save`, running nothing from the file.
 
         Parameters
         ----------
         path : str, os.PathLike or binary file object
             A file written by :meth:`save`.
+        custom_objects : dict, default=None
+            Classes or functions the file names, given rather than imported,
+            keyed by import path (``"module:qualname"``); see
+            ``RNNRegressor.load``.
+        trusted : bool or list of str, default=False
+            Import paths that loading may import beyond skrnn's own classes
+            and scikit-learn's ``Ridge`` (a window regressor of another
+            class, say ``["sklearn.linear_model._coordinate_descent:Lasso"]``),
+            or True to trust the whole file (see ``RNNRegressor.load``).
 
         Returns
         -------
         forecaster : object
             A forecaster of the saved class that forecasts as the saved one.
         """
-        return load_estimator(cls, path)
+        return load_estimator(cls, path, custom_objects=custom_objects, trusted=trusted)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

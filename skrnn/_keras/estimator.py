@@ -186,12 +186,14 @@ class KerasEstimator(BaseEstimator):
     # -- persistence ------------------------------------------------------------
 
     def save(self, path):
-        """Save the estimator to one file, the network in Keras's native format.
+        """Save the estimator to one file: data only, the network in Keras's format.
 
-        The file is a zip archive holding the fitted ``model_`` as a ``.keras``
-        file (architecture, weights and optimizer state) and the rest of the
-        estimator (parameters and fitted attributes) pickled. ``.skrnn`` is
-        the conventional extension. The estimator itself is not modified.
+        The file is a zip archive holding the parameters and fitted
+        attributes as JSON and numpy arrays (``.npz``), and the fitted
+        ``model_`` as a ``.keras`` file (architecture, weights and optimizer
+        state). Nothing in it is a pickle: functions and classes (a
+        ``model_fn``) are recorded by import path. ``.skrnn`` is the
+        conventional extension. The estimator itself is not modified.
 
         Parameters
         ----------
@@ -202,8 +204,10 @@ class KerasEstimator(BaseEstimator):
         Raises
         ------
         TypeError
-            If a parameter cannot be pickled, e.g. a ``model_fn`` that is a
-            lambda rather than a module-level function.
+            If an attribute cannot be stored as data nor named by import
+            path, e.g. a ``model_fn`` that is a lambda rather than a
+            module-level function, or Keras callback instances in
+            ``callbacks``; the message names the attribute.
 
         See Also
         --------
@@ -211,10 +215,10 @@ class KerasEstimator(BaseEstimator):
 
         Notes
         -----
-        Pickle, joblib and cloudpickle work too; ``save`` differs in keeping
-        the network in Keras's own format, which Keras alone can read
-        (``keras.saving.load_model`` on the ``model.keras`` member of the
-        zip), under any backend.
+        Pickle, joblib and cloudpickle work too, but a pickle is code: only
+        a file written by ``save`` can be loaded from an untrusted source.
+        The network can be read by Keras alone (``keras.saving.load_model``
+        on the ``models/0.keras`` member of the zip), under any backend.
 
         Examples
         --------
@@ -228,18 +232,29 @@ class KerasEstimator(BaseEstimator):
         save_estimator(self, path)
 
     @classmethod
-    def load(cls, path, *, custom_objects=None):
-        """Load an estimator written by :meth:`save`.
+    def load(cls, path, *, custom_objects=None, trusted=False):
+        """Load an estimator written by :meth:`save`, running nothing from the file.
 
         Parameters
         ----------
         path : str, os.PathLike or binary file object
             A file written by :meth:`save`.
         custom_objects : dict, default=None
-            Custom Keras layers or functions, by name, that a ``model_fn``
+            Objects the file names by import path, given rather than
+            imported: a ``model_fn`` or another class or function, keyed by
+            its path (``"module:qualname"``) or its qualified name; and
+            custom Keras layers or functions, by name, that a ``model_fn``
             used and that are not registered with
-            ``keras.saving.register_keras_serializable``; passed to
-            ``keras.saving.load_model``.
+            ``keras.saving.register_keras_serializable`` (passed to
+            ``keras.saving.load_model``).
+        trusted : bool or list of str, default=False
+            What loading may import or run beyond skrnn's own classes. A
+            list of import paths (``"module:qualname"``, as the error of a
+            refused file lists them): those classes and functions. True:
+            the whole file is trusted, so anything it names is imported,
+            Keras loads the network with ``safe_mode=False``, and a file of
+            skrnn's earlier format (a pickle) is unpickled. Only for files
+            you trust.
 
         Returns
         -------
@@ -251,9 +266,13 @@ class KerasEstimator(BaseEstimator):
         Raises
         ------
         ValueError
-            If the file was not written by :meth:`save`, was written by a
-            newer skrnn, or holds another class (an ``RNNClassifier`` file
-            given to ``RNNRegressor.load``). ``BaseRNN.load`` accepts either.
+            If the file was not written by :meth:`save`, is damaged or was
+            written by a newer skrnn; if it holds another class (an
+            ``RNNClassifier`` file given to ``RNNRegressor.load``;
+            ``BaseRNN.load`` accepts either); if it names code that is not
+            trusted (see ``trusted``), if Keras's safe mode refuses its
+            network, or if it holds a pickle (skrnn's earlier format) and
+            ``trusted`` is not True. Nothing from the file is run first.
 
         See Also
         --------
@@ -261,8 +280,11 @@ class KerasEstimator(BaseEstimator):
 
         Notes
         -----
-        Only load files you trust: the estimator's state is pickled, and
-        unpickling can run arbitrary code.
+        By default a file is data: JSON, numpy arrays read without pickles
+        and a Keras network read in safe mode. The classes it names are
+        skrnn's own (and scikit-learn's ``Ridge``, the default regression of
+        ``WindowForecaster``), rebuilt from their saved attributes without
+        running their constructors.
 
         The network is stored in Keras's backend-independent format, so a file
         saved under one Keras backend (say TensorFlow) loads under another
@@ -270,4 +292,4 @@ class KerasEstimator(BaseEstimator):
         agree to float32 rounding, not bit for bit: each backend has its own
         kernels.
         """
-        return load_estimator(cls, path, custom_objects=custom_objects)
+        return load_estimator(cls, path, custom_objects=custom_objects, trusted=trusted)

@@ -244,7 +244,8 @@ class TargetEncoder:
     representation_ : str
         The representation used (``"auto"`` resolved).
     rep_ : Representation
-        The object of that name, which the encoding asks what to do.
+        The object of that name, which the encoding asks what to do (a
+        property: files keep the name only).
     log_ : bool
         Whether logarithms are taken.
     mean_, scale_ : ndarray of shape (n_outputs,)
@@ -330,7 +331,6 @@ class TargetEncoder:
                     UserWarning,
                     stacklevel=2,
                 )
-        self.rep_ = representation(self.representation_)
         if not self.rep_.relative and self.log_target is not True:
             self.log_ = False
             return
@@ -344,6 +344,11 @@ class TargetEncoder:
         self.min_scale_ = self.rep_.min_scale(
             lambda: scale_floor(X, self.j_, self.log_)
         )
+
+    @property
+    def rep_(self) -> Representation:
+        """The representation object of ``representation_``."""
+        return representation(self.representation_)
 
     def is_identity(self) -> bool:
         """Whether the windows reach the network as they are."""
