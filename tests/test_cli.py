@@ -536,13 +536,15 @@ def test_compare_id_col_on_the_shipped_panel_with_integer_steps(tmp_path, capsys
     assert main([*argv, "--splits", "2", "--out", str(out)]) == 0
     assert "15 series of 'y'" in capsys.readouterr().out
     assert len(pd.read_csv(out / "per_series.csv")) == 15 * 3
-    # whole numbers below 1000 are steps, not years: no season
+    # whole numbers below 1000 are steps, not years: the index says nothing of
+    # the season, the data does (a cycle of 4 steps)
     path = tmp_path / "steps.csv"
     _panel(steps=True).to_csv(path, index=False)
     argv = ["compare", str(path), "--id-col", "id", "--time-col", "when", "--cells"]
     assert main([*argv, "--splits", "2", "--out", str(tmp_path / "b")]) == 0
+    assert "Season 4 (found in the data" in capsys.readouterr().out
     board = pd.read_csv(tmp_path / "b" / "leaderboard.csv")
-    assert "seasonal naive (1)" in set(board["model"])
+    assert "seasonal naive (4)" in set(board["model"])
 
 
 def test_compare_id_col_finds_the_time_column_or_asks_for_it(tmp_path, capsys):

@@ -155,19 +155,25 @@ def _forecast_figure(
 
 def _season(series: pd.Series, args: argparse.Namespace) -> tuple[int | None, str]:
     """The season length (None: no season) and the line that says where it is from."""
-    from skrnn._time.index import is_seasonal, season_of_index
+    from skrnn._time.index import is_seasonal
+    from skrnn._time.seasons import resolve_seasons, season_source
 
     if args.season is not None:
         season, shown, origin = args.season, str(args.season), "set by --season"
     else:
-        season = season_of_index(series.index)
-        if season is None:
-            shown, origin = "unknown", "no regular time index; --season sets one"
-        else:
+        values = series.to_numpy()
+        cycles = resolve_seasons("auto", series.index, values)
+        season = cycles[0] if cycles else 1
+        shown = "none" if season == 1 else str(season)
+        verb = "sets one" if season == 1 else "overrides"
+        if season_source("auto", series.index, values) == "index":
             name = _frequency_name(series.index)
-            shown = "none" if season == 1 else str(season)
-            verb = "sets one" if season == 1 else "overrides"
             origin = f"{name} time index; --season {verb}"
+        else:
+            origin = f"found in the data, no calendar time index; --season {verb}"
+        if len(cycles) > 1:
+            origin += f"; the longer cycles {', '.join(map(str, cycles[1:]))}"
+            origin += " are left to the forecast command"
     if season is None or season == 1:
         return None, (
             f"Season: {shown} ({origin}): no seasonal naive forecast; MASE is "

@@ -95,15 +95,45 @@ def network(args: argparse.Namespace, **columns: str) -> Any:
     return RNNForecaster(horizon=args.horizon, **params)
 
 
+def season_spec(probe: Any) -> Any:
+    """The seasons a fitted forecaster found, as its rivals' ``season``."""
+    return probe.seasons_ or 1
+
+
+def first_season(probe: Any) -> int:
+    """The shortest cycle (1: none): MASE's and Naive2's, as in M4."""
+    return probe.seasons_[0] if probe.seasons_ else 1
+
+
+def season_line(probe: Any) -> str:
+    """Which seasons a fitted forecaster uses and where they come from."""
+    origin = {
+        "season": "--season",
+        "index": "from the index",
+        "data": "found in the data: the time column has no calendar step",
+    }[probe.season_source_]
+    if not probe.seasons_:
+        return f"Season none ({origin})"
+    if len(probe.seasons_) == 1:
+        return f"Season {probe.season_} ({origin})"
+    cycles = ", ".join(map(str, probe.seasons_))
+    return (
+        f"Season {probe.season_} of the cycles {cycles} ({origin}; its seasonal "
+        "naive forecast is the best in sample)"
+    )
+
+
 def forecasters(
-    rnn: Any, horizon: int, season: int, columns: dict, intervals: bool = False
+    rnn: Any, horizon: int, probe: Any, columns: dict, intervals: bool = False
 ) -> dict:
     """The backtest's contenders by name.
 
     The network ``rnn`` (left out when None), Ridge and the seasonal naive
-    forecast on the same windows; ``columns`` names a long panel's columns.
-    Without ``intervals``, one fit per origin: none is calibrated.
+    forecast at the fitted forecaster ``probe``'s cycle, on the same windows
+    and seasons; ``columns`` names a long panel's columns. Without
+    ``intervals``, one fit per origin: none is calibrated.
     """
+    season, cycle = season_spec(probe), probe.season_
     calibration = "auto" if intervals else None
     from sklearn.base import clone
 
@@ -116,10 +146,11 @@ def forecasters(
     models["Ridge"] = WindowForecaster(
         horizon=horizon, season=season, calibration=calibration, **columns
     )
-    models[f"seasonal naive ({season})"] = WindowForecaster(
-        SeasonalNaiveRegressor(season),
+    models[f"seasonal naive ({cycle})"] = WindowForecaster(
+        SeasonalNaiveRegressor(cycle),
         horizon=horizon,
-        look_back=season,
+        look_back=cycle,
+        season=season,
         calibration=calibration,
         **columns,
     )
@@ -209,15 +240,14 @@ def run_forecast(args: argparse.Namespace) -> int:
         f"{format_time(series.index[0])} to {format_time(series.index[-1])}"
     )
     print(
-        f"Season {probe.season_} ({'--season' if args.season else 'from the index'}), "
-        f"look-back "
+        f"{season_line(probe)}, look-back "
         f"{probe.look_back_}, horizon {args.horizon}, {args.coverage:.0%} interval"
         + (f"; past covariates {args.features}" if args.features else "")
     )
 
     from skrnn.model_selection import compare_forecasters
 
-    rivals = forecasters(rnn, args.horizon, probe.season_, {})
+    rivals = forecasters(rnn, args.horizon, probe, {})
     try:
         board = compare_forecasters(rivals, series, covariates, n_origins=args.origins)
     except ValueError as error:

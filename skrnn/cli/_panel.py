@@ -13,7 +13,15 @@ from sklearn.base import BaseEstimator
 
 from skrnn.cli._args import CELL_NAMES, CommandError, _given
 from skrnn.cli._data import _load_panel, _out_folder, _PanelData
-from skrnn.cli._forecast import backtest_line, forecasters, network, steps_per_fit
+from skrnn.cli._forecast import (
+    backtest_line,
+    first_season,
+    forecasters,
+    network,
+    season_line,
+    season_spec,
+    steps_per_fit,
+)
 from skrnn.cli._keras_start import _start_keras
 from skrnn.cli._report import _decimals
 
@@ -160,7 +168,7 @@ def _describe(
     )
     features = f"; past covariates {data.features}" if data.features else ""
     print(
-        f"Season {probe.season_} ({'--season' if args.season else 'from the index'}), "
+        f"{season_line(probe)}, "
         f"look-back {probe.look_back_}, horizon {args.horizon}{extra}{features}"
     )
 
@@ -323,9 +331,9 @@ def _forecast_panel(args: argparse.Namespace) -> int:
     print(_start_keras(steps_per_fit=steps_per_fit(rnn, probe.n_windows_)))
     _describe(data, args, probe, f", {args.coverage:.0%} interval")
 
-    rivals = forecasters(rnn, args.horizon, probe.season_, _column_params(data))
+    rivals = forecasters(rnn, args.horizon, probe, _column_params(data))
     rivals[NAIVE2] = Naive2Forecaster(
-        args.horizon, season=probe.season_, **_column_params(data)
+        args.horizon, season=first_season(probe), **_column_params(data)
     )
     try:
         results = {
@@ -373,7 +381,7 @@ def _forecast_panel(args: argparse.Namespace) -> int:
 # -- skrnn compare --id-col -----------------------------------------------------
 
 
-def _networks(args: argparse.Namespace, season: int, columns: dict) -> dict:
+def _networks(args: argparse.Namespace, season: Any, columns: dict) -> dict:
     """An RNNForecaster per cell, and per combination of the values given."""
     from skrnn.forecasting import RNNForecaster
 
@@ -453,8 +461,8 @@ def _compare_panel(args: argparse.Namespace) -> int:
     data, probe, out = _prepare(args, args.splits, "--splits")
     id_col = data.columns[0]
     columns = _column_params(data)
-    season = probe.season_
-    models = _networks(args, season, columns)
+    season = first_season(probe)
+    models = _networks(args, season_spec(probe), columns)
     if models:
         first = next(iter(models.values()))
         print(_start_keras(steps_per_fit(first, probe.n_windows_)))
@@ -467,7 +475,7 @@ def _compare_panel(args: argparse.Namespace) -> int:
         f"{args.coverage:.0%} intervals; OWA against Naive2 (season {season})"
     )
 
-    models.update(forecasters(None, args.horizon, season, columns, intervals=True))
+    models.update(forecasters(None, args.horizon, probe, columns, intervals=True))
     models[NAIVE2] = Naive2Forecaster(args.horizon, season=season, **columns)
     results = {}
     for name, model in models.items():
