@@ -768,3 +768,49 @@ def test_epoch_sampling_needs_an_epochs_parameter():
     )
     with pytest.raises(ValueError, match="needs an estimator with an epochs"):
         forecaster.fit(y)
+
+
+class _Interrupt:
+    """A Keras callback that raises ``error`` after ``batches`` batches."""
+
+    def __new__(cls, error, batches=2):
+        import keras
+
+        class Raiser(keras.callbacks.Callback):
+            def __init__(self):
+                super().__init__()
+                self.seen = 0
+
+            def on_train_batch_end(self, batch, logs=None):
+                self.seen += 1
+                if self.seen >= batches:
+                    raise error
+
+        return Raiser()
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt(), RuntimeError("callback")])
+@pytest.mark.parametrize("warm_start", [False, True])
+def test_an_interrupted_fit_leaves_a_fitted_estimator_as_it_was(error, warm_start):
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(64, 5, 1)), rng.normal(size=64)
+    model = RNNRegressor(**FAST).fit(X, y)
+    before = model.predict(X)
+    state = {k: copy.copy(v) for k, v in vars(model).items() if k != "model_"}
+    model.set_params(warm_start=warm_start, callbacks=[_Interrupt(error)])
+    with pytest.raises(type(error)):
+        model.fit(X[::-1], y[::-1] * 10)
+    assert_array_equal(model.predict(X), before)
+    assert model.n_iter_ == state["n_iter_"]
+    assert model.history_ == state["history_"]
+    assert set(vars(model)) == set(state) | {"model_"}
+
+
+def test_an_interrupted_first_fit_leaves_the_estimator_unfitted():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(64, 5, 1)), rng.normal(size=64)
+    model = RNNRegressor(**FAST, callbacks=[_Interrupt(KeyboardInterrupt())])
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(X, y)
+    with pytest.raises(NotFittedError):
+        model.predict(X)

@@ -231,6 +231,10 @@ class BaseRNN(KerasEstimator, metaclass=ABCMeta):
         return model
 
     def _fit(self, X, y, sample_weight=None, *, incremental, classes=None):
+        with self._all_or_nothing():
+            return self._fit_run(X, y, sample_weight, incremental, classes)
+
+    def _fit_run(self, X, y, sample_weight, incremental, classes):
         check_combinations(self)
         reset = not (hasattr(self, "model_") and (incremental or self.warm_start))
         stem = make_stem(self) if reset else self._stem

@@ -9,6 +9,7 @@ defines ``_build_model`` and what the data are.
 """
 
 import threading
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -26,6 +27,11 @@ from skrnn._keras.training import (
     training_callbacks,
     validation_cut,
 )
+
+
+class TrainingDiverged(ValueError):
+    """The loss or the weights became non-finite: the estimator is left unfitted."""
+
 
 # Rows per call of the compiled forward pass; larger inputs are fed in chunks.
 _PREDICT_CHUNK = 4096
@@ -173,10 +179,39 @@ class KerasEstimator(BaseEstimator):
             return
         when = f" at epoch {self.n_iter_ + bad_epoch}" if bad_epoch else ""
         self._forget_fit()
-        raise ValueError(
+        raise TrainingDiverged(
             f"Training diverged: the loss became non-finite{when}. "
             f"{self._divergence_advice} The estimator is left unfitted."
         )
+
+    @contextmanager
+    def _all_or_nothing(self):
+        """A fit that fails leaves the estimator as it was before it.
+
+        An exception from a user's callback, an interrupted fit
+        (``KeyboardInterrupt``) or bad data seen by a warm start restores the
+        attributes and, for a model trained in place (``warm_start``,
+        ``partial_fit``), its weights and optimizer state. Divergence is the
+        exception: the estimator is then left unfitted, as it says.
+        """
+        saved = dict(vars(self))
+        model = saved.get("model_")
+        weights = model.get_weights() if model is not None else None
+        optimizer = getattr(model, "optimizer", None)
+        slots = [v.numpy() for v in optimizer.variables] if optimizer else None
+        try:
+            yield
+        except TrainingDiverged:
+            raise
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(saved)
+            if model is not None:
+                model.set_weights(weights)
+                if slots is not None and len(slots) == len(optimizer.variables):
+                    for variable, value in zip(optimizer.variables, slots, strict=True):
+                        variable.assign(value)
+            raise
 
     def _forget_fit(self):
         """Drop every fitted attribute, so that the estimator reads as unfitted."""

@@ -326,6 +326,10 @@ class RNNSeq2Seq(KerasEstimator):
         self : object
             Fitted estimator.
         """
+        with self._all_or_nothing():
+            return self._fit_pairs(X, y)
+
+    def _fit_pairs(self, X, y):
         X, y, (X_kind, y_kind) = self._check_pairs(X, y)
         self._units = _as_units(self.units, "units", allow_empty=False)
         self._source = Vocabulary(X_kind).fit(X)
