@@ -197,7 +197,12 @@ def run_forecast(args: argparse.Namespace) -> int:
             horizon=args.horizon, season=season, calibration=None
         ).fit(series, covariates)
     except (ValueError, TypeError) as error:
-        raise CommandError(f"{source}: {error}") from None
+        hint = (
+            " Here --fill interpolate or ffill fills them."
+            if "gaps" in str(error)
+            else ""
+        )
+        raise CommandError(f"{source}: {error}{hint}") from None
     first = len(series) - args.horizon * args.origins
     try:
         # the first backtest origin must leave a history to fit on

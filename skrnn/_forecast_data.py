@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._time_index import check_regular_index, format_time, future_index
+from ._time_index import check_regular_index, dates_of_text, format_time, future_index
 from ._window import sliding_windows
 
 NAN_ADVICE = (
-    "Fill the gaps first: skrnn.forecasting.fill_gaps(y) interpolates in time "
+    "Fill the gaps first: y = skrnn.forecasting.fill_gaps(y) interpolates in time "
     "(or method='ffill' repeats the last value), or drop the incomplete start "
     "of the series."
 )
@@ -96,6 +96,18 @@ def _numeric(values: Any, what: str) -> np.ndarray:
         raise TypeError(f"{what} must hold numbers: {exc}.") from exc
 
 
+def _dates_of_text_index(index: pd.Index) -> pd.Index:
+    """A text index of dates ('Jan 1980') as a DatetimeIndex, in time order."""
+    parsed = dates_of_text(index, "the index of y")
+    if parsed is not index and parsed.is_unique and not parsed.is_monotonic_increasing:
+        raise ValueError(
+            "y has dates written as text in its index, not in time order: parse "
+            "them, then sort: y.index = pd.to_datetime(y.index, format='mixed'); "
+            "y = y.sort_index()"
+        )
+    return parsed
+
+
 def check_series(y: Any, step: Any = None) -> tuple[pd.Index, Any, np.ndarray, Any]:
     """Validate the target series: ``(index, step, values, name)``.
 
@@ -126,6 +138,7 @@ def check_series(y: Any, step: Any = None) -> tuple[pd.Index, Any, np.ndarray, A
     values = _numeric(values, "y")
     if len(values) == 0:
         raise ValueError("y is empty.")
+    index = _dates_of_text_index(index)
     if step is None:
         step = check_regular_index(index, "y")
     _first_missing(values, index, "y")
@@ -180,6 +193,7 @@ def check_history(
             "X must be a pandas DataFrame of covariates with named columns, on "
             f"the index of y; got {type(X).__name__}."
         )
+    X = X.set_axis(dates_of_text(X.index, "the index of X"), axis=0)
     if len(X) != n or not X.index.equals(index):
         missing = index.difference(X.index)[:3].tolist()
         raise ValueError(

@@ -27,7 +27,12 @@ from ._forecast_data import (
     n_windows,
     training_windows,
 )
-from ._time_index import check_regular_index, format_time, future_index
+from ._time_index import (
+    check_regular_index,
+    dates_of_text,
+    format_time,
+    future_index,
+)
 
 SERIES, LONG, WIDE = "series", "long", "wide"
 
@@ -110,6 +115,9 @@ def _long_series(y: pd.DataFrame, columns: tuple) -> tuple[list, list]:
             f"({first[id_col]!r}, {format_time(first[time_col])}): one row per "
             "series and timestamp."
         )
+    times = dates_of_text(y[time_col], f"the time column {time_col!r}")
+    if times is not y[time_col]:
+        y = y.assign(**{time_col: times})
     groups = y.groupby(id_col, sort=False)
     ids = list(groups.groups)
     frames = [groups.get_group(key).sort_values(time_col, kind="stable") for key in ids]

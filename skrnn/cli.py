@@ -14,7 +14,6 @@ import os
 import re
 import sys
 import time
-import warnings
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -588,12 +587,10 @@ def _parse_times(
         if series is not None and column.min() < 1000:
             return _check_unique_times(column, column.astype(str), path, series)
     # as text: to_datetime reads bare numbers (years) as nanoseconds since 1970
+    from ._time_index import parse_dates
+
     text = column.astype(str)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # "could not infer format"
-        times = pd.to_datetime(text, errors="coerce")
-        if times.isna().any():
-            times = pd.to_datetime(text, errors="coerce", format="mixed")
+    times = pd.Series(parse_dates(text), index=column.index, name=column.name)
     if times.isna().any():
         position = int(np.flatnonzero(times.isna().to_numpy())[0])
         raise CommandError(
@@ -776,7 +773,7 @@ def _load_data(args: argparse.Namespace) -> _Data:
         )
         data = data.sort_index(kind="stable")
     if fill:
-        data, n_filled = fill_gaps(data, args.fill)
+        data, n_filled = fill_gaps(data, args.fill, return_count=True)
         notes.append(
             f"Filled {n_filled} missing value{'s' if n_filled != 1 else ''} "
             f"(--fill {args.fill})"
@@ -897,7 +894,7 @@ def _load_panel(args: argparse.Namespace) -> _PanelData:
         for key, rows in data.groupby(args.id_col, sort=False):
             values = rows.drop(columns=args.id_col).set_index(time_col)
             try:
-                filled, n = fill_gaps(values, args.fill)
+                filled, n = fill_gaps(values, args.fill, return_count=True)
             except (TypeError, ValueError) as error:
                 raise CommandError(f"series {key!r} of {path}: {error}") from None
             parts.append(filled.rename_axis(time_col).reset_index())

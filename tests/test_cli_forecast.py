@@ -114,8 +114,8 @@ def test_irregular_dates_are_refused_with_advice(tmp_path, capsys):
     argv += ["--time-col", "week", "--out", str(tmp_path / "out")]
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert "without a regular step" in err
-    assert "fill_gaps" in err
+    assert "misses 2 timestamp(s)" in err
+    assert "--fill interpolate" in err
 
 
 # -- panels: --id-col -----------------------------------------------------------
