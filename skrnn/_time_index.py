@@ -293,14 +293,14 @@ def fill_gaps(
         How many values were filled (rows added or NaN replaced); only with
         ``return_count=True``.
 
+    See Also
+    --------
+    skrnn.WindowForecaster : Needs a series without gaps.
+
     Notes
     -----
     ``fill_gaps`` used to return ``(filled, n_filled)`` always; code that
     unpacks the pair passes ``return_count=True``.
-
-    See Also
-    --------
-    skrnn.WindowForecaster : Needs a series without gaps.
 
     Examples
     --------
