@@ -14,6 +14,7 @@ import os
 import re
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -324,11 +325,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         print("skrnn: error: choose a command, e.g. 'skrnn compare'", file=sys.stderr)
         return 2
-    try:
-        return args.run(args)
-    except CommandError as error:
-        print(f"skrnn: error: {error}", file=sys.stderr)
-        return 2
+    with warnings.catch_warnings():
+        # restored on return: the caller's warnings stay as they were
+        warnings.showwarning = _show_warning
+        try:
+            return args.run(args)
+        except CommandError as error:
+            print(f"skrnn: error: {error}", file=sys.stderr)
+            return 2
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """A warning as the command shows it: one line, without the source path."""
+    text = " ".join(str(message).split())
+    print(f"skrnn: warning: {text}", file=sys.stderr if file is None else file)
 
 
 # -- Keras backend --------------------------------------------------------------
@@ -761,6 +771,8 @@ def _load_data(args: argparse.Namespace) -> _Data:
     from ._time_index import fill_gaps, index_step
 
     notes = _read_notes(frame, path)
+    if args.time_col is None:
+        args.time_col = _guess_time_column(frame, args, notes)
     if args.time_col is not None:
         time_column = _column(frame, args.time_col, "--time-col", path)
     columns = _value_columns(frame, args, path, {"time": args.time_col}, notes)
@@ -786,6 +798,41 @@ def _load_data(args: argparse.Namespace) -> _Data:
         )
     series = data[target].rename(target)
     return _Data(series, path, data[features] if features else None, notes)
+
+
+# names that say a column holds the times of a series
+TIME_NAMES = ("date", "ds", "time", "timestamp", "datetime", "period", "month")
+TIME_NAMES += ("week", "day", "year", "quarter")
+
+
+def _guess_time_column(frame: pd.DataFrame, args: argparse.Namespace, notes: list):
+    """The one column that looks like dates, without --time-col; None if unclear.
+
+    A text column whose values all read as dates, else a numeric column named
+    like one ('year', 'month', 'date', 'ds' ...). The choice is noted.
+    """
+    from ._time_index import parse_dates
+
+    used = {args.target, *args.features}
+    numeric = set(_numeric_columns(frame))
+    candidates = [
+        name
+        for name in frame.columns
+        if name not in used
+        and name not in numeric
+        and frame[name].notna().all()
+        and not parse_dates(frame[name]).isna().any()
+    ]
+    if not candidates:
+        candidates = [
+            name
+            for name in frame.columns
+            if name not in used and str(name).strip().lower() in TIME_NAMES
+        ]
+    if len(candidates) != 1:
+        return None
+    notes.append(f"Time column: {candidates[0]!r} (detected; --time-col sets it)")
+    return candidates[0]
 
 
 def _load_series(args: argparse.Namespace) -> tuple[pd.Series, str]:
@@ -823,6 +870,12 @@ def _detect_time_column(frame: pd.DataFrame, id_col: str, path: str, notes: list
     """The one text column besides ``id_col`` (a panel's dates), or a CommandError."""
     numeric = set(_numeric_columns(frame))
     texts = [name for name in frame.columns if name != id_col and name not in numeric]
+    if len(texts) != 1:  # a numeric column of steps or years, named as times
+        texts = [
+            name
+            for name in frame.columns
+            if name != id_col and str(name).strip().lower() in TIME_NAMES
+        ]
     if len(texts) != 1:
         raise CommandError(
             f"--id-col needs --time-col, the column of dates (or steps) that "
