@@ -34,9 +34,9 @@ _SEASON_OF_OFFSET = {
 FIX_INDEX = (
     "Give the series a regular time index: fill the gaps (y = "
     "skrnn.forecasting.fill_gaps(y) adds the missing timestamps and "
-    "interpolates in time; method='ffill' repeats the last value), or number "
-    "the steps (y = y.reset_index(drop=True)) when the timestamps do not "
-    "matter."
+    "interpolates in time; method='ffill' repeats the last value), make "
+    "float years whole (y.index = y.index.astype(int)), or number the steps "
+    "(y = y.reset_index(drop=True)) when the timestamps do not matter."
 )
 
 

@@ -151,3 +151,27 @@ def test_many_missing_hours_name_the_first_and_count():
     y = y.drop(y.index[[30, 31, 100, 200, 300]])
     with pytest.raises(ValueError, match=r"misses 5 timestamp.*2021-03-21 06:00:00"):
         WindowForecaster(horizon=3, look_back=24).fit(y)
+
+
+@pytest.mark.parametrize(
+    "index, fix",
+    [
+        (pd.Index(np.arange(1700.0, 1748.0), name="year"), "y.index = y.index.astype"),
+        (
+            pd.date_range("2000-01-01", periods=48, freq="D").delete([5, 17]),
+            "fill_gaps",
+        ),
+    ],
+    ids=["float years", "dates after dropna"],
+)
+def test_the_irregular_index_advice_works_literally(index, fix):
+    y = pd.Series(np.sin(np.arange(len(index)) / 3) + 5, index=index)
+    with pytest.raises(ValueError) as error:
+        WindowForecaster(horizon=2, look_back=6).fit(y)
+    message = str(error.value)
+    statement = next(
+        s for s in re.findall(r"\(?(y(?:\.index)? = [^;)]+\))", message) if fix in s
+    )
+    scope = {"y": y, "pd": pd, "skrnn": skrnn}
+    exec(statement, scope)
+    WindowForecaster(horizon=2, look_back=6).fit(scope["y"])
