@@ -808,8 +808,9 @@ TIME_NAMES += ("week", "day", "year", "quarter")
 def _guess_time_column(frame: pd.DataFrame, args: argparse.Namespace, notes: list):
     """The one column that looks like dates, without --time-col; None if unclear.
 
-    A text column whose values all read as dates, else a numeric column named
-    like one ('year', 'month', 'date', 'ds' ...). The choice is noted.
+    A text column whose values all read as dates, else a column named like
+    one ('year', 'date', 'ds' ...) of whole numbers from 1000 to 2999, read
+    as years. The choice is noted.
     """
     from ._time_index import parse_dates
 
@@ -827,12 +828,23 @@ def _guess_time_column(frame: pd.DataFrame, args: argparse.Namespace, notes: lis
         candidates = [
             name
             for name in frame.columns
-            if name not in used and str(name).strip().lower() in TIME_NAMES
+            if name not in used
+            and str(name).strip().lower() in TIME_NAMES
+            and _are_years(frame[name])
         ]
     if len(candidates) != 1:
         return None
     notes.append(f"Time column: {candidates[0]!r} (detected; --time-col sets it)")
     return candidates[0]
+
+
+def _are_years(column: pd.Series) -> bool:
+    """Whether every value of ``column`` is a whole number from 1000 to 2999."""
+    import pandas as pd
+
+    values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+    whole = np.isfinite(values).all() and np.all(np.mod(values, 1) == 0)
+    return bool(whole and values.min() >= 1000 and values.max() < 3000)
 
 
 def _load_series(args: argparse.Namespace) -> tuple[pd.Series, str]:

@@ -274,3 +274,13 @@ def test_a_time_column_is_found_without_time_col(tmp_path, capsys, name, times):
     table = pd.read_csv(tmp_path / "out" / "forecast.csv")
     first = "1961-01-01" if name != "year" else "1944-01-01"
     assert table["ds"].iloc[0] == first
+
+
+def test_a_column_of_small_numbers_named_like_times_is_not_taken_for_years(
+    tmp_path, capsys
+):
+    frame = pd.DataFrame({"day": np.arange(1, 61), "sales": np.arange(60.0) % 7})
+    frame.to_csv(tmp_path / "days.csv", index=False)
+    argv = ["forecast", str(tmp_path / "days.csv"), "--target", "sales"]
+    assert main([*argv, "--horizon", "2", "--out", str(tmp_path / "out"), *TINY]) == 0
+    assert "Time column" not in capsys.readouterr().out
