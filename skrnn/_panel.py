@@ -183,6 +183,7 @@ def check_panel(
                 f"{target_col} and covariate columns) to use them."
             )
         ids = list(y.columns)
+        y = y.set_axis(dates_of_text(y.index, "the index of y"), axis=0)
         named = []
         for key in ids:
             column = y[key]

@@ -123,6 +123,13 @@ def test_dates_as_text_in_a_long_panel_time_column():
     assert forecast["ds"].max() == last + pd.offsets.MonthBegin(2)
 
 
+def test_dates_as_text_in_the_index_of_a_wide_panel():
+    wide = load_us_employment(layout="wide")
+    text = wide.set_axis(wide.index.strftime("%b %Y"), axis=0)
+    forecast = WindowForecaster(horizon=2, look_back=12).fit(text).predict()
+    assert forecast.index[0] == wide.index[-1] + pd.offsets.MonthBegin(1)
+
+
 # -- 3. a missing hour ------------------------------------------------------------
 
 
