@@ -123,6 +123,14 @@ def test_dates_as_text_in_a_long_panel_time_column():
     assert forecast["ds"].max() == last + pd.offsets.MonthBegin(2)
 
 
+def test_a_text_date_that_does_not_parse_is_named():
+    y = airline()
+    labels = list(y.index.strftime("%b %Y"))
+    labels[30] = "Jul 195O"  # a letter O for a zero
+    with pytest.raises(ValueError, match=r"'Jul 195O' is not a date.*pd.to_datetime"):
+        WindowForecaster(horizon=3, look_back=12).fit(y.set_axis(labels))
+
+
 def test_dates_as_text_in_the_index_of_a_wide_panel():
     wide = load_us_employment(layout="wide")
     text = wide.set_axis(wide.index.strftime("%b %Y"), axis=0)
