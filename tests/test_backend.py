@@ -1,5 +1,7 @@
 """Backend workarounds that must keep working when a backend is upgraded."""
 
+import sys
+
 import numpy as np
 import pytest
 from conftest import FAST
@@ -69,6 +71,12 @@ def test_layer_seeds_go_back_to_the_random_module_outside_a_fit():
     assert getattr(skrnn._keras.backend._LAYER_SEEDS.local, "rng", None) is None
 
 
+def _has_module(name):
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
 def _run(code, backend):
     import os
     import subprocess
@@ -81,15 +89,45 @@ def _run(code, backend):
     )
 
 
-def test_the_library_leaves_the_callers_logging_settings_alone():
+@pytest.mark.skipif(not _has_module("jax"), reason="needs jax")
+def test_the_library_leaves_logging_alone_on_jax():
     # as Keras itself leaves it (JAX sets TF_CPP_MIN_LOG_LEVEL=1 on import)
     show = "import os; print(os.environ.get('TF_CPP_MIN_LOG_LEVEL'))"
-    backend = "jax" if _has("jax") else "tensorflow"
-    plain = _run(f"import keras; {show}", backend)
+    plain = _run(f"import keras; {show}", "jax")
     start = "from skrnn._keras.backend import get_keras; get_keras()"
-    ours = _run(f"{start}; {show}", backend)
+    ours = _run(f"{start}; {show}", "jax")
     assert ours.returncode == 0, ours.stderr
     assert ours.stdout == plain.stdout
+
+
+def test_tensorflow_logs_errors_only_unless_the_user_set_the_level(monkeypatch):
+    monkeypatch.delitem(sys.modules, "tensorflow", raising=False)
+    environ = {"KERAS_BACKEND": "tensorflow"}
+    skrnn._keras.backend.quiet_tensorflow(environ)
+    assert environ["TF_CPP_MIN_LOG_LEVEL"] == "2"
+    environ = {"KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "0"}
+    skrnn._keras.backend.quiet_tensorflow(environ)
+    assert environ["TF_CPP_MIN_LOG_LEVEL"] == "0"
+    environ = {"KERAS_BACKEND": "jax"}
+    skrnn._keras.backend.quiet_tensorflow(environ)
+    assert "TF_CPP_MIN_LOG_LEVEL" not in environ
+
+
+@pytest.mark.skipif(not _has_module("tensorflow"), reason="needs tensorflow")
+def test_six_fits_in_one_process_are_quiet_on_tensorflow():
+    code = (
+        "import numpy as np; from skrnn import RNNRegressor\n"
+        "X = np.random.default_rng(0).normal(size=(40, 5, 1)); y = X.sum(axis=(1, 2))\n"
+        "for seed in range(6):\n"
+        "    model = RNNRegressor(units=4, epochs=2, random_state=seed).fit(X, y)\n"
+        "    model.predict(X); model.predict(X[:7])\n"
+        "import os; print(os.environ.get('TF_CPP_MIN_LOG_LEVEL'))\n"
+    )
+    result = _run(code, "tensorflow")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "2"
+    assert "retracing" not in result.stderr
+    assert "This TensorFlow binary is optimized" not in result.stderr
 
 
 def _has(name):

@@ -40,11 +40,11 @@ def test_forecast_writes_the_next_values_and_a_plot(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["forecast", "--horizon", "6", "--out", str(out), *TINY]) == 0
     table = pd.read_csv(out / "forecast.csv")
-    assert table.columns.tolist() == ["timestamp", "point", "lower", "upper"]
-    assert table["timestamp"].tolist()[:2] == ["1961-01-01", "1961-02-01"]
+    assert table.columns.tolist() == ["ds", "y_pred", "y_lower", "y_upper"]
+    assert table["ds"].tolist()[:2] == ["1961-01-01", "1961-02-01"]
     assert len(table) == 6
-    assert np.all(table["lower"] < table["point"])
-    assert np.all(table["point"] < table["upper"])
+    assert np.all(table["y_lower"] < table["y_pred"])
+    assert np.all(table["y_pred"] < table["y_upper"])
     assert (out / "forecast.png").read_bytes()[:8] == PNG_MAGIC
     printed = capsys.readouterr().out
     assert "Season 12 (from the index)" in printed
@@ -75,7 +75,7 @@ def test_forecast_reads_a_csv_with_past_covariates(tmp_path, capsys):
     assert main(argv) == 0
     table = pd.read_csv(tmp_path / "out" / "forecast.csv")
     last = pd.Timestamp(frame["week"].iloc[-1])
-    assert pd.Timestamp(table["timestamp"].iloc[0]) == last + pd.Timedelta(weeks=1)
+    assert pd.Timestamp(table["ds"].iloc[0]) == last + pd.Timedelta(weeks=1)
     printed = capsys.readouterr().out
     assert "past covariates ['price']" in printed
     assert "80% interval" in printed
@@ -114,8 +114,8 @@ def test_irregular_dates_are_refused_with_advice(tmp_path, capsys):
     argv += ["--time-col", "week", "--out", str(tmp_path / "out")]
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert "without a regular step" in err
-    assert "fill_gaps" in err
+    assert "misses 2 timestamp(s)" in err
+    assert "--fill interpolate" in err
 
 
 # -- panels: --id-col -----------------------------------------------------------
@@ -157,15 +157,16 @@ def test_forecast_id_col_continues_every_series(tmp_path, capsys):
     argv = ["forecast", str(tmp_path / "panel.csv"), *PANEL, "--horizon", "3"]
     argv += ["--epochs", "1", "--units", "4", "--origins", "1", "--out", str(out)]
     assert main(argv) == 0
-    table = pd.read_csv(out / "forecast.csv", parse_dates=["timestamp"])
-    assert table.columns.tolist() == ["store", "timestamp", "point", "lower", "upper"]
-    assert table.groupby("store").size().to_dict() == {"s0": 3, "s1": 3, "s2": 3}
-    for store, rows in table.groupby("store"):
+    table = pd.read_csv(out / "forecast.csv", parse_dates=["ds"])
+    columns = ["unique_id", "ds", "y_pred", "y_lower", "y_upper"]
+    assert table.columns.tolist() == columns
+    assert table.groupby("unique_id").size().to_dict() == {"s0": 3, "s1": 3, "s2": 3}
+    for store, rows in table.groupby("unique_id"):
         last = pd.Timestamp(frame.loc[frame["store"] == store, "month"].max())
         expected = pd.date_range(last, periods=4, freq="MS")[1:]
-        assert rows["timestamp"].tolist() == expected.tolist()
-    assert np.all(table["lower"] <= table["point"])
-    assert np.all(table["point"] <= table["upper"])
+        assert rows["ds"].tolist() == expected.tolist()
+    assert np.all(table["y_lower"] <= table["y_pred"])
+    assert np.all(table["y_pred"] <= table["y_upper"])
     assert (out / "forecast.png").read_bytes()[:8] == PNG_MAGIC
     printed = capsys.readouterr().out
     assert "3 series of 'sales'" in printed and "40 to 48 rows" in printed
@@ -193,3 +194,93 @@ def test_panel_input_errors_name_the_column_or_series(tmp_path, capsys, extra, m
     captured = capsys.readouterr()
     assert message in captured.err
     assert captured.out == ""
+
+
+# -- what a newcomer meets ----------------------------------------------------------
+
+
+def test_panel_tables_print_plain_numbers(tmp_path, capsys):
+    from skrnn.datasets import load_us_employment
+
+    # US employment, the series of five digits (thousands of jobs) first
+    panel = load_us_employment()
+    big = panel["unique_id"].isin(["government", "education_and_health_services"])
+    pd.concat([panel[big], panel[~big]]).to_csv(tmp_path / "jobs.csv", index=False)
+    argv = ["forecast", str(tmp_path / "jobs.csv"), "--id-col", "unique_id"]
+    argv += ["--horizon", "2", "--epochs", "1", "--units", "4", "--origins", "1"]
+    assert main([*argv, "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    assert "e+0" not in printed
+    table = pd.read_csv(tmp_path / "out" / "forecast.csv")
+    assert table.columns.tolist() == ["unique_id", "ds", "y_pred", "y_lower", "y_upper"]
+    assert f"{table['y_pred'].iloc[0]:.0f}" in printed
+
+
+def test_the_short_series_note_names_the_look_back_used(tmp_path, capsys):
+    # the first backtest origin's history resolves a shorter look-back (16)
+    # than the whole panel's (22): the note is about the one used
+    _panel_csv(tmp_path / "panel.csv", lengths=(50, 50, 50, 26))
+    argv = ["forecast", str(tmp_path / "panel.csv"), *PANEL, "--horizon", "6"]
+    argv += ["--epochs", "1", "--units", "4", "--origins", "2"]
+    assert main([*argv, "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    look_back = int(printed.split("look-back ")[1].split(",")[0])
+    for line in printed.splitlines():
+        if "fewer steps than look_back" in line:
+            assert f"look_back={look_back}:" in line
+
+
+def test_cli_warnings_are_one_line_without_a_source_path(tmp_path, capsys, monkeypatch):
+    import warnings
+
+    import skrnn.cli._forecast
+
+    load = skrnn.cli._forecast._load_data
+
+    def load_and_warn(args):
+        warnings.warn("something to know\nabout the data", UserWarning, stacklevel=1)
+        return load(args)
+
+    monkeypatch.setattr(skrnn.cli._forecast, "_load_data", load_and_warn)
+    shown = warnings.showwarning
+    argv = ["forecast", "--horizon", "2", "--out", str(tmp_path / "out"), *TINY]
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "skrnn: warning: something to know about the data\n" in err
+    assert ".py:" not in err
+    assert warnings.showwarning is shown
+
+
+@pytest.mark.parametrize(
+    "name, times",
+    [
+        ("month", pd.date_range("1949-01", periods=144, freq="MS").strftime("%b %Y")),
+        ("when", pd.date_range("1949-01", periods=144, freq="MS").strftime("%Y-%m")),
+        ("year", np.arange(1800, 1944)),
+    ],
+)
+def test_a_time_column_is_found_without_time_col(tmp_path, capsys, name, times):
+    from skrnn.datasets import load_airline
+
+    values = load_airline().to_numpy()
+    frame = pd.DataFrame({name: times, "passengers": values})
+    frame.to_csv(tmp_path / "air.csv", index=False)
+    argv = ["forecast", str(tmp_path / "air.csv"), "--horizon", "2"]
+    assert main([*argv, "--out", str(tmp_path / "out"), *TINY]) == 0
+    printed = capsys.readouterr().out
+    assert f"Time column: {name!r} (detected; --time-col sets it)" in printed
+    table = pd.read_csv(tmp_path / "out" / "forecast.csv")
+    first = "1961-01-01" if name != "year" else "1944-01-01"
+    assert table["ds"].iloc[0] == first
+
+
+def test_a_column_of_small_numbers_named_like_times_is_not_taken_for_years(
+    tmp_path, capsys
+):
+    frame = pd.DataFrame({"day": np.arange(1, 61), "sales": np.arange(60.0) % 7})
+    frame.to_csv(tmp_path / "days.csv", index=False)
+    argv = ["forecast", str(tmp_path / "days.csv"), "--target", "sales"]
+    assert main([*argv, "--horizon", "2", "--out", str(tmp_path / "out"), *TINY]) == 0
+    assert "Time column" not in capsys.readouterr().out

@@ -217,7 +217,7 @@ def test_rows_without_history_warn_when_transformed():
 )
 def test_an_index_without_a_regular_step_warns_with_the_fix(index):
     frame = pd.DataFrame({"v": np.arange(len(index), dtype=float)}, index=index)
-    with pytest.warns(UserWarning, match="no regular step.*PeriodIndex.*asfreq"):
+    with pytest.warns(UserWarning, match="no regular step.*fill_gaps.*reset_index"):
         SlidingWindowTransformer(look_back=4).fit(frame)
 
 

@@ -19,11 +19,16 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-from skrnn._time.index import check_regular_index, format_time, future_index
+from skrnn._time.index import (
+    check_regular_index,
+    dates_of_text,
+    format_time,
+    future_index,
+)
 from skrnn._windows.window import sliding_windows
 
 NAN_ADVICE = (
-    "Fill the gaps first: skrnn.forecasting.fill_gaps(y) interpolates in time "
+    "Fill the gaps first: y = skrnn.forecasting.fill_gaps(y) interpolates in time "
     "(or method='ffill' repeats the last value), or drop the incomplete start "
     "of the series."
 )
@@ -104,6 +109,18 @@ def _numeric(values: Any, what: str) -> np.ndarray:
         raise TypeError(f"{what} must hold numbers: {exc}.") from exc
 
 
+def _dates_of_text_index(index: pd.Index) -> pd.Index:
+    """A text index of dates ('Jan 1980') as a DatetimeIndex, in time order."""
+    parsed = dates_of_text(index, "the index of y")
+    if parsed is not index and parsed.is_unique and not parsed.is_monotonic_increasing:
+        raise ValueError(
+            "y has dates written as text in its index, not in time order: parse "
+            "them, then sort: y.index = pd.to_datetime(y.index, format='mixed'); "
+            "y = y.sort_index()"
+        )
+    return parsed
+
+
 def check_series(y: Any, step: Any = None) -> tuple[pd.Index, Any, np.ndarray, Any]:
     """Validate the target series: ``(index, step, values, name)``.
 
@@ -134,6 +151,7 @@ def check_series(y: Any, step: Any = None) -> tuple[pd.Index, Any, np.ndarray, A
     values = _numeric(values, "y")
     if len(values) == 0:
         raise ValueError("y is empty.")
+    index = _dates_of_text_index(index)
     if step is None:
         step = check_regular_index(index, "y")
     _first_missing(values, index, "y")
@@ -188,6 +206,7 @@ def check_history(
             "X must be a pandas DataFrame of covariates with named columns, on "
             f"the index of y; got {type(X).__name__}."
         )
+    X = X.set_axis(dates_of_text(X.index, "the index of X"), axis=0)
     if len(X) != n or not X.index.equals(index):
         missing = index.difference(X.index)[:3].tolist()
         raise ValueError(
@@ -341,3 +360,28 @@ def local_scales(
     count = counts[end] - counts[start]
     scales = np.divide(total, count, out=np.zeros(len(origins)), where=count > 0)
     return np.where(scales > 0, scales, fallback)
+
+
+def following(history: History, y, horizon: int, *, start=None) -> pd.Series:
+    """``y`` as a Series on timestamps after ``history``; checked.
+
+    ``start=1``: they must start right after the history. None: anywhere
+    within the next ``horizon`` steps (a test fold after a gap).
+    """
+    n_new = len(y)
+    index, _, values, _ = check_series(y, history.step)
+    if not isinstance(y, pd.Series | pd.DataFrame):
+        return pd.Series(values, index=history.future_index(n_new))
+    ahead = history.future_index(max(horizon, n_new))
+    position = ahead.get_indexer(index[:1])[0] if start is None else start - 1
+    expected = history.future_index(n_new, start=max(position, 0) + 1)
+    if not index.equals(expected):
+        if start is None:
+            expected = history.future_index(n_new)
+        raise ValueError(
+            f"y must continue the history, which ends at "
+            f"{format_time(history.index[-1])}: its timestamps should be "
+            f"{format_time(expected[0])} .. {format_time(expected[-1])}, "
+            f"not {format_time(index[0])} .. {format_time(index[-1])}."
+        )
+    return pd.Series(values, index=index)

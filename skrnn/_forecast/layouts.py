@@ -22,7 +22,7 @@ import pandas as pd
 
 from skrnn._core.long_panel import series_rows
 from skrnn._forecast.data import check_future_covariates
-from skrnn._time.index import format_time
+from skrnn._time.index import dates_of_text, format_time
 
 
 def _as_time_index(values: Any) -> pd.Index:
@@ -113,6 +113,9 @@ class LongLayout(Layout):
                 f"({first[id_col]!r}, {format_time(first[time_col])}): one row per "
                 "series and timestamp."
             )
+        times = dates_of_text(y[time_col], f"the time column {time_col!r}")
+        if times is not y[time_col]:
+            y = y.assign(**{time_col: times})
         covariates = [c for c in y.columns if c not in columns]
         out = []
         ids, times = f"id column {id_col!r}", f"time column {time_col!r}"
@@ -215,6 +218,7 @@ class WideLayout(Layout):
                 f"{target_col} and covariate columns) to use them."
             )
         ids = list(y.columns)
+        y = y.set_axis(dates_of_text(y.index, "the index of y"), axis=0)
         named = []
         for key in ids:
             column = y[key]

@@ -24,7 +24,7 @@ from skrnn._forecast.calibration import (
 from skrnn._forecast.data import (
     History,
     check_history,
-    check_series,
+    following,
     last_window,
     n_windows,
 )
@@ -47,7 +47,6 @@ from skrnn._forecast.window_fit import (
     settings_for,
 )
 from skrnn._keras.persistence import load_estimator, save_estimator
-from skrnn._time.index import format_time
 from skrnn.metrics import mase
 
 
@@ -491,35 +490,11 @@ class WindowForecaster(BaseEstimator):
                 f"This forecaster reads the covariates {names}: pass X with "
                 "their values for the rows of y."
             )
-        y = self._following(history, y, start=1)
+        y = following(history, y, self.horizon, start=1)
         if X is not None:
             X = X.loc[:, names] if isinstance(X, pd.DataFrame) else X
         new, _, _ = check_history(y, X, self.future_covariates_ or None, history.step)
         return new
-
-    def _following(self, history: History, y, *, start=None) -> pd.Series:
-        """``y`` as a Series on timestamps after ``history``; checked.
-
-        ``start=1``: they must start right after the history. None: anywhere
-        within the next ``horizon`` steps (a test fold after a gap).
-        """
-        n_new = len(y)
-        index, _, values, _ = check_series(y, history.step)
-        if not isinstance(y, pd.Series | pd.DataFrame):
-            return pd.Series(values, index=history.future_index(n_new))
-        ahead = history.future_index(max(self.horizon, n_new))
-        position = ahead.get_indexer(index[:1])[0] if start is None else start - 1
-        expected = history.future_index(n_new, start=max(position, 0) + 1)
-        if not index.equals(expected):
-            if start is None:
-                expected = history.future_index(n_new)
-            raise ValueError(
-                f"y must continue the history, which ends at "
-                f"{format_time(history.index[-1])}: its timestamps should be "
-                f"{format_time(expected[0])} .. {format_time(expected[-1])}, "
-                f"not {format_time(index[0])} .. {format_time(index[-1])}."
-            )
-        return pd.Series(values, index=index)
 
     def score(self, y, X=None):
         """Negative MASE of the forecast against the values that followed the history.
@@ -559,7 +534,7 @@ class WindowForecaster(BaseEstimator):
                     f"y has {len(new_y)} steps, more than horizon={self.horizon}: "
                     "score the first horizon steps, or fit a longer horizon."
                 )
-            truth = self._following(history, new_y)
+            truth = following(history, new_y, self.horizon)
             predicted = forecast[k].reindex(truth.index).to_numpy()
             first = self.seasons_[0] if self.seasons_ else 1
             season = first if len(history) > first else 1

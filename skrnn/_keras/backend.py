@@ -1,5 +1,7 @@
 """Lazy access to Keras, seeding, and the backend workarounds training needs."""
 
+import json
+import logging
 import os
 import random
 import sys
@@ -13,14 +15,70 @@ def get_keras():
     """Import Keras on first use and return the module.
 
     The backend's thread pools are sized to ``OMP_NUM_THREADS`` when it is
-    set (see :func:`limit_threads`). Logging is left as the caller set it:
-    the troubleshooting page says how to quiet TensorFlow.
+    set (see :func:`limit_threads`). On TensorFlow, its C++ log is kept to
+    errors unless the caller set ``TF_CPP_MIN_LOG_LEVEL`` (see
+    :func:`quiet_tensorflow`), and the retracing warnings that every new
+    model's compiled functions raise are filtered out.
     """
     if "keras" not in sys.modules:
         limit_threads(os.environ)
+        quiet_tensorflow(os.environ)
     import keras
 
+    if keras.backend.backend() == "tensorflow":
+        _filter_retracing_warnings()
     return keras
+
+
+def _backend_to_import(environ) -> str:
+    """The backend Keras will import: KERAS_BACKEND, its config file, tensorflow."""
+    if environ.get("KERAS_BACKEND"):
+        return environ["KERAS_BACKEND"]
+    home = environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    try:
+        with open(os.path.join(home, "keras.json")) as file:
+            backend = json.load(file).get("backend")
+    except (OSError, ValueError, AttributeError):
+        backend = None
+    return backend if isinstance(backend, str) else "tensorflow"
+
+
+def quiet_tensorflow(environ) -> None:
+    """Keep TensorFlow's C++ log to errors, unless the user set its level.
+
+    Before TensorFlow is imported as the Keras backend, ``TF_CPP_MIN_LOG_LEVEL``
+    is set to ``"2"`` (errors only) when unset: the start-up lines about CPU
+    instructions and oneDNN's round-off say nothing to a user of skrnn. The
+    lines TensorFlow writes before its logging starts ("Could not find cuda
+    drivers") are not affected. Other backends are left alone.
+
+    Parameters
+    ----------
+    environ : mutable mapping
+        The process environment (``os.environ``).
+    """
+    if "tensorflow" in sys.modules or _backend_to_import(environ) != "tensorflow":
+        return
+    environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+class _NoRetracingWarnings(logging.Filter):
+    """Drops TensorFlow's "triggered tf.function retracing" warnings.
+
+    Each fit builds a new Keras model, whose predict and train functions are
+    traced once for it (twice when batch sizes differ); TensorFlow counts the
+    traces of the same code across models and warns of excessive retracing,
+    which is expected here and says nothing useful.
+    """
+
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+def _filter_retracing_warnings() -> None:
+    logger = logging.getLogger("tensorflow")
+    if not any(isinstance(f, _NoRetracingWarnings) for f in logger.filters):
+        logger.addFilter(_NoRetracingWarnings())
 
 
 def limit_threads(environ) -> None:

@@ -8,7 +8,7 @@ shared by the steps, reads each of its outputs. At step ``h`` the decoder
 reads the step's position, ``h / n_outputs``, and the features named as
 known-future (``decoder_features``) at row ``h`` of the window's last
 ``n_outputs`` rows: where a forecaster's windows hold the known-future
-covariates of the forecast steps (``skrnn/_forecast_data.py``).
+covariates of the forecast steps (``skrnn/_forecast/data.py``).
 
 Only Keras layers and ``keras.ops`` on symbolic tensors: the model saves
 and loads as a plain Keras model, under every backend.

@@ -32,12 +32,57 @@ _SEASON_OF_OFFSET = {
 }
 
 FIX_INDEX = (
-    "Give the series a regular time index: a PeriodIndex "
-    "(series.to_period()), an integer step index (series.reset_index("
-    "drop=True)), or a DatetimeIndex with a frequency after filling the gaps "
-    "(skrnn.forecasting.fill_gaps(series), which is series.asfreq(freq) "
-    "then interpolated in time)."
+    "Give the series a regular time index: fill the gaps (y = "
+    "skrnn.forecasting.fill_gaps(y) adds the missing timestamps and "
+    "interpolates in time; method='ffill' repeats the last value), make "
+    "float years whole (y.index = y.index.astype(int)), or number the steps "
+    "(y = y.reset_index(drop=True)) when the timestamps do not matter."
 )
+
+
+def parse_dates(text: Any) -> pd.DatetimeIndex:
+    """Dates written as text ('Jan 1980', 'Apr 1 2000', '1949-01'), NaT where not.
+
+    pandas' own inference first, then ``format="mixed"`` (each value on its
+    own); the command line reads its time column this way too.
+    """
+    text = pd.Index(text).astype(str)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "could not infer format"
+        times = pd.to_datetime(text, errors="coerce")
+        if times.isna().any():
+            times = pd.to_datetime(text, errors="coerce", format="mixed")
+    return pd.DatetimeIndex(times)
+
+
+def _is_text(values: Any) -> bool:
+    values = pd.Index(values)
+    if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
+        return False
+    return len(values) > 0 and all(isinstance(value, str) for value in values)
+
+
+def dates_of_text(values: Any, name: str = "y") -> Any:
+    """``values`` (an index or a time column) as dates when they are dates as text.
+
+    Text that is not dates at all comes back as it was; text of which most
+    values are dates but some are not is a ValueError naming the first one.
+    """
+    if not _is_text(values):
+        return values
+    times = parse_dates(values)
+    bad = np.flatnonzero(times.isna())
+    if len(bad) == len(times) or len(bad) > len(times) / 2:
+        return values
+    if len(bad):
+        raise ValueError(
+            f"{name} has dates written as text, but {values[bad[0]]!r} is not a "
+            f"date: correct it, then parse them with pd.to_datetime(..., "
+            "format='mixed')."
+        )
+    if isinstance(values, pd.Series):
+        return pd.Series(times, index=values.index, name=values.name)
+    return pd.DatetimeIndex(times, name=getattr(values, "name", None))
 
 
 def infer_freq(index: pd.DatetimeIndex) -> Any:
@@ -104,6 +149,7 @@ def check_regular_index(index: pd.Index, name: str = "y") -> Any:
         )
     step = index_step(index)
     if step is None:
+        _refuse_missing_steps(index, name)
         kind = type(index).__name__
         raise ValueError(
             f"{name} has a {kind} without a regular step (from {index[0]!r} to "
@@ -111,6 +157,33 @@ def check_regular_index(index: pd.Index, name: str = "y") -> Any:
             f"are unknown. {FIX_INDEX}"
         )
     return step
+
+
+def _refuse_missing_steps(index: pd.Index, name: str) -> None:
+    """A ValueError naming the missing timestamps, when only some are missing."""
+    if isinstance(index, pd.DatetimeIndex):
+        full = pd.date_range(index[0], index[-1], freq=_most_common_step(index))
+    elif isinstance(index, pd.PeriodIndex):
+        full = pd.period_range(index[0], index[-1], freq=index.freq)
+    elif pd.api.types.is_integer_dtype(index.dtype):
+        step = int(np.min(np.diff(index.to_numpy())))
+        full = pd.RangeIndex(index[0], index[-1] + 1, step)
+    else:
+        return
+    if len(full) > 10 * len(index) or not index.isin(full).all():
+        return
+    missing = full.difference(index)
+    if len(missing) == 0:
+        return
+    shown = ", ".join(format_time(value) for value in missing[:3])
+    more = ", ..." if len(missing) > 3 else ""
+    step = getattr(full, "freqstr", None) or full.step
+    raise ValueError(
+        f"{name} misses {len(missing)} timestamp(s) of its regular step "
+        f"({step!r}), first {shown}{more}. Fill them: y = "
+        "skrnn.forecasting.fill_gaps(y) adds them and interpolates in time "
+        "(method='ffill' repeats the last value)."
+    )
 
 
 def future_index(index: pd.Index, step: Any, horizon: int, start: int = 1) -> pd.Index:
@@ -185,7 +258,13 @@ def is_seasonal(values: np.ndarray, season: int, *, squared_lag1: bool = False) 
 FILL_METHODS = ("interpolate", "ffill")
 
 
-def fill_gaps(series: Any, method: str = "interpolate", *, freq: Any = None) -> Any:
+def fill_gaps(
+    series: Any,
+    method: str = "interpolate",
+    *,
+    freq: Any = None,
+    return_count: bool = False,
+) -> Any:
     """Put a series on a regular time index and fill its missing values.
 
     Missing timestamps of a DatetimeIndex (rows dropped by ``dropna()``, say)
@@ -203,17 +282,25 @@ def fill_gaps(series: Any, method: str = "interpolate", *, freq: Any = None) -> 
     freq : str or pandas offset, default=None
         Frequency of a DatetimeIndex with gaps, which pandas cannot infer;
         None uses the index's ``freq`` or the most common step.
+    return_count : bool, default=False
+        Also return how many values were filled, as ``(filled, n_filled)``.
 
     Returns
     -------
     filled : pandas.Series or pandas.DataFrame
         A new object on a regular index, without missing values.
     n_filled : int
-        How many values were filled (rows added or NaN replaced).
+        How many values were filled (rows added or NaN replaced); only with
+        ``return_count=True``.
 
     See Also
     --------
     skrnn.WindowForecaster : Needs a series without gaps.
+
+    Notes
+    -----
+    ``fill_gaps`` used to return ``(filled, n_filled)`` always; code that
+    unpacks the pair passes ``return_count=True``.
 
     Examples
     --------
@@ -222,9 +309,11 @@ def fill_gaps(series: Any, method: str = "interpolate", *, freq: Any = None) -> 
     >>> from skrnn.forecasting import fill_gaps
     >>> days = pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-05"])
     >>> y = pd.Series([1.0, np.nan, 3.0, 5.0], index=days)
-    >>> filled, n_filled = fill_gaps(y)
-    >>> filled.tolist(), n_filled
-    ([1.0, 2.0, 3.0, 4.0, 5.0], 2)
+    >>> fill_gaps(y).tolist()
+    [1.0, 2.0, 3.0, 4.0, 5.0]
+    >>> filled, n_filled = fill_gaps(y, return_count=True)
+    >>> n_filled
+    2
     """
     if method not in FILL_METHODS:
         raise ValueError(f"method must be one of {FILL_METHODS}; got {method!r}.")
@@ -254,7 +343,7 @@ def fill_gaps(series: Any, method: str = "interpolate", *, freq: Any = None) -> 
         filled = series.interpolate(method=how, limit_direction="both")
     else:
         filled = series.ffill().bfill()
-    return filled, n_filled
+    return (filled, n_filled) if return_count else filled
 
 
 def _most_common_step(index: pd.DatetimeIndex) -> Any:

@@ -93,7 +93,8 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
         "--time-col",
         metavar="COL",
         help="column of dates or times: rows are sorted by it, the season is "
-        "read from its frequency, and the plot uses it",
+        "read from its frequency, and the plot uses it; without it, a column "
+        "of dates is looked for and named in the output",
     )
     parser.add_argument(
         "--id-col",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import csv
 import re
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -134,12 +133,10 @@ def _parse_times(
         if series is not None and column.min() < 1000:
             return _check_unique_times(column, column.astype(str), path, series)
     # as text: to_datetime reads bare numbers (years) as nanoseconds since 1970
+    from skrnn._time.index import parse_dates
+
     text = column.astype(str)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # "could not infer format"
-        times = pd.to_datetime(text, errors="coerce")
-        if times.isna().any():
-            times = pd.to_datetime(text, errors="coerce", format="mixed")
+    times = pd.Series(parse_dates(text), index=column.index, name=column.name)
     if times.isna().any():
         position = int(np.flatnonzero(times.isna().to_numpy())[0])
         raise CommandError(
@@ -310,6 +307,8 @@ def _load_data(args: argparse.Namespace) -> _Data:
     from skrnn._time.index import fill_gaps, index_step
 
     notes = _read_notes(frame, path)
+    if args.time_col is None:
+        args.time_col = _guess_time_column(frame, args, notes)
     if args.time_col is not None:
         time_column = _column(frame, args.time_col, "--time-col", path)
     columns = _value_columns(frame, args, path, {"time": args.time_col}, notes)
@@ -322,7 +321,7 @@ def _load_data(args: argparse.Namespace) -> _Data:
         )
         data = data.sort_index(kind="stable")
     if fill:
-        data, n_filled = fill_gaps(data, args.fill)
+        data, n_filled = fill_gaps(data, args.fill, return_count=True)
         notes.append(
             f"Filled {n_filled} missing value{'s' if n_filled != 1 else ''} "
             f"(--fill {args.fill})"
@@ -335,6 +334,53 @@ def _load_data(args: argparse.Namespace) -> _Data:
         )
     series = data[target].rename(target)
     return _Data(series, path, data[features] if features else None, notes)
+
+
+# names that say a column holds the times of a series
+TIME_NAMES = ("date", "ds", "time", "timestamp", "datetime", "period", "month")
+TIME_NAMES += ("week", "day", "year", "quarter")
+
+
+def _guess_time_column(frame: pd.DataFrame, args: argparse.Namespace, notes: list):
+    """The one column that looks like dates, without --time-col; None if unclear.
+
+    A text column whose values all read as dates, else a column named like
+    one ('year', 'date', 'ds' ...) of whole numbers from 1000 to 2999, read
+    as years. The choice is noted.
+    """
+    from skrnn._time.index import parse_dates
+
+    used = {args.target, *args.features}
+    numeric = set(_numeric_columns(frame))
+    candidates = [
+        name
+        for name in frame.columns
+        if name not in used
+        and name not in numeric
+        and frame[name].notna().all()
+        and not parse_dates(frame[name]).isna().any()
+    ]
+    if not candidates:
+        candidates = [
+            name
+            for name in frame.columns
+            if name not in used
+            and str(name).strip().lower() in TIME_NAMES
+            and _are_years(frame[name])
+        ]
+    if len(candidates) != 1:
+        return None
+    notes.append(f"Time column: {candidates[0]!r} (detected; --time-col sets it)")
+    return candidates[0]
+
+
+def _are_years(column: pd.Series) -> bool:
+    """Whether every value of ``column`` is a whole number from 1000 to 2999."""
+    import pandas as pd
+
+    values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+    whole = np.isfinite(values).all() and np.all(np.mod(values, 1) == 0)
+    return bool(whole and values.min() >= 1000 and values.max() < 3000)
 
 
 def _load_series(args: argparse.Namespace) -> tuple[pd.Series, str]:
@@ -372,6 +418,12 @@ def _detect_time_column(frame: pd.DataFrame, id_col: str, path: str, notes: list
     """The one text column besides ``id_col`` (a panel's dates), or a CommandError."""
     numeric = set(_numeric_columns(frame))
     texts = [name for name in frame.columns if name != id_col and name not in numeric]
+    if len(texts) != 1:  # a numeric column of steps or years, named as times
+        texts = [
+            name
+            for name in frame.columns
+            if name != id_col and str(name).strip().lower() in TIME_NAMES
+        ]
     if len(texts) != 1:
         raise CommandError(
             f"--id-col needs --time-col, the column of dates (or steps) that "
@@ -443,7 +495,7 @@ def _load_panel(args: argparse.Namespace) -> _PanelData:
         for key, rows in data.groupby(args.id_col, sort=False):
             values = rows.drop(columns=args.id_col).set_index(time_col)
             try:
-                filled, n = fill_gaps(values, args.fill)
+                filled, n = fill_gaps(values, args.fill, return_count=True)
             except (TypeError, ValueError) as error:
                 raise CommandError(f"series {key!r} of {path}: {error}") from None
             parts.append(filled.rename_axis(time_col).reset_index())

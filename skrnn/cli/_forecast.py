@@ -1,6 +1,7 @@
 """The ``skrnn forecast`` command: the next values of a series, with an interval."""
 
 import argparse
+import math
 import time
 from typing import Any
 
@@ -22,11 +23,11 @@ def add_forecast_command(commands: Any) -> None:
             "--horizon steps after its last row with a --coverage interval, "
             "and backtest it from the last origins against the seasonal naive "
             "forecast and Ridge on the same windows. Writes forecast.csv "
-            "(timestamp, point, lower, upper) and forecast.png to --out. With "
+            "(ds, y_pred, y_lower, y_upper) and forecast.png to --out. With "
             "--id-col the file is a panel of many series (one row per series "
             "and time): one network is fitted on all of them, the backtest "
-            "adds M4's Naive2 and OWA, forecast.csv starts with the --id-col "
-            "column and forecast.png shows a few series."
+            "adds M4's Naive2 and OWA, forecast.csv starts with the series id "
+            "(unique_id) and forecast.png shows a few series."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
@@ -182,6 +183,14 @@ def steps_per_fit(rnn: Any, n_windows: int) -> int:
     return rnn.epochs * -(-n_windows // batch_size)
 
 
+def plain_number(value: float) -> str:
+    """A number of a printed table: about 4 significant digits, never 1.3e+04."""
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g}"
+    digits = max(0, 3 - math.floor(math.log10(abs(value))))
+    return f"{value:.{digits}f}"
+
+
 def _figure(series: Any, forecast: Any, title: str) -> Any:
     from matplotlib.figure import Figure
 
@@ -218,7 +227,12 @@ def run_forecast(args: argparse.Namespace) -> int:
             horizon=args.horizon, season=season, calibration=None
         ).fit(series, covariates)
     except (ValueError, TypeError) as error:
-        raise CommandError(f"{source}: {error}") from None
+        hint = (
+            " Here --fill interpolate or ffill fills them."
+            if "gaps" in str(error)
+            else ""
+        )
+        raise CommandError(f"{source}: {error}{hint}") from None
     first = len(series) - args.horizon * args.origins
     try:
         # the first backtest origin must leave a history to fit on
@@ -258,10 +272,11 @@ def run_forecast(args: argparse.Namespace) -> int:
     forecast = rnn.predict(coverage=args.coverage)
     table = pd.DataFrame(
         {
-            "timestamp": forecast.index,
-            "point": forecast["y_pred"].to_numpy(),
-            "lower": forecast["y_lower"].to_numpy(),
-            "upper": forecast["y_upper"].to_numpy(),
+            # the names of the Python API's forecasts (a panel's defaults)
+            "ds": forecast.index,
+            "y_pred": forecast["y_pred"].to_numpy(),
+            "y_lower": forecast["y_lower"].to_numpy(),
+            "y_upper": forecast["y_upper"].to_numpy(),
         }
     )
     title = (
@@ -283,7 +298,7 @@ def run_forecast(args: argparse.Namespace) -> int:
     except OSError as error:
         raise CommandError(f"cannot write to {args.out!r}: {error}") from None
     print()
-    print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    print(table.to_string(index=False, float_format=plain_number))
     print()
     print(f"Wrote {csv_path} and {png_path} in {time.perf_counter() - started:.0f} s")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -189,13 +190,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         print("skrnn: error: choose a command, e.g. 'skrnn compare'", file=sys.stderr)
         return 2
-    try:
-        if args.id_col is not None:  # a panel: many series
-            from skrnn.cli._panel import run_compare_panel, run_forecast_panel
+    with warnings.catch_warnings():
+        # restored on return: the caller's warnings stay as they were
+        warnings.showwarning = _show_warning
+        try:
+            if args.id_col is not None:  # a panel: many series
+                from skrnn.cli._panel import run_compare_panel, run_forecast_panel
 
-            run = {"compare": run_compare_panel, "forecast": run_forecast_panel}
-            return run[args.command](args)
-        return args.run(args)
-    except CommandError as error:
-        print(f"skrnn: error: {error}", file=sys.stderr)
-        return 2
+                run = {"compare": run_compare_panel, "forecast": run_forecast_panel}
+                return run[args.command](args)
+            return args.run(args)
+        except CommandError as error:
+            print(f"skrnn: error: {error}", file=sys.stderr)
+            return 2
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """A warning as the command shows it: one line, without the source path."""
+    text = " ".join(str(message).split())
+    print(f"skrnn: warning: {text}", file=sys.stderr if file is None else file)

@@ -18,6 +18,7 @@ from skrnn.cli._forecast import (
     first_season,
     forecasters,
     network,
+    plain_number,
     season_line,
     season_spec,
     steps_per_fit,
@@ -117,7 +118,7 @@ def _probe(data: _PanelData, args: argparse.Namespace, origins: int, flag: str):
             f"{data.source}: too short a history at the first of {origins} backtest "
             f"origins of {args.horizon} steps ({error}); {advice}"
         ) from None
-    return probe.fit(data.frame)
+    return probe  # fitted on the first origin's history: the caller fits it all
 
 
 # the forecasters' warning about series shorter than the look-back: said once,
@@ -135,13 +136,17 @@ def _short_series_said_once():
 def _prepare(args: argparse.Namespace, origins: int, flag: str) -> tuple:
     """The panel, a probe fitted on it, and the --out folder: all checked."""
     data = _load_panel(args)
+    with warnings.catch_warnings():
+        # the first origin's shorter history has a look-back of its own
+        warnings.filterwarnings("ignore", message=SHORT_SERIES, category=UserWarning)
+        probe = _probe(data, args, origins, flag)
     with warnings.catch_warnings(record=True) as caught:
         warnings.filterwarnings("always", message=SHORT_SERIES, category=UserWarning)
-        probe = _probe(data, args, origins, flag)
+        probe.fit(data.frame)  # the whole panel: the look-back printed and used
     said = [
         str(w.message) for w in caught if "fewer steps than look_back" in str(w.message)
     ]
-    if said:  # the last is the whole panel's
+    if said:
         data.notes.append(f"Note: {said[-1]}")
     return data, probe, _out_folder(args.out)
 
@@ -349,11 +354,12 @@ def _forecast_panel(args: argparse.Namespace) -> int:
     forecast = rnn.predict(coverage=args.coverage)
     table = pd.DataFrame(
         {
-            id_col: forecast[id_col],
-            "timestamp": forecast[time_col],
-            "point": forecast["y_pred"],
-            "lower": forecast["y_lower"],
-            "upper": forecast["y_upper"],
+            # the names of the Python API's forecasts (its default columns)
+            "unique_id": forecast[id_col],
+            "ds": forecast[time_col],
+            "y_pred": forecast["y_pred"],
+            "y_lower": forecast["y_lower"],
+            "y_upper": forecast["y_upper"],
         }
     )
     level = f"{100 * args.coverage:g}"
@@ -367,12 +373,12 @@ def _forecast_panel(args: argparse.Namespace) -> int:
         ),
     )
     paths = _write(out, args, {"forecast.csv": (table, False)}, figure)
-    first = table[table[id_col] == table[id_col].iloc[0]]
+    first = table[table["unique_id"] == table["unique_id"].iloc[0]]
     print()
     print(
         f"forecast.csv: {len(table)} rows, {args.horizon} per series; the first series:"
     )
-    print(first.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    print(first.to_string(index=False, float_format=plain_number))
     print()
     _wrote(paths, started)
     return 0
