@@ -113,6 +113,7 @@ def test_tensorflow_logs_errors_only_unless_the_user_set_the_level(monkeypatch):
     assert "TF_CPP_MIN_LOG_LEVEL" not in environ
 
 
+@pytest.mark.slow  # a fresh process starting TensorFlow and fitting six times
 @pytest.mark.skipif(not _has_module("tensorflow"), reason="needs tensorflow")
 def test_six_fits_in_one_process_are_quiet_on_tensorflow():
     code = (
