@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from numbers import Integral
 from typing import Any
 
+import pandas as pd
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
@@ -98,7 +99,9 @@ class AutoForecaster(BaseEstimator):
         steps before the end of the history.
 
     selection : str, default="best"
-        ``"best"``: the candidate with the lowest backtest MASE. Or the name
+        ``"best"``: the candidate with the lowest backtest MASE (the lowest
+        MAE among equal or undefined MASEs, as on a series whose seasonal
+        naive forecast is exact in sample). Or the name
         of a candidate: that one is used whatever its backtest (which still
         runs, for ``scores_``).
 
@@ -116,13 +119,15 @@ class AutoForecaster(BaseEstimator):
     Attributes
     ----------
     scores_ : pandas.DataFrame
-        The backtest's leaderboard, best first: ``model`` (the candidate's
+        The backtest's leaderboard, best first (by MASE, then MAE), indexed
+        by rank from 1: ``model`` (the candidate's
         name), ``mae``, ``rmse``, ``smape``, ``mase`` (for a panel, over
         every series: the mean of the series' MASE) and ``fit_time``
         (seconds per origin).
 
     best_ : str
-        The name of the candidate with the lowest backtest MASE.
+        The name of the candidate with the lowest backtest MASE: the first
+        of ``scores_``.
 
     selected_ : str
         The name of the candidate used: ``best_``, or the one ``selection``
@@ -269,12 +274,17 @@ class AutoForecaster(BaseEstimator):
                 f"selection={self.selection!r} is neither 'best' nor a candidate: "
                 f"{sorted(candidates)}."
             )
-        self.scores_ = compare_forecasters(
+        board = compare_forecasters(
             {name: _points_only(f) for name, f in candidates.items()},
             y,
             X,
             n_origins=self.n_origins,
         )
+        # MASE is undefined where the seasonal naive forecast fits the history
+        # exactly (a zero scale): MAE then ranks, as it breaks ties
+        board = board.sort_values(["mase", "mae"], kind="stable")
+        board.index = pd.RangeIndex(1, len(board) + 1, name="rank")
+        self.scores_ = board
         self.best_ = str(self.scores_["model"].iloc[0])
         self.selected_ = self.best_ if self.selection == "best" else self.selection
         self.forecaster_ = clone(candidates[self.selected_]).fit(y, X)
