@@ -26,7 +26,7 @@ def add_forecast_command(commands: Any) -> None:
             "after its last row with a --coverage interval. Writes forecast.csv "
             "(ds, y_pred, y_lower, y_upper) and forecast.png to --out. With "
             "--id-col the file is a panel of many series (one row per series "
-            "and time): one network is fitted on all of them, the backtest "
+            "and time): each model is fitted on all of them, the backtest "
             "adds M4's Naive2 and OWA, forecast.csv starts with the series id "
             "(unique_id) and forecast.png shows a few series."
         ),
