@@ -249,7 +249,9 @@ class AutoForecaster(BaseEstimator):
             random_state=self.random_state,
             **self._columns,
         )
-        return default_forecasters(rnn, self.horizon, probe, self._columns, True)
+        return default_forecasters(
+            rnn, self.horizon, probe, self._columns, intervals=True
+        )
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, y, X=None):
