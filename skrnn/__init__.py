@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "AutoForecaster",
     "RNNClassifier",
     "RNNForecaster",
     "RNNRegressor",
@@ -19,6 +20,7 @@ __all__ = [
 # public name -> module defining it: imported on first use, so that
 # `import skrnn` (and `skrnn --version`) does not pay for scikit-learn
 _MODULES = {
+    "AutoForecaster": "._selection.auto",
     "RNNClassifier": "._sequences.classifier",
     "RNNForecaster": ".forecasting",
     "RNNRegressor": "._regression.regressor",
@@ -32,6 +34,7 @@ _MODULES = {
 if TYPE_CHECKING:
     from skrnn._regression.regressor import RNNRegressor
     from skrnn._regression.window_target import WindowTargetRegressor
+    from skrnn._selection.auto import AutoForecaster
     from skrnn._sequences.classifier import RNNClassifier
     from skrnn._sequences.seq2seq import RNNSeq2Seq
     from skrnn._windows.supervised import make_supervised

@@ -1,6 +1,7 @@
 """Tests for ``skrnn forecast``."""
 
 import os
+import re
 
 import numpy as np
 import pandas as pd
@@ -118,6 +119,70 @@ def test_irregular_dates_are_refused_with_advice(tmp_path, capsys):
     assert "--fill interpolate" in err
 
 
+# -- --model: the backtest's winner, or one forced ----------------------------------
+
+
+def _trend_csv(path, n_rows=72, seed=0):
+    """A monthly straight line with a little noise: Ridge's, not the season's."""
+    noise = np.random.default_rng(seed).normal(0, 0.1, n_rows)
+    months = pd.date_range("2015-01-01", periods=n_rows, freq="MS")
+    values = (50 + 2.0 * np.arange(n_rows) + noise).round(3)
+    pd.DataFrame({"month": months.strftime("%Y-%m-%d"), "sales": values}).to_csv(
+        path, index=False
+    )
+    return pd.Series(values, index=months, name="sales")
+
+
+def _run_model(tmp_path, capsys, model):
+    y = _trend_csv(tmp_path / "trend.csv")
+    argv = ["forecast", str(tmp_path / "trend.csv"), "--target", "sales"]
+    argv += ["--time-col", "month", "--horizon", "4", *TINY]
+    argv += ["--out", str(tmp_path / "out"), *(["--model", model] if model else [])]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    line = next(line for line in printed.splitlines() if line.startswith("Forecast:"))
+    return y, line, pd.read_csv(tmp_path / "out" / "forecast.csv")
+
+
+def _seasons(y):
+    from skrnn.forecasting import WindowForecaster
+
+    probe = WindowForecaster(horizon=4, calibration=None).fit(y)
+    return probe.seasons_ or 1
+
+
+def _assert_writes(table, forecast):
+    for column in ("y_pred", "y_lower", "y_upper"):
+        np.testing.assert_allclose(table[column], forecast[column], rtol=1e-6)
+
+
+def test_model_auto_forecasts_with_the_backtests_winner(tmp_path, capsys):
+    from skrnn.forecasting import WindowForecaster
+
+    y, line, table = _run_model(tmp_path, capsys, None)
+    assert line.startswith("Forecast: Ridge, backtest MASE ")
+    assert "against RNNForecaster " in line and " and seasonal naive (12) " in line
+    assert line.endswith("(--model rnn forces the network)")
+    ridge = WindowForecaster(horizon=4, season=_seasons(y)).fit(y)
+    _assert_writes(table, ridge.predict(coverage=0.9))
+
+
+def test_model_rnn_forces_the_network(tmp_path, capsys):
+    from skrnn.forecasting import RNNForecaster
+
+    y, line, table = _run_model(tmp_path, capsys, "rnn")
+    assert line.startswith("Forecast: RNNForecaster, backtest MASE ")
+    assert line.endswith("(--model rnn; --model auto picks Ridge)")
+    rnn = RNNForecaster(4, season=_seasons(y), epochs=2, units=4, random_state=0)
+    _assert_writes(table, rnn.fit(y).predict(coverage=0.9))
+
+
+def test_model_naive_repeats_the_last_season(tmp_path, capsys):
+    y, line, table = _run_model(tmp_path, capsys, "naive")
+    assert line.startswith("Forecast: seasonal naive (12), backtest MASE ")
+    np.testing.assert_allclose(table["y_pred"], y.to_numpy()[-12:-8])
+
+
 # -- panels: --id-col -----------------------------------------------------------
 
 
@@ -173,6 +238,32 @@ def test_forecast_id_col_continues_every_series(tmp_path, capsys):
     backtest = next(line for line in printed.splitlines() if "Backtest" in line)
     for name in ("RNNForecaster", "Ridge", "seasonal naive (12)", "Naive2 "):
         assert name in backtest
+
+
+def test_forecast_id_col_uses_the_model_chosen(tmp_path, capsys):
+    frame = _panel_csv(tmp_path / "panel.csv")
+    out = tmp_path / "out"
+    argv = ["forecast", str(tmp_path / "panel.csv"), *PANEL, "--horizon", "3"]
+    argv += ["--epochs", "1", "--units", "4", "--origins", "1", "--out", str(out)]
+    assert main([*argv, "--model", "naive"]) == 0
+    line = next(
+        line
+        for line in capsys.readouterr().out.splitlines()
+        if line.startswith("Forecast:")
+    )
+    assert line.startswith("Forecast: seasonal naive (12), backtest MASE ")
+    table = pd.read_csv(out / "forecast.csv")
+    for store, rows in table.groupby("unique_id"):
+        sales = frame[frame["store"] == store].sort_values("month")["sales"]
+        np.testing.assert_allclose(rows["y_pred"], sales.to_numpy()[-12:-9])
+    assert main(argv) == 0  # --model auto: the lowest MASE of the three
+    line = next(
+        line
+        for line in capsys.readouterr().out.splitlines()
+        if line.startswith("Forecast:")
+    )
+    scores = [float(x) for x in re.findall(r" (\d+\.\d{3})\b", line)]
+    assert len(scores) == 3 and scores[0] == min(scores)
 
 
 @pytest.mark.parametrize(

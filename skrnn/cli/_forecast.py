@@ -18,14 +18,15 @@ def add_forecast_command(commands: Any) -> None:
         "forecast",
         help="forecast the next values of a series with a prediction interval",
         description=(
-            "Fit the default RNNForecaster on a column of a CSV file (or, with "
-            "no file, the airline passengers shipped with skrnn), forecast the "
-            "--horizon steps after its last row with a --coverage interval, "
-            "and backtest it from the last origins against the seasonal naive "
-            "forecast and Ridge on the same windows. Writes forecast.csv "
+            "Backtest the default RNNForecaster, Ridge and the seasonal naive "
+            "forecast on the same windows of a column of a CSV file (or, with "
+            "no file, the airline passengers shipped with skrnn) from the last "
+            "--origins origins, refit the one with the lowest MASE (or the one "
+            "--model names) on all the data and forecast the --horizon steps "
+            "after its last row with a --coverage interval. Writes forecast.csv "
             "(ds, y_pred, y_lower, y_upper) and forecast.png to --out. With "
             "--id-col the file is a panel of many series (one row per series "
-            "and time): one network is fitted on all of them, the backtest "
+            "and time): each model is fitted on all of them, the backtest "
             "adds M4's Naive2 and OWA, forecast.csv starts with the series id "
             "(unique_id) and forecast.png shows a few series."
         ),
@@ -57,6 +58,16 @@ def add_forecast_command(commands: Any) -> None:
         type=_positive_int,
         default=3,
         help="backtest origins, one horizon apart, ending at the last row",
+    )
+    forecast.add_argument(
+        "--model",
+        choices=MODELS,
+        default="auto",
+        help=(
+            "the model that forecasts: auto, the one with the lowest backtest "
+            "MASE; rnn, ridge or naive forces the network, Ridge or the "
+            "seasonal naive forecast (all three are backtested either way)"
+        ),
     )
     forecast.add_argument(
         "--epochs",
@@ -96,11 +107,6 @@ def network(args: argparse.Namespace, **columns: str) -> Any:
     return RNNForecaster(horizon=args.horizon, **params)
 
 
-def season_spec(probe: Any) -> Any:
-    """The seasons a fitted forecaster found, as its rivals' ``season``."""
-    return probe.seasons_ or 1
-
-
 def first_season(probe: Any) -> int:
     """The shortest cycle (1: none): MASE's and Naive2's, as in M4."""
     return probe.seasons_[0] if probe.seasons_ else 1
@@ -124,38 +130,40 @@ def season_line(probe: Any) -> str:
     )
 
 
-def forecasters(
-    rnn: Any, horizon: int, probe: Any, columns: dict, intervals: bool = False
-) -> dict:
-    """The backtest's contenders by name.
+# the --model choices: the backtest's winner, or one forced
+MODELS = ("auto", "rnn", "ridge", "naive")
 
-    The network ``rnn`` (left out when None), Ridge and the seasonal naive
-    forecast at the fitted forecaster ``probe``'s cycle, on the same windows
-    and seasons; ``columns`` names a long panel's columns. Without
-    ``intervals``, one fit per origin: none is calibrated.
-    """
-    season, cycle = season_spec(probe), probe.season_
-    calibration = "auto" if intervals else None
-    from sklearn.base import clone
 
-    from skrnn.baselines import SeasonalNaiveRegressor
-    from skrnn.forecasting import WindowForecaster
+def model_names(rivals: dict) -> dict:
+    """--model's values to the names of the backtest's contenders."""
+    from skrnn._selection.auto import RIDGE, RNN
 
-    models = {}
-    if rnn is not None:
-        models["RNNForecaster"] = clone(rnn).set_params(calibration=calibration)
-    models["Ridge"] = WindowForecaster(
-        horizon=horizon, season=season, calibration=calibration, **columns
+    naive = next(name for name in rivals if name.startswith("seasonal naive"))
+    return {"rnn": RNN, "ridge": RIDGE, "naive": naive}
+
+
+def choice_line(board: Any, selected: str, model: str) -> str:
+    """Which model forecasts, and its backtest MASE against the others'."""
+    mase = dict(zip(board["model"], board["mase"], strict=True))
+    others = [f"{name} {value:.3f}" for name, value in mase.items() if name != selected]
+    rivals = (
+        ", ".join(others[:-1]) + f" and {others[-1]}" if len(others) > 1 else others[0]
     )
-    models[f"seasonal naive ({cycle})"] = WindowForecaster(
-        SeasonalNaiveRegressor(cycle),
-        horizon=horizon,
-        look_back=cycle,
-        season=season,
-        calibration=calibration,
-        **columns,
+    best = board["model"].iloc[0]
+    if model == "auto":
+        note = (
+            "--model ridge or --model naive forces another"
+            if selected == model_names(mase)["rnn"]
+            else "--model rnn forces the network"
+        )
+    elif selected == best:
+        note = f"--model {model}, also the best"
+    else:
+        note = f"--model {model}; --model auto picks {best}"
+    return (
+        f"Forecast: {selected}, backtest MASE {mase[selected]:.3f} against "
+        f"{rivals} ({note})"
     )
-    return models
 
 
 def backtest_line(board: Any, origins: int, horizon: int, panel: bool = False) -> str:
@@ -191,7 +199,7 @@ def plain_number(value: float) -> str:
     return f"{value:.{digits}f}"
 
 
-def _figure(series: Any, forecast: Any, title: str) -> Any:
+def _figure(series: Any, forecast: Any, title: str, label: str) -> Any:
     from matplotlib.figure import Figure
 
     from skrnn.plotting import plot_forecast
@@ -200,7 +208,7 @@ def _figure(series: Any, forecast: Any, title: str) -> Any:
     ax = figure.add_subplot()
     # four horizons of history: enough to see the season and the trend
     shown = series.iloc[-4 * len(forecast) :]
-    plot_forecast(shown, {"RNNForecaster": forecast}, ax=ax, title=title)
+    plot_forecast(shown, {label: forecast}, ax=ax, title=title)
     ax.axvline(ax.lines[0].get_xdata()[-1], color="grey", linestyle="--", linewidth=1)
     ax.set_xlabel(series.index.name or "time step")
     return figure
@@ -259,17 +267,23 @@ def run_forecast(args: argparse.Namespace) -> int:
         + (f"; past covariates {args.features}" if args.features else "")
     )
 
-    from skrnn.model_selection import compare_forecasters
+    from skrnn._selection.auto import AutoForecaster, default_forecasters
 
-    rivals = forecasters(rnn, args.horizon, probe, {})
+    rivals = default_forecasters(rnn, args.horizon, probe, {}, intervals=True)
+    selection = "best" if args.model == "auto" else model_names(rivals)[args.model]
+    # one backtest ranks the three, then the one used is refitted on all the data
+    auto = AutoForecaster(
+        rivals, horizon=args.horizon, n_origins=args.origins, selection=selection
+    )
     try:
-        board = compare_forecasters(rivals, series, covariates, n_origins=args.origins)
+        auto.fit(series, covariates)
     except ValueError as error:
         raise CommandError(f"backtest: {error}") from None
+    board, used = auto.scores_, auto.selected_
     print(backtest_line(board, args.origins, args.horizon))
+    print(choice_line(board, used, args.model))
 
-    rnn.fit(series, covariates)
-    forecast = rnn.predict(coverage=args.coverage)
+    forecast = auto.predict(coverage=args.coverage)
     table = pd.DataFrame(
         {
             # the names of the Python API's forecasts (a panel's defaults)
@@ -281,7 +295,7 @@ def run_forecast(args: argparse.Namespace) -> int:
     )
     title = (
         f"{series.name}: the next {args.horizon} steps, {args.coverage:.0%} "
-        "interval (RNNForecaster)"
+        f"interval ({used})"
     )
     level = f"{100 * args.coverage:g}"
     figure = _figure(
@@ -290,6 +304,7 @@ def run_forecast(args: argparse.Namespace) -> int:
             columns={"y_lower": f"y_lower_{level}", "y_upper": f"y_upper_{level}"}
         ),
         title,
+        used,
     )
     csv_path, png_path = out / "forecast.csv", out / "forecast.png"
     try:

@@ -11,16 +11,17 @@ from typing import Any
 import pandas as pd
 from sklearn.base import BaseEstimator
 
+from skrnn._selection.auto import AutoForecaster, default_forecasters, season_spec
 from skrnn.cli._args import CELL_NAMES, CommandError, _given
 from skrnn.cli._data import _load_panel, _out_folder, _PanelData
 from skrnn.cli._forecast import (
     backtest_line,
+    choice_line,
     first_season,
-    forecasters,
+    model_names,
     network,
     plain_number,
     season_line,
-    season_spec,
     steps_per_fit,
 )
 from skrnn.cli._keras_start import _start_keras
@@ -225,6 +226,21 @@ def _board(
     return board, per_series
 
 
+def _owa_board(scores: pd.DataFrame, reference: pd.Series) -> pd.DataFrame:
+    """A backtest's leaderboard with Naive2 added and OWA against it, best first."""
+    from skrnn.metrics import owa
+
+    naive2 = {"model": NAIVE2, **reference[["smape", "mase"]].to_dict()}
+    board = pd.concat([scores, pd.DataFrame([naive2])], ignore_index=True)
+    board["owa"] = [
+        owa(row.smape, row.mase, reference["smape"], reference["mase"])
+        for row in board.itertuples(index=False)
+    ]
+    board = board.sort_values("owa", kind="stable")
+    board.index = pd.RangeIndex(1, len(board) + 1, name="rank")
+    return board
+
+
 def _format_board(board: pd.DataFrame) -> str:
     """The leaderboard as an aligned text table, Naive2's blanks left empty."""
     cells = {"rank": [str(rank) for rank in board.index], "model": list(board["model"])}
@@ -336,22 +352,29 @@ def _forecast_panel(args: argparse.Namespace) -> int:
     print(_start_keras(steps_per_fit=steps_per_fit(rnn, probe.n_windows_)))
     _describe(data, args, probe, f", {args.coverage:.0%} interval")
 
-    rivals = forecasters(rnn, args.horizon, probe, _column_params(data))
-    rivals[NAIVE2] = Naive2Forecaster(
+    rivals = default_forecasters(
+        rnn, args.horizon, probe, _column_params(data), intervals=True
+    )
+    selection = "best" if args.model == "auto" else model_names(rivals)[args.model]
+    # one backtest ranks the three by MASE over every series, then the one used
+    # is refitted on the whole panel; Naive2 (no interval) is only a yardstick
+    auto = AutoForecaster(
+        rivals, horizon=args.horizon, n_origins=args.origins, selection=selection
+    )
+    naive2 = Naive2Forecaster(
         args.horizon, season=first_season(probe), **_column_params(data)
     )
     try:
-        results = {
-            name: backtest(model, data.frame, n_origins=args.origins)
-            for name, model in rivals.items()
-        }
+        auto.fit(data.frame)
+        reference = backtest(naive2, data.frame, n_origins=args.origins).summary
     except ValueError as error:
         raise CommandError(f"backtest: {error}") from None
-    board, _ = _board(results, id_col, args.origins)
+    board = _owa_board(auto.scores_, reference)
+    used = auto.selected_
     print(backtest_line(board, args.origins, args.horizon, panel=True))
+    print(choice_line(auto.scores_, used, args.model))
 
-    rnn.fit(data.frame)
-    forecast = rnn.predict(coverage=args.coverage)
+    forecast = auto.predict(coverage=args.coverage)
     table = pd.DataFrame(
         {
             # the names of the Python API's forecasts (its default columns)
@@ -365,11 +388,11 @@ def _forecast_panel(args: argparse.Namespace) -> int:
     level = f"{100 * args.coverage:g}"
     figure = panel_figure(
         data.series(),
-        {"RNNForecaster": _by_series(forecast, data, level)},
+        {used: _by_series(forecast, data, level)},
         tail=4 * args.horizon,
         title=(
             f"{target}: the next {args.horizon} steps of each series, "
-            f"{args.coverage:.0%} interval (RNNForecaster)"
+            f"{args.coverage:.0%} interval ({used})"
         ),
     )
     paths = _write(out, args, {"forecast.csv": (table, False)}, figure)
@@ -481,7 +504,9 @@ def _compare_panel(args: argparse.Namespace) -> int:
         f"{args.coverage:.0%} intervals; OWA against Naive2 (season {season})"
     )
 
-    models.update(forecasters(None, args.horizon, probe, columns, intervals=True))
+    models.update(
+        default_forecasters(None, args.horizon, probe, columns, intervals=True)
+    )
     models[NAIVE2] = Naive2Forecaster(args.horizon, season=season, **columns)
     results = {}
     for name, model in models.items():

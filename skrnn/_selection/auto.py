@@ -1,0 +1,364 @@
+"""AutoForecaster: backtest candidate forecasters, forecast with the winner."""
+
+from collections.abc import Mapping
+from numbers import Integral
+from typing import Any
+
+import pandas as pd
+from sklearn.base import BaseEstimator, clone
+from sklearn.utils import get_tags
+from sklearn.utils.validation import check_is_fitted
+
+from skrnn._core.sklearn_compat import Interval, StrOptions, _fit_context
+from skrnn._selection.backtest import compare_forecasters
+
+RNN = "RNNForecaster"
+RIDGE = "Ridge"
+
+
+def season_spec(probe: Any) -> Any:
+    """The seasons a fitted forecaster found, as its rivals' ``season``."""
+    return probe.seasons_ or 1
+
+
+def naive_name(cycle: int) -> str:
+    """The name of the seasonal naive candidate at ``cycle``."""
+    return f"seasonal naive ({cycle})"
+
+
+def default_forecasters(
+    rnn: Any, horizon: int, probe: Any, columns: dict, intervals: bool = False
+) -> dict:
+    """The network, Ridge and the seasonal naive forecast, by name, as rivals.
+
+    The network ``rnn`` (left out when None), Ridge and the seasonal naive
+    forecast at the fitted forecaster ``probe``'s cycle, on the same windows
+    and seasons; ``columns`` names a long panel's columns. Without
+    ``intervals``, one fit per origin: none is calibrated.
+    """
+    from skrnn.baselines import SeasonalNaiveRegressor
+    from skrnn.forecasting import WindowForecaster
+
+    season, cycle = season_spec(probe), probe.season_
+    calibration = "auto" if intervals else None
+    models = {}
+    if rnn is not None:
+        models[RNN] = clone(rnn).set_params(calibration=calibration)
+    models[RIDGE] = WindowForecaster(
+        horizon=horizon, season=season, calibration=calibration, **columns
+    )
+    models[naive_name(cycle)] = WindowForecaster(
+        SeasonalNaiveRegressor(cycle),
+        horizon=horizon,
+        look_back=cycle,
+        season=season,
+        calibration=calibration,
+        **columns,
+    )
+    return models
+
+
+def _points_only(forecaster: Any) -> Any:
+    """An unfitted copy that skips calibration: the backtest scores points only."""
+    model = clone(forecaster)
+    if "calibration" in model.get_params(deep=False):
+        model.set_params(calibration=None)
+    return model
+
+
+class AutoForecaster(BaseEstimator):
+    """Forecast with whichever candidate forecaster won a backtest on the data.
+
+    ``fit`` backtests every candidate from the last ``n_origins`` origins of
+    the history (:func:`~skrnn.model_selection.compare_forecasters`: the
+    same periods forecast from the same history), keeps the one with the
+    lowest MASE, and refits it on the whole history; ``predict``,
+    ``update`` and ``score`` are its own. By default the candidates are an
+    :class:`~skrnn.RNNForecaster`, Ridge regression on the same windows and
+    the seasonal naive forecast: the network is used only where it beat
+    both.
+
+    Parameters
+    ----------
+    forecasters : dict of str to forecaster, default=None
+        The candidates by name, unfitted, all with ``horizon`` steps (clones
+        are fitted; the dict is not modified). None: ``"RNNForecaster"``
+        (an :class:`~skrnn.RNNForecaster` with its defaults and
+        ``random_state``), ``"Ridge"`` (a :class:`~skrnn.WindowForecaster`
+        with its default Ridge regression) and ``"seasonal naive (m)"``
+        (a :class:`~skrnn.WindowForecaster` around
+        :class:`~skrnn.baselines.SeasonalNaiveRegressor` at the cycle ``m``
+        that a Ridge forecaster resolves on the data), all with the seasons
+        the data resolve ``season`` to.
+
+    horizon : int, default=1
+        Number of steps to forecast, as the candidates' ``horizon``.
+
+    n_origins : int, default=3
+        Backtest origins, ``horizon`` steps apart, the last one ``horizon``
+        steps before the end of the history.
+
+    selection : str, default="best"
+        ``"best"``: the candidate with the lowest backtest MASE (the lowest
+        MAE among equal or undefined MASEs, as on a series whose seasonal
+        naive forecast is exact in sample). Or the name
+        of a candidate: that one is used whatever its backtest (which still
+        runs, for ``scores_``).
+
+    season : int, list of int or "auto", default="auto"
+        The default candidates' ``season`` (see
+        :class:`~skrnn.WindowForecaster`); unused with ``forecasters``.
+
+    id_col, time_col, target_col : str, default="unique_id", "ds", "y"
+        The columns of a long panel, for the default candidates; see
+        :class:`~skrnn.WindowForecaster`.
+
+    random_state : int, RandomState instance or None, default=None
+        The default network's ``random_state``.
+
+    Attributes
+    ----------
+    scores_ : pandas.DataFrame
+        The backtest's leaderboard, best first (by MASE, then MAE), indexed
+        by rank from 1: ``model`` (the candidate's
+        name), ``mae``, ``rmse``, ``smape``, ``mase`` (for a panel, over
+        every series: the mean of the series' MASE) and ``fit_time``
+        (seconds per origin).
+
+    best_ : str
+        The name of the candidate with the lowest backtest MASE: the first
+        of ``scores_``.
+
+    selected_ : str
+        The name of the candidate used: ``best_``, or the one ``selection``
+        names.
+
+    forecaster_ : forecaster
+        The selected candidate, fitted on the whole history.
+
+    season_ : int
+        The ``season_`` of ``forecaster_``.
+
+    cutoff_ : object or pandas.Series
+        The last timestamp of the history (per series for a panel), as
+        ``forecaster_.cutoff_``.
+
+    See Also
+    --------
+    skrnn.model_selection.compare_forecasters : The backtest ``fit`` runs.
+    RNNForecaster : The recurrent candidate.
+    WindowForecaster : Ridge and the seasonal naive candidates.
+
+    Notes
+    -----
+    The backtest scores point forecasts, so the candidates are backtested
+    without calibration (``calibration=None``, one fit per origin); the
+    selected one is refitted as given, and its intervals are calibrated as
+    its ``calibration`` says.
+
+    Examples
+    --------
+    >>> from skrnn import AutoForecaster, RNNForecaster, WindowForecaster
+    >>> from skrnn.baselines import SeasonalNaiveRegressor
+    >>> from skrnn.datasets import load_airline
+    >>> y = load_airline()
+    >>> candidates = {
+    ...     "RNNForecaster": RNNForecaster(12, epochs=2, units=4, random_state=0),
+    ...     "Ridge": WindowForecaster(horizon=12),
+    ...     "seasonal naive": WindowForecaster(
+    ...         SeasonalNaiveRegressor(12), horizon=12, look_back=12
+    ...     ),
+    ... }
+    >>> fc = AutoForecaster(candidates, horizon=12, n_origins=2).fit(y)
+    >>> fc.scores_.columns.tolist()
+    ['model', 'mae', 'rmse', 'smape', 'mase', 'fit_time']
+    >>> fc.selected_
+    'Ridge'
+    >>> fc.predict(coverage=0.9).columns.tolist()
+    ['y_pred', 'y_lower', 'y_upper']
+    """
+
+    _parameter_constraints: dict = {
+        "forecasters": [dict, None],
+        "horizon": [Interval(Integral, 1, None, closed="left")],
+        "n_origins": [Interval(Integral, 1, None, closed="left")],
+        "selection": [str],
+        "season": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+            "array-like",
+        ],
+        "id_col": [str],
+        "time_col": [str],
+        "target_col": [str],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        forecasters=None,
+        *,
+        horizon=1,
+        n_origins=3,
+        selection="best",
+        season="auto",
+        id_col="unique_id",
+        time_col="ds",
+        target_col="y",
+        random_state=None,
+    ):
+        self.forecasters = forecasters
+        self.horizon = horizon
+        self.n_origins = n_origins
+        self.selection = selection
+        self.season = season
+        self.id_col = id_col
+        self.time_col = time_col
+        self.target_col = target_col
+        self.random_state = random_state
+
+    @property
+    def _columns(self) -> dict:
+        return {
+            "id_col": self.id_col,
+            "time_col": self.time_col,
+            "target_col": self.target_col,
+        }
+
+    def _candidates(self, y, X) -> dict:
+        """The candidates by name, unfitted: given, or the default three."""
+        if self.forecasters is not None:
+            if not isinstance(self.forecasters, Mapping) or not self.forecasters:
+                raise ValueError("forecasters must be a non-empty dict or None.")
+            horizons = {name: f.horizon for name, f in self.forecasters.items()}
+            if set(horizons.values()) != {self.horizon}:
+                raise ValueError(
+                    f"Every forecaster must have horizon={self.horizon}; got "
+                    f"{horizons}."
+                )
+            return dict(self.forecasters)
+        from skrnn.forecasting import RNNForecaster, WindowForecaster
+
+        # a quick Ridge forecaster resolves the seasons the candidates share
+        probe = WindowForecaster(
+            horizon=self.horizon, season=self.season, calibration=None, **self._columns
+        ).fit(y, X)
+        rnn = RNNForecaster(
+            self.horizon,
+            season=season_spec(probe),
+            random_state=self.random_state,
+            **self._columns,
+        )
+        return default_forecasters(
+            rnn, self.horizon, probe, self._columns, intervals=True
+        )
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, y, X=None):
+        """Backtest every candidate, then refit the selected one on the whole history.
+
+        Parameters
+        ----------
+        y : pandas.Series, array-like of shape (n_steps,) or pandas.DataFrame
+            One series or a panel, as :meth:`WindowForecaster.fit
+            <skrnn.WindowForecaster.fit>` takes it. It is not modified.
+        X : pandas.DataFrame of shape (n_steps, n_covariates), default=None
+            Covariates of a single series, on the index of ``y``.
+
+        Returns
+        -------
+        self : object
+            The fitted forecaster.
+        """
+        candidates = self._candidates(y, X)
+        if self.selection != "best" and self.selection not in candidates:
+            raise ValueError(
+                f"selection={self.selection!r} is neither 'best' nor a candidate: "
+                f"{sorted(candidates)}."
+            )
+        board = compare_forecasters(
+            {name: _points_only(f) for name, f in candidates.items()},
+            y,
+            X,
+            n_origins=self.n_origins,
+        )
+        # MASE is undefined where the seasonal naive forecast fits the history
+        # exactly (a zero scale): MAE then ranks, as it breaks ties
+        board = board.sort_values(["mase", "mae"], kind="stable")
+        board.index = pd.RangeIndex(1, len(board) + 1, name="rank")
+        self.scores_ = board
+        self.best_ = str(self.scores_["model"].iloc[0])
+        self.selected_ = self.best_ if self.selection == "best" else self.selection
+        self.forecaster_ = clone(candidates[self.selected_]).fit(y, X)
+        self.season_ = getattr(self.forecaster_, "season_", 1)
+        self.cutoff_ = getattr(self.forecaster_, "cutoff_", None)
+        return self
+
+    def predict(self, X=None, *, coverage=None):
+        """Forecast the ``horizon`` values after the history with the selected model.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame, default=None
+            The known-future covariates at the forecast timestamps, when the
+            selected candidate reads some.
+        coverage : float or list of float, default=None
+            Nominal coverage of prediction intervals, in (0, 1). None: point
+            forecasts only.
+
+        Returns
+        -------
+        y_pred : pandas.Series or pandas.DataFrame
+            ``forecaster_.predict(X, coverage=coverage)``: see
+            :meth:`WindowForecaster.predict <skrnn.WindowForecaster.predict>`.
+        """
+        check_is_fitted(self, "forecaster_")
+        return self.forecaster_.predict(X, coverage=coverage)
+
+    def update(self, y, X=None):
+        """Append new observations to the selected model's history, without refitting.
+
+        Parameters
+        ----------
+        y : pandas.Series, array-like of shape (n_new,) or pandas.DataFrame
+            The observations right after the history, in the layout of
+            ``fit``.
+        X : pandas.DataFrame, default=None
+            The covariates of those rows.
+
+        Returns
+        -------
+        self : object
+            The forecaster, its history extended.
+        """
+        check_is_fitted(self, "forecaster_")
+        self.forecaster_.update(y, X)
+        self.cutoff_ = getattr(self.forecaster_, "cutoff_", None)
+        return self
+
+    def score(self, y, X=None):
+        """Negative MASE of the selected model's forecast on the values that followed.
+
+        Parameters
+        ----------
+        y : pandas.Series, array-like of shape (n_steps,) or pandas.DataFrame
+            Observations within the ``horizon`` steps after the history.
+        X : pandas.DataFrame, default=None
+            The known-future covariates at the forecast timestamps, when the
+            selected candidate reads some.
+
+        Returns
+        -------
+        score : float
+            ``forecaster_.score(y, X)``: higher is better.
+        """
+        check_is_fitted(self, "forecaster_")
+        return self.forecaster_.score(y, X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.pairwise = False
+        tags.non_deterministic = self.forecasters is None or any(
+            get_tags(f).non_deterministic for f in self.forecasters.values()
+        )
+        return tags
