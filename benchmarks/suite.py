@@ -183,6 +183,16 @@ def models_for(horizon, seasons, epochs, peers):
         ),
         "Ridge (WindowForecaster)": run_skrnn(WindowForecaster(horizon=horizon)),
     }
+    if len(seasons) > 1:
+        # the default look-back covers the cycle of season_ only: the longest
+        # cycle in the window instead (a diagnostic, not a default)
+        longest = max(seasons)
+        models["RNNForecaster(look_back=longest cycle)"] = run_skrnn(
+            RNNForecaster(horizon=horizon, look_back=longest, random_state=0, **extra)
+        )
+        models["Ridge, look_back=longest cycle"] = run_skrnn(
+            WindowForecaster(horizon=horizon, look_back=longest)
+        )
     for k, s in enumerate(seasons or (1,)):
         label = "seasonal naive, " + ("1st cycle" if k == 0 else f"cycle {k + 1}")
         models[label] = run_skrnn(
@@ -383,7 +393,10 @@ def main():
         "old defaults behaved on integer and sub-daily indexes); Ridge through "
         "`WindowForecaster(horizon=h)`; the seasonal naive forecast at each "
         "cycle of `seasons_` (`WindowForecaster(SeasonalNaiveRegressor(s), "
-        "look_back=s, season=s)`, its interval from the same calibration).",
+        "look_back=s, season=s)`, its interval from the same calibration). "
+        "Where `seasons_` holds two cycles, a diagnostic pair: the RNN and Ridge "
+        "with `look_back` set to the longest cycle (the default covers the "
+        "cycle of `season_`); — where it does not apply.",
         "",
         "## Series",
         "",
