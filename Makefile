@@ -7,7 +7,7 @@ DOCS_STAMP := $(VENV)/.installed-docs
 JAX_STAMP := $(VENV)/.installed-jax
 export MPLBACKEND ?= Agg
 
-.PHONY: install demo test test-slow test-examples test-jax bench bench-env bench-forecast bench-m4 bench-classify lint docs clean
+.PHONY: install demo test test-slow test-examples test-jax bench bench-env bench-forecast bench-m4 bench-suite bench-classify lint docs clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,18 @@ M4_DATA ?= ../shared/data/m4_weekly
 bench-m4: bench-env
 	.venv-bench/bin/python benchmarks/m4.py --data $(M4_DATA) \
 		--markdown benchmarks/results/m4.md $(BENCH_ARGS)
+
+# the forecasters' defaults on hourly, daily, weekly and monthly series
+# (ETTh1/ETTh2 from the shared data, series shipped in the statsmodels and
+# vega_datasets wheels, the airline series) against Ridge and the seasonal
+# naive forecast at each cycle found, and statsforecast's AutoETS and MSTL
+# (benchmarks/results/suite.md). In .venv-bench for the peers; the skrnn rows
+# alone run in .venv too: `$(BIN)/python benchmarks/suite.py --no-peers`.
+SUITE_DATA ?= ../shared/data
+bench-suite: bench-env
+	.venv-bench/bin/python -m pip install --quiet statsmodels vega_datasets
+	.venv-bench/bin/python benchmarks/suite.py --data $(SUITE_DATA) \
+		--markdown benchmarks/results/suite.md $(BENCH_ARGS)
 
 # RNNClassifier against 1-NN (Euclidean, DTW), logistic regression and
 # MiniRocket on eight UCR/UEA sets (benchmarks/results/classify.md). aeon and

@@ -1,0 +1,460 @@
+"""The forecasters' defaults on hourly, daily, weekly and monthly series.
+
+The defaults of :class:`~skrnn.RNNForecaster` were chosen on monthly, yearly
+and weekly series; ``season="auto"`` now reads the seasonal cycles at every
+frequency (hourly: 24 and 168; daily: 7, and 365 with two years of data;
+weekly: 52; monthly: 12). This suite checks the defaults where the season is
+read, on real series of each frequency, against Ridge on the same windows and
+the seasonal naive forecast at each cycle found.
+
+Protocol, the same for every model: rolling origin (``backtest``, refitted at
+every origin), ``--origins`` origins ``horizon`` steps apart, the last one
+leaving exactly ``horizon`` steps; 90% prediction intervals. MASE and MSIS
+are scaled by the in-sample seasonal naive error at the first cycle of
+``seasons_`` (the same scale for every model of a series, up to each origin);
+coverage is the share of the true values inside the 90% intervals; fit time
+is the seconds spent fitting over all origins (calibration included).
+
+Series (name: source):
+
+- ETTh1 ``OT``, ETTh2 ``OT``: hourly oil temperature of two electricity
+  transformers (ETDataset, Zhou et al., AAAI 2021), from ``--data``/ett; the
+  last ``--hours`` hours of each.
+- seattle-temps: hourly temperature in Seattle, 2010 (the vega_datasets
+  wheel, ``seattle-temps``); the last ``--hours`` hours.
+- seattle-weather: daily maximum temperature in Seattle, 2012 to 2015 (the
+  vega_datasets wheel, ``seattle-weather``).
+- co2: weekly atmospheric CO2 at Mauna Loa, 1958 to 2001 (the statsmodels
+  wheel, ``statsmodels.datasets.co2``; its missing weeks filled with
+  ``skrnn.forecasting.fill_gaps``).
+- airline: monthly airline passengers, 1949 to 1960 (``skrnn.datasets``).
+
+Usage::
+
+    python benchmarks/suite.py --data ../shared/data          # about 20 minutes
+    python benchmarks/suite.py --data ../shared/data --quick  # 2 origins, 3 epochs
+    python benchmarks/suite.py --series ETT --models RNN      # a subset
+
+statsforecast (AutoETS at the first cycle, MSTL at every cycle) is a
+benchmark-only peer that pins pandas < 3: ``make bench-suite`` runs the suite
+in ``.venv-bench`` with it; where it is not importable its rows are skipped
+(and the markdown says so). statsmodels and vega_datasets provide data only.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import time
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from skrnn import RNNForecaster, WindowForecaster  # noqa: E402
+from skrnn.baselines import SeasonalNaiveRegressor  # noqa: E402
+from skrnn.datasets import load_airline  # noqa: E402
+from skrnn.forecasting import fill_gaps  # noqa: E402
+from skrnn.metrics import seasonal_naive_scale  # noqa: E402
+from skrnn.model_selection import BacktestResult, backtest  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+LEVEL = 0.9
+
+
+def load_ett(data, name, hours):
+    frame = pd.read_csv(Path(data) / "ett" / f"{name}.csv", parse_dates=["date"])
+    y = frame.set_index("date")["OT"].asfreq("h")
+    return y.iloc[-hours:].rename(f"{name} OT")
+
+
+def load_vega(name, column, hours=None):
+    from vega_datasets import local_data
+
+    frame = getattr(local_data, name.replace("-", "_"))()
+    y = frame.set_index(pd.to_datetime(frame["date"]))[column].astype(float)
+    y, _ = fill_gaps(y)
+    return y if hours is None else y.iloc[-hours:]
+
+
+def load_co2():
+    import statsmodels.api as sm
+
+    y = sm.datasets.co2.load_pandas().data["co2"]
+    y, _ = fill_gaps(y)
+    return y
+
+
+# name: (loader(args), horizon, source)
+SERIES = {
+    "ETTh1": (
+        lambda a: load_ett(a.data, "ETTh1", a.hours),
+        24,
+        "ETDataset ETTh1.csv, column OT (hourly), shared data",
+    ),
+    "ETTh2": (
+        lambda a: load_ett(a.data, "ETTh2", a.hours),
+        24,
+        "ETDataset ETTh2.csv, column OT (hourly), shared data",
+    ),
+    "seattle-temps": (
+        lambda a: load_vega("seattle-temps", "temp", a.hours),
+        24,
+        "vega_datasets wheel, seattle-temps, column temp (hourly)",
+    ),
+    "seattle-weather": (
+        lambda a: load_vega("seattle-weather", "temp_max"),
+        14,
+        "vega_datasets wheel, seattle-weather, column temp_max (daily)",
+    ),
+    "co2": (
+        lambda a: load_co2(),
+        13,
+        "statsmodels wheel, statsmodels.datasets.co2 (weekly, gaps filled)",
+    ),
+    "airline": (
+        lambda a: load_airline(),
+        12,
+        "skrnn.datasets.load_airline (monthly)",
+    ),
+}
+
+
+def rescaled(result, y, m):
+    """``result`` with MASE and MSIS scaled by the seasonal naive at cycle ``m``."""
+    forecasts = result.forecasts.copy()
+    values = y.to_numpy(dtype=float)
+    lengths = y.index.get_indexer(pd.Index(forecasts["cutoff"])) + 1
+    scales = {
+        n: seasonal_naive_scale(values[:n], m if n > m else 1) for n in set(lengths)
+    }
+    scale = np.array([scales[n] for n in lengths])
+    forecasts["scale"] = np.where(scale > 0, scale, np.nan)
+    levels = (LEVEL,) if "y_lower" in forecasts else ()
+    return BacktestResult(forecasts, levels, result.fit_time)
+
+
+def statsforecast_backtest(model, y, horizon, n_origins):
+    """A peer through the same origins: fitted at each, 90% interval."""
+    values, index = y.to_numpy(dtype=float), y.index
+    rows, fit_time = [], 0.0
+    for k in range(n_origins, 0, -1):
+        length = len(y) - k * horizon
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = model.forecast(y=values[:length], h=horizon, level=[int(100 * LEVEL)])
+        fit_time += time.perf_counter() - start
+        p = int(100 * LEVEL)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "cutoff": index[length - 1],
+                    "ds": index[length : length + horizon],
+                    "horizon": np.arange(1, horizon + 1),
+                    "y_true": values[length : length + horizon],
+                    "y_pred": out["mean"],
+                    "y_lower": out[f"lo-{p}"],
+                    "y_upper": out[f"hi-{p}"],
+                    "scale": np.nan,
+                }
+            )
+        )
+    return BacktestResult(pd.concat(rows, ignore_index=True), (LEVEL,), fit_time)
+
+
+def models_for(horizon, seasons, epochs, peers):
+    """``label: run(y, n_origins)`` for one series."""
+    extra = {} if epochs is None else {"epochs": epochs}
+
+    def run_skrnn(forecaster):
+        return lambda y, n: backtest(forecaster, y, n_origins=n, coverage=LEVEL)
+
+    models = {
+        "RNNForecaster()": run_skrnn(
+            RNNForecaster(horizon=horizon, random_state=0, **extra)
+        ),
+        "RNNForecaster(season=1)": run_skrnn(
+            RNNForecaster(horizon=horizon, season=1, random_state=0, **extra)
+        ),
+        "Ridge (WindowForecaster)": run_skrnn(WindowForecaster(horizon=horizon)),
+    }
+    if len(seasons) > 1:
+        # the default look-back covers the cycle of season_ only: the longest
+        # cycle in the window instead (a diagnostic, not a default)
+        longest = max(seasons)
+        models["RNNForecaster(look_back=longest cycle)"] = run_skrnn(
+            RNNForecaster(horizon=horizon, look_back=longest, random_state=0, **extra)
+        )
+        models["Ridge, look_back=longest cycle"] = run_skrnn(
+            WindowForecaster(horizon=horizon, look_back=longest)
+        )
+    for k, s in enumerate(seasons or (1,)):
+        label = "seasonal naive, " + ("1st cycle" if k == 0 else f"cycle {k + 1}")
+        models[label] = run_skrnn(
+            WindowForecaster(
+                SeasonalNaiveRegressor(s), horizon=horizon, look_back=s, season=s
+            )
+        )
+    if peers:
+        from statsforecast.models import MSTL, AutoETS
+
+        m = seasons[0] if seasons else 1
+        models["AutoETS (statsforecast)"] = lambda y, n: statsforecast_backtest(
+            AutoETS(season_length=m), y, horizon, n
+        )
+        if len(seasons) > 0:
+            models["MSTL (statsforecast)"] = lambda y, n: statsforecast_backtest(
+                MSTL(season_length=list(seasons)), y, horizon, n
+            )
+    return models
+
+
+def run_series(name, args, peers):
+    loader, horizon, source = SERIES[name]
+    y = loader(args)
+    n = args.origins
+    head = y.iloc[: len(y) - n * horizon]
+    probe = WindowForecaster(horizon=horizon, calibration=None).fit(head)
+    seasons = tuple(int(s) for s in probe.seasons_)
+    m = seasons[0] if seasons else 1
+    info = {
+        "series": name,
+        "source": source,
+        "freq": y.index.freqstr,
+        "steps": len(y),
+        "start": str(y.index[0])[:16],
+        "end": str(y.index[-1])[:16],
+        "horizon": horizon,
+        "origins": n,
+        "seasons_": str(seasons),
+        "season_source_": probe.season_source_,
+        "season_": int(probe.season_),
+        "look_back_": int(probe.look_back_),
+        "seasonal_": bool(probe.seasonal_),
+    }
+    print(
+        f"{name}: {len(y)} steps, horizon {horizon}, seasons_ {seasons} "
+        f"({probe.season_source_}), season_ {probe.season_}, "
+        f"look_back_ {probe.look_back_}",
+        flush=True,
+    )
+    rows = []
+    for label, run in models_for(horizon, seasons, args.epochs, peers).items():
+        if args.models is not None and args.models not in label:
+            continue
+        start = time.perf_counter()
+        try:
+            result = rescaled(run(y, n), y, m)
+        except Exception as error:  # a failing model is reported, not fatal
+            print(f"  {label}: failed ({type(error).__name__}: {error})", flush=True)
+            continue
+        summary = result.summary
+        row = {
+            "series": name,
+            "model": label,
+            "mase": summary["mase"],
+            "smape": summary["smape"],
+            "coverage": summary.get("coverage", np.nan),
+            "msis": summary.get("msis", np.nan),
+            "fit_time": result.fit_time,
+        }
+        rows.append(row)
+        print(
+            f"  {label:28s} MASE {row['mase']:.3f}  cov90 {row['coverage']:.2f}  "
+            f"MSIS {row['msis']:.2f}  fit {row['fit_time']:.1f} s "
+            f"({time.perf_counter() - start:.0f} s)",
+            flush=True,
+        )
+    return info, rows
+
+
+def pivot(table, column):
+    """Series as rows, models as columns, in the order first seen."""
+    wide = table.pivot(index="series", columns="model", values=column)
+    models = [c for c in dict.fromkeys(table["model"]) if c in wide.columns]
+    series = list(dict.fromkeys(table["series"]))
+    return wide.loc[series, models]
+
+
+def fmt(value, column):
+    if pd.isna(value):
+        return "—"
+    if column == "coverage":
+        return f"{100 * value:.0f}%"
+    if column == "fit_time":
+        return f"{value:.1f}"
+    return f"{value:.3f}" if column == "mase" else f"{value:.2f}"
+
+
+def markdown_table(frame, columns):
+    lines = [
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+    ]
+    for _, row in frame.iterrows():
+        lines.append("| " + " | ".join(str(row[c]) for c in columns) + " |")
+    return "\n".join(lines)
+
+
+def markdown_pivot(wide, column):
+    """The pivot of ``column`` as markdown, the best MASE of each series in bold."""
+    lines = [
+        "| series | " + " | ".join(wide.columns) + " |",
+        "|---|" + "---|" * len(wide.columns),
+    ]
+    for name, row in wide.iterrows():
+        best = row.min() if column == "mase" else None
+        cells = []
+        for value in row:
+            cell = fmt(value, column)
+            if best is not None and value == best:
+                cell = f"**{cell}**"
+            cells.append(cell)
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=str(HERE.parent.parent / "shared" / "data"))
+    parser.add_argument("--markdown", default=None, help="write the results here")
+    parser.add_argument("--origins", type=int, default=5)
+    parser.add_argument("--hours", type=int, default=3000, help="hourly series kept")
+    parser.add_argument("--epochs", type=int, default=None, help="default: 20")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--series", default=None, help="only names with this")
+    parser.add_argument("--models", default=None, help="only labels with this")
+    parser.add_argument("--no-peers", action="store_true")
+    args = parser.parse_args()
+    if args.quick:
+        args.origins, args.epochs = 2, args.epochs or 3
+    peers = False
+    if not args.no_peers:
+        try:
+            import statsforecast  # noqa: F401
+
+            peers = True
+        except ImportError:
+            print("statsforecast is not installed: its rows are skipped", flush=True)
+    import keras
+    import sklearn
+
+    started = time.perf_counter()
+    infos, rows = [], []
+    for name in SERIES:
+        if args.series is not None and args.series not in name:
+            continue
+        info, series_rows = run_series(name, args, peers)
+        infos.append(info)
+        rows += series_rows
+    elapsed = time.perf_counter() - started
+    table = pd.DataFrame(rows)
+    info = pd.DataFrame(infos)
+
+    for column, title in (
+        ("mase", "MASE (mean over origins and steps)"),
+        ("coverage", "coverage of the 90% intervals"),
+        ("msis", "MSIS (90% intervals)"),
+        ("fit_time", "fit seconds (all origins)"),
+    ):
+        print(f"\n{title}")
+        with pd.option_context("display.width", 250, "display.max_columns", 20):
+            print(pivot(table, column).round(3).to_string())
+    print("\n" + info.drop(columns=["source"]).to_string(index=False))
+
+    if args.markdown is None:
+        return
+    today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
+    epochs = 20 if args.epochs is None else args.epochs
+    sections = [
+        "# The forecasters' defaults at every frequency",
+        "",
+        f"Run on {today}. Machine: {platform.platform()}, "
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+        f"Python {platform.python_version()}, keras {keras.__version__} "
+        f"({keras.backend.backend()}), scikit-learn {sklearn.__version__}, "
+        f"pandas {pd.__version__}. One seed (random_state=0), {epochs} epochs.",
+        "",
+        "Rolling origin (`skrnn.model_selection.backtest`, refitted at every "
+        f"origin): {args.origins} origins one horizon apart, the last leaving "
+        "exactly one horizon; 90% prediction intervals. MASE and MSIS are "
+        "scaled by the in-sample seasonal naive error at the first cycle of "
+        "`seasons_` (the same scale for every model of a series); coverage is "
+        "the share of true values inside the 90% intervals (nominal 90%); fit "
+        "seconds are summed over the origins (calibration fits included).",
+        "",
+        "Models: `RNNForecaster(horizon=h, random_state=0)` with every other "
+        "parameter at its default; the same with `season=1` (no season, as the "
+        "old defaults behaved on integer and sub-daily indexes); Ridge through "
+        "`WindowForecaster(horizon=h)`; the seasonal naive forecast at each "
+        "cycle of `seasons_` (`WindowForecaster(SeasonalNaiveRegressor(s), "
+        "look_back=s, season=s)`, its interval from the same calibration). "
+        "Where `seasons_` holds two cycles, a diagnostic pair: the RNN and Ridge "
+        "with `look_back` set to the longest cycle (the default covers the "
+        "cycle of `season_`); — where it does not apply.",
+        "",
+        "## Series",
+        "",
+        markdown_table(
+            info,
+            [
+                "series",
+                "source",
+                "freq",
+                "steps",
+                "start",
+                "end",
+                "horizon",
+                "seasons_",
+                "season_source_",
+                "season_",
+                "look_back_",
+                "seasonal_",
+            ],
+        ),
+        "",
+        "`seasons_`, `season_source_`, `season_`, `look_back_` and `seasonal_` "
+        "are those of `WindowForecaster(horizon=h)` fitted on the history up to "
+        "the first origin (`RNNForecaster` resolves them the same way).",
+    ]
+    if peers:
+        sections += [
+            "",
+            "Peers (statsforecast, fitted at every origin like the others): "
+            "`AutoETS(season_length=seasons_[0])` and "
+            "`MSTL(season_length=list(seasons_))`, 90% intervals. ETS holds at "
+            "most 24 seasonal states, so on co2 (52) AutoETS has no season.",
+        ]
+    else:
+        sections += [
+            "",
+            "statsforecast (AutoETS, MSTL) was not importable in this "
+            "environment: its rows are absent.",
+        ]
+    for column, title in (
+        ("mase", "MASE (best of each series in bold)"),
+        ("coverage", "Coverage of the 90% intervals"),
+        ("msis", "MSIS of the 90% intervals"),
+        ("fit_time", "Fit seconds, all origins"),
+    ):
+        sections += [
+            "",
+            f"## {title}",
+            "",
+            markdown_pivot(pivot(table, column), column),
+        ]
+    sections += ["", f"One run: {elapsed / 60:.1f} minutes in all."]
+    text = "\n".join(sections) + "\n"
+    print("\n" + text)
+    Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.markdown).write_text(text)
+    print(f"written to {args.markdown}")
+
+
+if __name__ == "__main__":
+    main()
