@@ -80,7 +80,7 @@ def test_the_winner_is_refitted_on_the_whole_history_and_forecasts():
     fc = AutoForecaster(candidates, horizon=HORIZON, n_origins=2).fit(y)
     assert fc.forecaster_.cutoff_ == y.index[-1]
     assert fc.cutoff_ == y.index[-1]
-    assert fc.season_ == 12
+    assert fc.season_ == fc.forecaster_.season_
     expected = clone(candidates["Ridge"]).fit(y)
     pd.testing.assert_series_equal(fc.predict(), expected.predict())
     pd.testing.assert_frame_equal(

@@ -34,31 +34,46 @@ def resolve_seasons(season, panel: Panel) -> tuple[tuple, str]:
 
 
 def best_cycle(seasons: tuple, panel: Panel, horizon: int) -> int:
-    """The cycle the forecasts are made relative to (1: none).
+    """The cycle the forecasts are made relative to (1: none, the last value).
 
     Of the cycles that the look-back can cover (at most half of what the
-    median series leaves once the horizon is set aside), the one whose
-    seasonal naive forecast is the most accurate in sample, pooled over the
-    series (each error scaled by the series' mean absolute change): the
-    weekly cycle of half-hourly demand when weekends differ, the daily one
-    when they do not.
+    median series leaves once the horizon is set aside), and the last value
+    itself, the one whose naive forecast of the next ``horizon`` steps is
+    the most accurate in sample, pooled over the series (each error scaled
+    by the series' mean absolute change). The weekly cycle of half-hourly
+    demand wins when weekends differ, the daily one when they do not, and
+    the last value wins on series that wander more than they repeat (the
+    yearly cycle of most weekly M4 series): a cycle found in the data is
+    then used for scaling and the look-back, not as the forecast's anchor.
     """
     lengths = [len(history) for history in panel.histories]
     cap = max(1, (int(np.median(lengths)) - horizon) // 2)
     usable = [cycle for cycle in seasons if cycle <= cap]
-    if len(usable) < 2:
-        return usable[0] if usable else (seasons[0] if seasons else 1)
-    errors = []
-    for cycle in usable:
-        scaled = []
-        for history in panel.histories:
-            y = history.y
-            if len(y) > cycle + 1:
-                scale = np.mean(np.abs(np.diff(y)))
-                error = np.mean(np.abs(y[cycle:] - y[:-cycle]))
-                scaled.append(error / scale if scale > 0 else error)
-        errors.append(np.mean(scaled) if scaled else np.inf)
-    return usable[int(np.argmin(errors))]
+    if not usable:
+        return 1
+    errors = [_naive_error(panel, cycle, horizon) for cycle in (1, *usable)]
+    return (1, *usable)[int(np.argmin(errors))]
+
+
+def _naive_error(panel: Panel, cycle: int, horizon: int) -> float:
+    """In-sample error of the naive forecast at ``cycle`` over ``horizon`` steps.
+
+    Step ``k`` ahead reads the value ``cycle * ceil(k / cycle)`` steps back
+    (the last value when ``cycle`` is 1), as the seasonal naive forecast
+    does; the mean absolute error over every origin and step, divided by the
+    series' mean absolute change, averaged over the series.
+    """
+    lags = cycle * np.ceil(np.arange(1, horizon + 1) / cycle).astype(int)
+    scaled = []
+    for history in panel.histories:
+        y = history.y
+        usable = lags[lags < len(y)]
+        if len(usable) == 0:
+            continue
+        scale = np.mean(np.abs(np.diff(y))) if len(y) > 1 else 0.0
+        error = np.mean([np.mean(np.abs(y[lag:] - y[:-lag])) for lag in usable])
+        scaled.append(error / scale if scale > 0 else error)
+    return float(np.mean(scaled)) if scaled else np.inf
 
 
 def most_are_seasonal(series: list, season: int) -> bool:

@@ -32,14 +32,18 @@ def default_forecasters(
     """The network, Ridge and the seasonal naive forecast, by name, as rivals.
 
     The network ``rnn`` (left out when None), Ridge and the seasonal naive
-    forecast at the fitted forecaster ``probe``'s cycle, on the same windows
-    and seasons; ``columns`` names a long panel's columns. Without
-    ``intervals``, one fit per origin: none is calibrated.
+    forecast, on the same windows and seasons; ``columns`` names a long
+    panel's columns. The seasonal naive forecast repeats the fitted
+    forecaster ``probe``'s cycle, or its first season when it anchors its
+    forecasts on the last value. Without ``intervals``, one fit per origin:
+    none is calibrated.
     """
     from skrnn.baselines import SeasonalNaiveRegressor
     from skrnn.forecasting import WindowForecaster
 
-    season, cycle = season_spec(probe), probe.season_
+    season = season_spec(probe)
+    cycle = probe.season_ if probe.season_ > 1 else season_spec(probe)
+    cycle = cycle if isinstance(cycle, int) else cycle[0]
     calibration = "auto" if intervals else None
     models = {}
     if rnn is not None:
