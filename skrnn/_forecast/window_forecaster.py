@@ -96,9 +96,10 @@ class WindowForecaster(BaseEstimator):
         ``RangeIndex``, M4-style panels), the cycles are found in the data by
         the M4 seasonality test on the autocorrelation of the detrended
         series, pooled over a panel (none on white noise). The forecasts are
-        made relative to the cycle whose seasonal naive forecast is the most
-        accurate in sample (``season_``); the first cycle scales MASE
-        (:meth:`score`), as in the M4 competition.
+        anchored on the cycle whose naive forecast of the next ``horizon``
+        steps is the most accurate in sample, the last value included
+        (``season_``); the first cycle scales MASE (:meth:`score`), as in
+        the M4 competition.
 
     future_covariates : list of str, "all" or None, default=None
         Columns of ``X`` known ahead of time (calendar, holidays, planned
@@ -158,9 +159,10 @@ class WindowForecaster(BaseEstimator):
         index, or the values of the series.
 
     season_ : int
-        The cycle the forecasts are made relative to (1: none): of
-        ``seasons_`` that the look-back can cover, the one whose seasonal
-        naive forecast is the most accurate in sample.
+        The cycle the forecasts are anchored on (1: the last value): of
+        ``seasons_`` that the look-back can cover and the last value, the
+        one whose naive forecast of the next ``horizon`` steps is the most
+        accurate in sample.
 
     n_windows_ : int
         Number of training windows.
