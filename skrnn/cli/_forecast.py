@@ -121,9 +121,14 @@ def season_line(probe: Any) -> str:
     }[probe.season_source_]
     if not probe.seasons_:
         return f"Season none ({origin})"
+    cycles = ", ".join(map(str, probe.seasons_))
+    if probe.season_ == 1:
+        return (
+            f"Season {cycles} ({origin}); forecasts anchored on the last value, "
+            "whose naive forecast is the best in sample"
+        )
     if len(probe.seasons_) == 1:
         return f"Season {probe.season_} ({origin})"
-    cycles = ", ".join(map(str, probe.seasons_))
     return (
         f"Season {probe.season_} of the cycles {cycles} ({origin}; its seasonal "
         "naive forecast is the best in sample)"
