@@ -77,7 +77,7 @@ def load_vega(name, column, hours=None):
 
     frame = getattr(local_data, name.replace("-", "_"))()
     y = frame.set_index(pd.to_datetime(frame["date"]))[column].astype(float)
-    y, _ = fill_gaps(y)
+    y = fill_gaps(y)
     return y if hours is None else y.iloc[-hours:]
 
 
@@ -85,7 +85,7 @@ def load_co2():
     import statsmodels.api as sm
 
     y = sm.datasets.co2.load_pandas().data["co2"]
-    y, _ = fill_gaps(y)
+    y = fill_gaps(y)
     return y
 
 
