@@ -1,8 +1,8 @@
 """What a forecaster's ``season="auto"`` and ``look_back="auto"`` resolve to.
 
 The seasonal cycles come from the time index at every frequency, or from
-the values when the index says nothing; the forecasts are made relative to
-the cycle whose seasonal naive forecast is the most accurate. Whether the
+the values when the index says nothing; the forecasts are anchored on the
+cycle, or the last value, whose naive forecast is the most accurate. Whether the
 series are seasonal at that cycle is decided once per fit by the M4
 seasonality test (a majority of the series must pass), and the look-back
 follows from both.
@@ -15,11 +15,10 @@ import numpy as np
 from skrnn._forecast.data import n_windows
 from skrnn._forecast.panel import Panel
 from skrnn._time.index import is_seasonal
-from skrnn._time.seasons import resolve_seasons as seasons_of
-from skrnn._time.seasons import season_source
+from skrnn._time.seasons import resolve_seasons, season_source
 
 
-def resolve_seasons(season, panel: Panel) -> tuple[tuple, str]:
+def panel_seasons(season, panel: Panel) -> tuple[tuple, str]:
     """``(seasons, source)``: the cycles of ``season`` and where they come from.
 
     ``"auto"``: the cycles of the time index at every frequency, or, when
@@ -29,7 +28,7 @@ def resolve_seasons(season, panel: Panel) -> tuple[tuple, str]:
     """
     longest = max(panel.histories, key=len)
     series = [history.y for history in panel.histories]
-    seasons = seasons_of(season, longest.index, series)
+    seasons = resolve_seasons(season, longest.index, series)
     return seasons, season_source(season, longest.index, series)
 
 

@@ -36,8 +36,8 @@ from skrnn._forecast.intervals import (
 from skrnn._forecast.look_back import (
     best_cycle,
     most_are_seasonal,
+    panel_seasons,
     resolve_look_back,
-    resolve_seasons,
 )
 from skrnn._forecast.panel import Panel, check_panel, concatenate
 from skrnn._forecast.window_fit import (
@@ -309,7 +309,7 @@ class WindowForecaster(BaseEstimator):
         panel, past, future = check_panel(y, X, self.future_covariates, self._columns)
         self.past_covariates_, self.future_covariates_ = past, future
         self.n_series_ = len(panel)
-        self.seasons_, self.season_source_ = resolve_seasons(self.season, panel)
+        self.seasons_, self.season_source_ = panel_seasons(self.season, panel)
         self.season_ = best_cycle(self.seasons_, panel, self.horizon)
         seasonal = most_are_seasonal([h.y for h in panel.histories], self.season_)
         self.look_back_ = resolve_look_back(

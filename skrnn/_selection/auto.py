@@ -42,8 +42,7 @@ def default_forecasters(
     from skrnn.forecasting import WindowForecaster
 
     season = season_spec(probe)
-    cycle = probe.season_ if probe.season_ > 1 else season_spec(probe)
-    cycle = cycle if isinstance(cycle, int) else cycle[0]
+    cycle = probe.season_ if probe.season_ > 1 else (probe.seasons_ or (1,))[0]
     calibration = "auto" if intervals else None
     models = {}
     if rnn is not None:
