@@ -116,7 +116,7 @@ def test_selection_names_the_candidate_used_whatever_its_backtest():
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"selection": "Lasso"}, "neither 'best' nor a candidate"),
+        ({"selection": "Lasso"}, "neither 'best', 'weighted' nor a candidate"),
         ({"horizon": 2}, "Every forecaster must have horizon=2"),
     ],
 )
@@ -137,14 +137,16 @@ def test_default_candidates_are_the_network_ridge_and_the_seasonal_naive_forecas
     assert fc.forecaster_.cutoff_ == y.index[-1]
 
 
-def test_a_panel_is_selected_on_the_mean_mase_of_its_series():
+def test_a_panel_is_selected_on_the_mean_mase_of_its_series_unless_per_series():
     frames = [
         pd.DataFrame({"unique_id": key, "ds": y.index, "y": y.to_numpy() * scale})
         for key, y, scale in (("a", _trend(seed=1), 1.0), ("b", _trend(seed=2), 3.0))
     ]
     panel = pd.concat(frames, ignore_index=True)
     candidates = {NAIVE: _naive(), "Ridge": _ridge()}
-    fc = AutoForecaster(candidates, horizon=HORIZON, n_origins=2).fit(panel)
+    fc = AutoForecaster(candidates, horizon=HORIZON, n_origins=2, per_series=False).fit(
+        panel
+    )
     assert fc.selected_ == "Ridge"
     forecast = fc.predict()
     assert forecast.groupby("unique_id").size().to_dict() == {"a": HORIZON, "b": 4}
@@ -174,3 +176,72 @@ def test_predict_before_fit_is_refused():
 
     with pytest.raises(NotFittedError):
         AutoForecaster().predict()
+
+
+def _mixed_panel():
+    """Series "trend" that Ridge forecasts, series "season" that repeats exactly."""
+    trend, season = _trend(), _seasonal()
+    return pd.concat(
+        [
+            pd.DataFrame({"unique_id": key, "ds": y.index, "y": y.to_numpy()})
+            for key, y in (("trend", trend), ("season", season))
+        ],
+        ignore_index=True,
+    )
+
+
+def test_each_series_of_a_panel_is_forecast_by_its_own_winner():
+    panel = _mixed_panel()
+    candidates = {NAIVE: _naive(), "Ridge": _ridge()}
+    fc = AutoForecaster(candidates, horizon=HORIZON, n_origins=2).fit(panel)
+    assert fc.selected_ == "per series"
+    assert fc.forecaster_ is None
+    assert fc.weights_.loc["trend"].to_dict() == {NAIVE: 0.0, "Ridge": 1.0}
+    assert fc.weights_.loc["season"].to_dict() == {NAIVE: 1.0, "Ridge": 0.0}
+    forecast = fc.predict(coverage=0.8).set_index(["unique_id", "ds"])
+    for name, key in (("Ridge", "trend"), (NAIVE, "season")):
+        alone = clone(candidates[name]).fit(panel).predict(coverage=0.8)
+        alone = alone.set_index(["unique_id", "ds"]).loc[key]
+        pd.testing.assert_frame_equal(forecast.loc[key], alone)
+
+
+def test_a_weighted_combination_sums_the_candidates_by_inverse_squared_mase():
+    y = _trend()
+    candidates = {NAIVE: _naive(), "Ridge": _ridge()}
+    fc = AutoForecaster(
+        candidates, horizon=HORIZON, n_origins=2, selection="weighted"
+    ).fit(y[:-HORIZON])
+    assert fc.selected_ == "weighted"
+    inverse = fc.series_scores_.iloc[0] ** -2.0
+    expected = inverse / inverse.sum()
+    np.testing.assert_allclose(fc.weights_.iloc[0], expected[fc.weights_.columns])
+    assert 0 < fc.weights_.iloc[0][NAIVE] < fc.weights_.iloc[0]["Ridge"] < 1
+    alone = {
+        name: clone(model).fit(y[:-HORIZON]).predict()
+        for name, model in candidates.items()
+    }
+    blend = sum(fc.weights_.iloc[0][name] * alone[name] for name in alone)
+    np.testing.assert_allclose(fc.predict().to_numpy(), blend.to_numpy())
+    # its score is the MASE of the blend, not of one candidate
+    from skrnn.metrics import mase
+
+    truth = y[-HORIZON:].to_numpy()
+    expected_score = -mase(truth, blend.to_numpy(), y[:-HORIZON].to_numpy(), 12)
+    assert fc.score(y[-HORIZON:]) == pytest.approx(expected_score)
+
+
+def test_selection_weights_arithmetic():
+    from skrnn._selection.weights import selection_weights
+
+    errors = pd.DataFrame(
+        {"a": [1.0, 0.0, np.nan], "b": [2.0, 1.0, 1.0]}, index=["x", "y", "z"]
+    )
+    overall = pd.Series({"a": 1.0, "b": 3.0})
+    best = selection_weights(errors, overall, "best", per_series=True)
+    assert best.to_numpy().tolist() == [[1, 0], [1, 0], [0, 1]]
+    weighted = selection_weights(errors, overall, "weighted", per_series=True)
+    np.testing.assert_allclose(weighted.to_numpy(), [[0.8, 0.2], [1, 0], [0, 1]])
+    pooled = selection_weights(errors, overall, "weighted", per_series=False)
+    np.testing.assert_allclose(pooled.to_numpy(), [[0.9, 0.1]] * 3)
+    named = selection_weights(errors, overall, "b", per_series=True)
+    assert named["b"].tolist() == [1, 1, 1]

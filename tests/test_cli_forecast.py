@@ -183,6 +183,19 @@ def test_model_naive_repeats_the_last_season(tmp_path, capsys):
     np.testing.assert_allclose(table["y_pred"], y.to_numpy()[-12:-8])
 
 
+def test_model_weighted_blends_the_three_by_their_backtest(tmp_path, capsys):
+    from skrnn.forecasting import WindowForecaster
+
+    y, line, table = _run_model(tmp_path, capsys, "weighted")
+    assert line.startswith("Forecast: a combination weighted by backtest accuracy, ")
+    shares = [int(x) for x in re.findall(r" (\d+)% \(MASE", line)]
+    assert len(shares) == 3 and abs(sum(shares) - 100) <= 2
+    # Ridge, the best on a straight line, weighs the most
+    assert re.search(r"^Forecast: [^,]+, Ridge \d+%", line)
+    ridge = WindowForecaster(horizon=4, season=_seasons(y)).fit(y).predict()
+    assert not np.allclose(table["y_pred"], ridge.to_numpy())
+
+
 # -- panels: --id-col -----------------------------------------------------------
 
 
@@ -375,3 +388,38 @@ def test_a_column_of_small_numbers_named_like_times_is_not_taken_for_years(
     argv = ["forecast", str(tmp_path / "days.csv"), "--target", "sales"]
     assert main([*argv, "--horizon", "2", "--out", str(tmp_path / "out"), *TINY]) == 0
     assert "Time column" not in capsys.readouterr().out
+
+
+def test_forecast_id_col_picks_each_series_winner(tmp_path):
+    # series "line" is a straight line (Ridge's), "loop" repeats a year
+    # exactly (the seasonal naive forecast's)
+    months = pd.date_range("2015-01-01", periods=60, freq="MS")
+    pattern = np.random.default_rng(0).uniform(10, 20, 12)
+    frame = pd.concat(
+        [
+            pd.DataFrame(
+                {"store": "line", "month": months, "sales": 50 + 2.0 * np.arange(60)}
+            ),
+            pd.DataFrame(
+                {"store": "loop", "month": months, "sales": np.tile(pattern, 5)}
+            ),
+        ]
+    )
+    frame.to_csv(tmp_path / "mixed.csv", index=False)
+    out = tmp_path / "out"
+    argv = ["forecast", str(tmp_path / "mixed.csv"), *PANEL, "--horizon", "3"]
+    argv += ["--epochs", "1", "--units", "4", "--origins", "2", "--out", str(out)]
+    import contextlib
+    import io
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert main(argv) == 0
+    line = next(
+        line for line in printed.getvalue().splitlines() if line.startswith("Forecast:")
+    )
+    assert line.startswith("Forecast: each series by its own backtest winner, ")
+    assert "seasonal naive (12) on 1" in line and "of 2 series" in line
+    table = pd.read_csv(out / "forecast.csv")
+    loop = table[table["unique_id"] == "loop"]
+    np.testing.assert_allclose(loop["y_pred"], pattern[:3])

@@ -523,11 +523,15 @@ class WindowForecaster(BaseEstimator):
             ``-mase(y, forecast, history, seasons_[0])``, averaged over series.
         """
         check_is_fitted(self, "estimator_")
+        return self._score(y, X, self._forecast_frames(X, None))
+
+    def _score(self, y, X, frames) -> float:
+        """:meth:`score` of the forecasts ``frames`` (one per series, as made here)."""
         panel = self._panel
         parts = panel.layout.following(
             panel, y, None if panel.layout.covariates_inside else X
         )
-        forecast = [frame["y_pred"] for frame in self._forecast_frames(X, None)]
+        forecast = [frame["y_pred"] for frame in frames]
         errors = []
         for k, new_y, _ in parts:
             history = panel.histories[k]

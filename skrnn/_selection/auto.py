@@ -1,4 +1,9 @@
-"""AutoForecaster: backtest candidate forecasters, forecast with the winner."""
+"""AutoForecaster: backtest candidate forecasters, forecast with the winner or a blend.
+
+The backtest's errors become weights, per series or for the whole panel
+(:mod:`skrnn._selection.weights`); a single winner is refitted and used as
+it is, several are refitted and their forecasts summed with those weights.
+"""
 
 from collections.abc import Mapping
 from numbers import Integral
@@ -10,7 +15,9 @@ from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
 from skrnn._core.sklearn_compat import Interval, StrOptions, _fit_context
-from skrnn._selection.backtest import compare_forecasters
+from skrnn._forecast.intervals import check_coverage
+from skrnn._selection.backtest import backtest_each, leaderboard
+from skrnn._selection.weights import combine_frames, selection_weights, series_errors
 
 RNN = "RNNForecaster"
 RIDGE = "Ridge"
@@ -75,10 +82,12 @@ class AutoForecaster(BaseEstimator):
     ``fit`` backtests every candidate from the last ``n_origins`` origins of
     the history (:func:`~skrnn.model_selection.compare_forecasters`: the
     same periods forecast from the same history), keeps the one with the
-    lowest MASE, and refits it on the whole history; ``predict``,
-    ``update`` and ``score`` are its own. By default the candidates are an
-    :class:`~skrnn.RNNForecaster`, Ridge regression on the same windows and
-    the seasonal naive forecast: the network is used only where it beat
+    lowest MASE (on a panel, each series' own winner), and refits it on the
+    whole history; ``predict``, ``update`` and ``score`` are its own. With
+    ``selection="weighted"`` every candidate is refitted and the forecast is
+    their sum weighted by backtest accuracy. By default the candidates are
+    an :class:`~skrnn.RNNForecaster`, Ridge regression on the same windows
+    and the seasonal naive forecast: the network is used only where it beat
     both.
 
     Parameters
@@ -104,9 +113,16 @@ class AutoForecaster(BaseEstimator):
     selection : str, default="best"
         ``"best"``: the candidate with the lowest backtest MASE (the lowest
         MAE among equal or undefined MASEs, as on a series whose seasonal
-        naive forecast is exact in sample). Or the name
-        of a candidate: that one is used whatever its backtest (which still
-        runs, for ``scores_``).
+        naive forecast is exact in sample). ``"weighted"``: every candidate,
+        its forecast weighted by the inverse square of its backtest MASE
+        (a candidate with twice the error counts a quarter as much). Or the
+        name of a candidate: that one is used whatever its backtest (which
+        still runs, for ``scores_``).
+
+    per_series : bool, default=True
+        On a panel, whether ``selection`` reads each series' own backtest
+        (each series forecast by its own winner, or with its own weights)
+        rather than the mean over the panel. Unused for one series.
 
     season : int, list of int or "auto", default="auto"
         The default candidates' ``season`` (see
@@ -128,23 +144,39 @@ class AutoForecaster(BaseEstimator):
         every series: the mean of the series' MASE) and ``fit_time``
         (seconds per origin).
 
+    series_scores_ : pandas.DataFrame
+        The backtest MASE of every candidate (columns) on every series
+        (rows, by id; one row labelled 0 for one series), or its MAE on a
+        series where some MASE is undefined.
+
+    weights_ : pandas.DataFrame
+        Like ``series_scores_``: the weight of each candidate's forecast in
+        each series' forecast, each row summing to one (a single 1 when one
+        candidate forecasts the series).
+
     best_ : str
         The name of the candidate with the lowest backtest MASE: the first
         of ``scores_``.
 
     selected_ : str
-        The name of the candidate used: ``best_``, or the one ``selection``
-        names.
+        The name of the candidate used when one forecasts every series
+        (``best_``, or the one ``selection`` names); ``"weighted"`` for a
+        weighted combination; ``"per series"`` when series have different
+        winners.
 
-    forecaster_ : forecaster
-        The selected candidate, fitted on the whole history.
+    forecasters_ : dict of str to forecaster
+        The candidates with some weight, fitted on the whole history.
+
+    forecaster_ : forecaster or None
+        The candidate used when ``selected_`` names one (the only entry of
+        ``forecasters_``), else None.
 
     season_ : int
-        The ``season_`` of ``forecaster_``.
+        The ``season_`` of the best candidate used.
 
     cutoff_ : object or pandas.Series
-        The last timestamp of the history (per series for a panel), as
-        ``forecaster_.cutoff_``.
+        The last timestamp of the history (per series for a panel), as the
+        candidates' ``cutoff_``.
 
     See Also
     --------
@@ -156,8 +188,14 @@ class AutoForecaster(BaseEstimator):
     -----
     The backtest scores point forecasts, so the candidates are backtested
     without calibration (``calibration=None``, one fit per origin); the
-    selected one is refitted as given, and its intervals are calibrated as
-    its ``calibration`` says.
+    ones used are refitted as given, and their intervals are calibrated as
+    their ``calibration`` says. The bounds of a combination are the
+    weighted averages of the candidates' bounds: at least as wide as the
+    narrowest, and not calibrated as a whole.
+
+    A combination or a per-series choice needs candidates that forecast
+    the same series on the same timestamps: :class:`~skrnn.RNNForecaster`
+    and :class:`~skrnn.WindowForecaster`, fitted on the same data.
 
     Examples
     --------
@@ -186,6 +224,7 @@ class AutoForecaster(BaseEstimator):
         "horizon": [Interval(Integral, 1, None, closed="left")],
         "n_origins": [Interval(Integral, 1, None, closed="left")],
         "selection": [str],
+        "per_series": ["boolean"],
         "season": [
             Interval(Integral, 1, None, closed="left"),
             StrOptions({"auto"}),
@@ -204,6 +243,7 @@ class AutoForecaster(BaseEstimator):
         horizon=1,
         n_origins=3,
         selection="best",
+        per_series=True,
         season="auto",
         id_col="unique_id",
         time_col="ds",
@@ -214,6 +254,7 @@ class AutoForecaster(BaseEstimator):
         self.horizon = horizon
         self.n_origins = n_origins
         self.selection = selection
+        self.per_series = per_series
         self.season = season
         self.id_col = id_col
         self.time_col = time_col
@@ -258,7 +299,7 @@ class AutoForecaster(BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, y, X=None):
-        """Backtest every candidate, then refit the selected one on the whole history.
+        """Backtest every candidate, then refit the ones used on the whole history.
 
         Parameters
         ----------
@@ -274,31 +315,76 @@ class AutoForecaster(BaseEstimator):
             The fitted forecaster.
         """
         candidates = self._candidates(y, X)
-        if self.selection != "best" and self.selection not in candidates:
+        if self.selection not in ("best", "weighted", *candidates):
             raise ValueError(
-                f"selection={self.selection!r} is neither 'best' nor a candidate: "
-                f"{sorted(candidates)}."
+                f"selection={self.selection!r} is neither 'best', 'weighted' nor a "
+                f"candidate: {sorted(candidates)}."
             )
-        board = compare_forecasters(
+        results = backtest_each(
             {name: _points_only(f) for name, f in candidates.items()},
             y,
             X,
             n_origins=self.n_origins,
         )
+        board = leaderboard(results, self.n_origins)
         # MASE is undefined where the seasonal naive forecast fits the history
         # exactly (a zero scale): MAE then ranks, as it breaks ties
         board = board.sort_values(["mase", "mae"], kind="stable")
         board.index = pd.RangeIndex(1, len(board) + 1, name="rank")
         self.scores_ = board
-        self.best_ = str(self.scores_["model"].iloc[0])
-        self.selected_ = self.best_ if self.selection == "best" else self.selection
-        self.forecaster_ = clone(candidates[self.selected_]).fit(y, X)
-        self.season_ = getattr(self.forecaster_, "season_", 1)
-        self.cutoff_ = getattr(self.forecaster_, "cutoff_", None)
+        self.best_ = str(board["model"].iloc[0])
+        overall = board.set_index("model")["mase"]
+        if overall.isna().any():
+            overall = board.set_index("model")["mae"]
+        first = next(iter(candidates.values()))
+        self.series_scores_ = series_errors(
+            results, getattr(first, "id_col", "unique_id")
+        )
+        self.weights_ = selection_weights(
+            self.series_scores_, overall, self.selection, self.per_series
+        )
+        used = [name for name in self.weights_ if self.weights_[name].gt(0).any()]
+        self.forecasters_ = {name: clone(candidates[name]).fit(y, X) for name in used}
+        lead = self.forecasters_[used[0]]
+        if len(used) == 1:
+            self.selected_, self.forecaster_ = used[0], lead
+        else:
+            self._check_combinable()
+            self.selected_ = (
+                "weighted" if self.selection == "weighted" else "per series"
+            )
+            self.forecaster_ = None
+        self.season_ = getattr(lead, "season_", 1)
+        self.cutoff_ = getattr(lead, "cutoff_", None)
         return self
 
+    def _check_combinable(self) -> None:
+        for name, forecaster in self.forecasters_.items():
+            if not hasattr(forecaster, "_forecast_frames"):
+                raise TypeError(
+                    f"Candidate {name!r} ({type(forecaster).__name__}) cannot be "
+                    "combined with others: a weighted or per-series selection "
+                    "needs RNNForecaster or WindowForecaster candidates. Pass "
+                    "selection='best' with per_series=False."
+                )
+
+    def _frames(self, X, levels) -> list:
+        """Per series, the weighted sum of the candidates' forecast frames."""
+        panel = next(iter(self.forecasters_.values()))._panel
+        weights = self.weights_
+        if not panel.layout.single:
+            weights = weights.reindex(list(panel.ids)).fillna(0.0)
+            # a series the backtest could not score: the best candidate overall
+            weights.loc[weights.sum(axis=1) == 0, next(iter(self.forecasters_))] = 1.0
+        weights = weights[list(self.forecasters_)]
+        forecasts = {
+            name: forecaster._forecast_frames(X, levels)
+            for name, forecaster in self.forecasters_.items()
+        }
+        return combine_frames(forecasts, weights)
+
     def predict(self, X=None, *, coverage=None):
-        """Forecast the ``horizon`` values after the history with the selected model.
+        """Forecast the ``horizon`` values after the history with the candidates used.
 
         Parameters
         ----------
@@ -312,14 +398,26 @@ class AutoForecaster(BaseEstimator):
         Returns
         -------
         y_pred : pandas.Series or pandas.DataFrame
-            ``forecaster_.predict(X, coverage=coverage)``: see
+            ``forecaster_.predict(X, coverage=coverage)``, or the weighted
+            sum of the candidates' forecasts in the same layout: see
             :meth:`WindowForecaster.predict <skrnn.WindowForecaster.predict>`.
         """
-        check_is_fitted(self, "forecaster_")
-        return self.forecaster_.predict(X, coverage=coverage)
+        check_is_fitted(self, "forecasters_")
+        if self.forecaster_ is not None:
+            return self.forecaster_.predict(X, coverage=coverage)
+        levels = None if coverage is None else check_coverage(coverage)
+        if levels is not None:
+            for name, forecaster in self.forecasters_.items():
+                if forecaster.calibration_errors_ is None:
+                    raise ValueError(
+                        f"Candidate {name!r} has no calibration errors to build "
+                        "intervals from: give it calibration='auto' or an int."
+                    )
+        lead = next(iter(self.forecasters_.values()))
+        return lead._panel.layout.write(lead._panel, self._frames(X, levels))
 
     def update(self, y, X=None):
-        """Append new observations to the selected model's history, without refitting.
+        """Append new observations to the candidates' histories, without refitting.
 
         Parameters
         ----------
@@ -334,13 +432,15 @@ class AutoForecaster(BaseEstimator):
         self : object
             The forecaster, its history extended.
         """
-        check_is_fitted(self, "forecaster_")
-        self.forecaster_.update(y, X)
-        self.cutoff_ = getattr(self.forecaster_, "cutoff_", None)
+        check_is_fitted(self, "forecasters_")
+        for forecaster in self.forecasters_.values():
+            forecaster.update(y, X)
+        lead = next(iter(self.forecasters_.values()))
+        self.cutoff_ = getattr(lead, "cutoff_", None)
         return self
 
     def score(self, y, X=None):
-        """Negative MASE of the selected model's forecast on the values that followed.
+        """Negative MASE of the forecast on the values that followed the history.
 
         Parameters
         ----------
@@ -353,10 +453,15 @@ class AutoForecaster(BaseEstimator):
         Returns
         -------
         score : float
-            ``forecaster_.score(y, X)``: higher is better.
+            Minus the MASE of the forecast (of the combination, when several
+            candidates are used), as ``forecaster_.score(y, X)``: higher is
+            better.
         """
-        check_is_fitted(self, "forecaster_")
-        return self.forecaster_.score(y, X)
+        check_is_fitted(self, "forecasters_")
+        if self.forecaster_ is not None:
+            return self.forecaster_.score(y, X)
+        lead = next(iter(self.forecasters_.values()))
+        return lead._score(y, X, self._frames(X, None))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -362,19 +362,36 @@ def compare_forecasters(
     horizons = {name: f.horizon for name, f in forecasters.items()}
     if len(set(horizons.values())) != 1:
         raise ValueError(f"The forecasters must share one horizon; got {horizons}.")
+    results = backtest_each(
+        forecasters,
+        y,
+        X,
+        n_origins=n_origins,
+        step=step,
+        refit=refit,
+        coverage=coverage,
+    )
+    return leaderboard(results, n_origins if refit else 1, metric)
+
+
+def backtest_each(forecasters: Mapping[str, Any], y: Any, X: Any = None, **kwargs):
+    """:func:`backtest` of every forecaster on the same origins, by name."""
+    return {
+        name: backtest(forecaster, y, X, **kwargs)
+        for name, forecaster in forecasters.items()
+    }
+
+
+def leaderboard(results: Mapping, n_fits: int, metric: str = "mase") -> pd.DataFrame:
+    """The ranking of :func:`compare_forecasters` from its backtests by name.
+
+    ``n_fits`` divides each forecaster's fitting time (the fits per backtest);
+    ``metric`` ranks, lower is better (higher for a coverage).
+    """
     rows = []
-    for name, forecaster in forecasters.items():
-        result = backtest(
-            forecaster,
-            y,
-            X,
-            n_origins=n_origins,
-            step=step,
-            refit=refit,
-            coverage=coverage,
-        )
+    for name, result in results.items():
         row = {"model": name, **result.summary.to_dict()}
-        row["fit_time"] = result.fit_time / (n_origins if refit else 1)
+        row["fit_time"] = result.fit_time / n_fits
         rows.append(row)
     board = pd.DataFrame(rows)
     if metric not in board.columns:

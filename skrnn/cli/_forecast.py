@@ -65,8 +65,10 @@ def add_forecast_command(commands: Any) -> None:
         default="auto",
         help=(
             "the model that forecasts: auto, the one with the lowest backtest "
-            "MASE; rnn, ridge or naive forces the network, Ridge or the "
-            "seasonal naive forecast (all three are backtested either way)"
+            "MASE (of each series, with --id-col); weighted, all three "
+            "weighted by the inverse square of their backtest MASE; rnn, "
+            "ridge or naive forces the network, Ridge or the seasonal naive "
+            "forecast (all three are backtested either way)"
         ),
     )
     forecast.add_argument(
@@ -135,8 +137,9 @@ def season_line(probe: Any) -> str:
     )
 
 
-# the --model choices: the backtest's winner, or one forced
-MODELS = ("auto", "rnn", "ridge", "naive")
+# the --model choices: the backtest's winner (per series on a panel), a
+# combination weighted by the backtest, or one model forced
+MODELS = ("auto", "weighted", "rnn", "ridge", "naive")
 
 
 def model_names(rivals: dict) -> dict:
@@ -147,14 +150,46 @@ def model_names(rivals: dict) -> dict:
     return {"rnn": RNN, "ridge": RIDGE, "naive": naive}
 
 
-def choice_line(board: Any, selected: str, model: str) -> str:
-    """Which model forecasts, and its backtest MASE against the others'."""
+def selection_of(model: str, rivals: dict) -> str:
+    """AutoForecaster's ``selection`` for --model."""
+    return {"auto": "best", "weighted": "weighted"}.get(model) or model_names(rivals)[
+        model
+    ]
+
+
+def _listed(parts: list) -> str:
+    return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
+
+
+def choice_line(auto: Any, model: str) -> str:
+    """Which model forecasts, and its backtest MASE against the others'.
+
+    ``auto`` is the fitted AutoForecaster, ``model`` the --model given.
+    """
+    board, selected = auto.scores_, auto.selected_
     mase = dict(zip(board["model"], board["mase"], strict=True))
+    flags = {name: flag for flag, name in model_names(mase).items()}
+    best = auto.best_
+    if selected == "weighted":
+        shares = auto.weights_.mean(axis=0)
+        parts = [f"{name} {shares[name]:.0%} (MASE {mase[name]:.3f})" for name in mase]
+        return (
+            f"Forecast: a combination weighted by backtest accuracy, "
+            f"{_listed(parts)} (--model weighted; --model auto uses the best "
+            "alone)"
+        )
+    if selected == "per series":
+        winners = auto.weights_.idxmax(axis=1).value_counts()
+        parts = [f"{name} on {count}" for name, count in winners.items()]
+        chosen = auto.series_scores_.min(axis=1).mean()
+        alone = auto.series_scores_[best].mean()
+        return (
+            f"Forecast: each series by its own backtest winner, {_listed(parts)} "
+            f"of {len(auto.weights_)} series: backtest MASE {chosen:.3f} against "
+            f"{alone:.3f} for {best} on every series (--model {flags[best]} "
+            "forces it)"
+        )
     others = [f"{name} {value:.3f}" for name, value in mase.items() if name != selected]
-    rivals = (
-        ", ".join(others[:-1]) + f" and {others[-1]}" if len(others) > 1 else others[0]
-    )
-    best = board["model"].iloc[0]
     if model == "auto":
         note = (
             "--model ridge or --model naive forces another"
@@ -167,7 +202,7 @@ def choice_line(board: Any, selected: str, model: str) -> str:
         note = f"--model {model}; --model auto picks {best}"
     return (
         f"Forecast: {selected}, backtest MASE {mase[selected]:.3f} against "
-        f"{rivals} ({note})"
+        f"{_listed(others)} ({note})"
     )
 
 
@@ -275,7 +310,7 @@ def run_forecast(args: argparse.Namespace) -> int:
     from skrnn._selection.auto import AutoForecaster, default_forecasters
 
     rivals = default_forecasters(rnn, args.horizon, probe, {}, intervals=True)
-    selection = "best" if args.model == "auto" else model_names(rivals)[args.model]
+    selection = selection_of(args.model, rivals)
     # one backtest ranks the three, then the one used is refitted on all the data
     auto = AutoForecaster(
         rivals, horizon=args.horizon, n_origins=args.origins, selection=selection
@@ -286,7 +321,7 @@ def run_forecast(args: argparse.Namespace) -> int:
         raise CommandError(f"backtest: {error}") from None
     board, used = auto.scores_, auto.selected_
     print(backtest_line(board, args.origins, args.horizon))
-    print(choice_line(board, used, args.model))
+    print(choice_line(auto, args.model))
 
     forecast = auto.predict(coverage=args.coverage)
     table = pd.DataFrame(

@@ -18,10 +18,10 @@ from skrnn.cli._forecast import (
     backtest_line,
     choice_line,
     first_season,
-    model_names,
     network,
     plain_number,
     season_line,
+    selection_of,
     steps_per_fit,
 )
 from skrnn.cli._keras_start import _start_keras
@@ -355,7 +355,7 @@ def _forecast_panel(args: argparse.Namespace) -> int:
     rivals = default_forecasters(
         rnn, args.horizon, probe, _column_params(data), intervals=True
     )
-    selection = "best" if args.model == "auto" else model_names(rivals)[args.model]
+    selection = selection_of(args.model, rivals)
     # one backtest ranks the three by MASE over every series, then the one used
     # is refitted on the whole panel; Naive2 (no interval) is only a yardstick
     auto = AutoForecaster(
@@ -372,7 +372,7 @@ def _forecast_panel(args: argparse.Namespace) -> int:
     board = _owa_board(auto.scores_, reference)
     used = auto.selected_
     print(backtest_line(board, args.origins, args.horizon, panel=True))
-    print(choice_line(auto.scores_, used, args.model))
+    print(choice_line(auto, args.model))
 
     forecast = auto.predict(coverage=args.coverage)
     table = pd.DataFrame(
