@@ -108,8 +108,9 @@ def plot_forecast(
 ) -> Any:
     """Plot a forecast against the true series, marking where training ended.
 
-    The series is drawn in black, each forecast in its own colour, and the
-    test period, if ``train_end`` is given, is shaded.
+    The series is drawn in black on top of the forecasts (which stay visible
+    beneath it, thinner), each forecast in its own colour, and the test
+    period, if ``train_end`` is given, is shaded.
 
     Parameters
     ----------
@@ -172,9 +173,19 @@ def plot_forecast(
     }
 
     ax = _subplots_if_none(ax)
-    ax.plot(y_true.index, y_true.to_numpy(), color="black", label=true_label)
+    # the truth on top: several forecasts drawn over it would hide it
+    ax.plot(
+        y_true.index,
+        y_true.to_numpy(),
+        color="black",
+        linewidth=1.6,
+        zorder=3,
+        label=true_label,
+    )
     for label, prediction in predictions.items():
-        (line,) = ax.plot(prediction.index, prediction.to_numpy(), label=label)
+        (line,) = ax.plot(
+            prediction.index, prediction.to_numpy(), linewidth=1.1, label=label
+        )
         values = given[label]
         if isinstance(values, pd.DataFrame):
             bands = _bands(_on_time_axis(values))

@@ -438,6 +438,30 @@ def test_forecast_figure_shows_the_baselines_fold_and_axis():
     assert ax.get_xlabel() == "month"
 
 
+def test_forecast_figure_of_a_long_fold_zooms_and_draws_the_truth_on_top():
+    from skrnn.cli._compare import ZOOM_STEPS, _forecast_figure
+
+    n = 400
+    series = pd.Series(np.sin(np.arange(n) / 5.0), name="load")
+    test = np.arange(n - 3 * ZOOM_STEPS - 1, n - 1)
+    baselines = {"persistence": series.to_numpy()[test]}
+    figure = _forecast_figure(
+        series, series.to_numpy()[test + 1] + 0.1, test, "LSTM", 1, baselines
+    )
+    overview, closer = figure.axes
+    assert "last 60 steps" in closer.get_title().replace(str(ZOOM_STEPS), "60")
+    for ax in (overview, closer):
+        truth, *forecasts = ax.get_lines()[: 1 + len(baselines) + 1]
+        assert truth.get_label() == "truth"
+        assert all(truth.get_zorder() > line.get_zorder() for line in forecasts)
+    # the close-up shows the last steps only
+    assert len(closer.get_lines()[0].get_xdata()) == ZOOM_STEPS
+    short = _forecast_figure(
+        series, series.to_numpy()[test[:20] + 1], test[:20], "LSTM", 1
+    )
+    assert len(short.axes) == 1
+
+
 def test_version_and_input_errors_do_not_import_the_heavy_modules(tmp_path):
     code = (
         "import sys; from skrnn.cli import main; status = main(sys.argv[1:]); "

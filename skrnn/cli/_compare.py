@@ -99,6 +99,10 @@ def _models(
     return models
 
 
+# steps shown in the close-up of a long fold's plot
+ZOOM_STEPS = 60
+
+
 def _forecast_figure(
     series: pd.Series,
     y_pred: Any,
@@ -135,8 +139,11 @@ def _forecast_figure(
             forecasts[f"{other}, 1 step ahead"] = at_step(values, 1)
     # the test period and as much history again, twice: the rest is old news
     start = max(0, test[0] - 2 * len(test))
-    figure = Figure(figsize=(9, 4.5), layout="constrained")
-    ax = figure.add_subplot()
+    # a long fold packs its lines too close to read: a second panel zooms on
+    # its last ZOOM_STEPS steps
+    zoom = len(test) > 2 * ZOOM_STEPS
+    figure = Figure(figsize=(9, 8 if zoom else 4.5), layout="constrained")
+    ax = figure.add_subplot(2 if zoom else 1, 1, 1)
     fold = "the last fold" if n_splits is None else f"fold {n_splits} of {n_splits}"
     plot_forecast(
         series.iloc[start:],
@@ -150,6 +157,19 @@ def _forecast_figure(
         ),
     )
     ax.set_xlabel(series.index.name or "time step")
+    if zoom:
+        last = series.index[-ZOOM_STEPS:]
+        closer = figure.add_subplot(2, 1, 2)
+        plot_forecast(
+            series.iloc[-ZOOM_STEPS:],
+            {
+                label: values.loc[values.index.isin(last)]
+                for label, values in forecasts.items()
+            },
+            ax=closer,
+            title=f"The last {ZOOM_STEPS} steps",
+        )
+        closer.set_xlabel(series.index.name or "time step")
     return figure
 
 
