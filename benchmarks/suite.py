@@ -167,12 +167,27 @@ def statsforecast_backtest(model, y, horizon, n_origins):
     return BacktestResult(pd.concat(rows, ignore_index=True), (LEVEL,), fit_time)
 
 
-def models_for(horizon, seasons, epochs, peers):
+def variants_for(horizon, extra, run_skrnn):
+    """Candidate defaults, each at three seeds: the loss, and the seed spread."""
+    models = {}
+    for loss in ("mse", "mae"):
+        for seed in (0, 1, 2):
+            label = f"RNNForecaster(loss={loss!r}, random_state={seed})"
+            models[label] = run_skrnn(
+                RNNForecaster(horizon=horizon, loss=loss, random_state=seed, **extra)
+            )
+    return models
+
+
+def models_for(horizon, seasons, epochs, peers, variants=False):
     """``label: run(y, n_origins)`` for one series."""
     extra = {} if epochs is None else {"epochs": epochs}
 
     def run_skrnn(forecaster):
         return lambda y, n: backtest(forecaster, y, n_origins=n, coverage=LEVEL)
+
+    if variants:
+        return variants_for(horizon, extra, run_skrnn)
 
     models = {
         "RNNForecaster()": run_skrnn(
@@ -244,7 +259,8 @@ def run_series(name, args, peers):
         flush=True,
     )
     rows = []
-    for label, run in models_for(horizon, seasons, args.epochs, peers).items():
+    models = models_for(horizon, seasons, args.epochs, peers, args.variants)
+    for label, run in models.items():
         if args.models is not None and args.models not in label:
             continue
         start = time.perf_counter()
@@ -319,6 +335,58 @@ def markdown_pivot(wide, column):
     return "\n".join(lines)
 
 
+def seed_spread(table):
+    """Per series and loss: MASE over the seeds, its spread, and coverage."""
+    parts = table["model"].str.extract(r"loss='(\w+)', random_state=(\d+)")
+    table = table.assign(loss=parts[0], seed=parts[1].astype(int))
+    rows = []
+    for (name, loss), group in table.groupby(["series", "loss"], sort=False):
+        mase = group["mase"]
+        rows.append(
+            {
+                "series": name,
+                "loss": loss,
+                "mean MASE": round(mase.mean(), 3),
+                "min": round(mase.min(), 3),
+                "max": round(mase.max(), 3),
+                "spread (max-min)/mean": f"{np.ptp(mase) / mase.mean():.0%}",
+                "std/mean": f"{mase.std(ddof=0) / mase.mean():.0%}",
+                "mean coverage": f"{group['coverage'].mean():.0%}",
+                "fit s per seed": round(group["fit_time"].mean(), 1),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def write_variants(args, table, spread, info, elapsed):
+    import keras
+
+    today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
+    epochs = 20 if args.epochs is None else args.epochs
+    text = [
+        "# The network's loss and its seed spread, on the suite's series",
+        "",
+        f"Run on {today}: `python benchmarks/suite.py --variants`. Machine: "
+        f"{platform.platform()}, {os.cpu_count()} cores, shared with other work "
+        f"(fit seconds are indicative); keras {keras.__version__} "
+        f"({keras.backend.backend()}); {epochs} epochs; {args.origins} rolling "
+        "origins per series, 90% intervals, MASE scaled as in `suite.md`.",
+        "",
+        "`RNNForecaster(horizon=h, loss=..., random_state=seed)`, every other "
+        "parameter at its default, seeds 0, 1 and 2.",
+        "",
+        markdown_table(spread, list(spread.columns)),
+        "",
+        "## MASE, every run",
+        "",
+        markdown_pivot(pivot(table, "mase"), "mase"),
+        "",
+        f"One run: {elapsed / 60:.1f} minutes in all.",
+    ]
+    Path(args.markdown).write_text("\n".join(text) + "\n")
+    print(f"written to {args.markdown}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(HERE.parent.parent / "shared" / "data"))
@@ -330,6 +398,11 @@ def main():
     parser.add_argument("--series", default=None, help="only names with this")
     parser.add_argument("--models", default=None, help="only labels with this")
     parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument(
+        "--variants",
+        action="store_true",
+        help="instead of the models: the network with loss mse and mae, 3 seeds each",
+    )
     args = parser.parse_args()
     if args.quick:
         args.origins, args.epochs = 2, args.epochs or 3
@@ -367,6 +440,12 @@ def main():
             print(pivot(table, column).round(3).to_string())
     print("\n" + info.drop(columns=["source"]).to_string(index=False))
 
+    if args.variants:
+        spread = seed_spread(table)
+        print("\n" + spread.to_string(index=False))
+        if args.markdown is not None:
+            write_variants(args, table, spread, info, elapsed)
+        return
     if args.markdown is None:
         return
     today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")

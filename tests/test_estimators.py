@@ -408,3 +408,43 @@ def test_single_class_is_refused(sequences):
         RNNClassifier(**FAST).fit(X, np.full(len(X), "only"))
     with pytest.raises(ValueError, match="Unknown label type"):
         RNNClassifier(**FAST).fit(X, np.linspace(0, 1, len(X)))
+
+
+# -- the compiled forward pass of predict ----------------------------------------
+
+
+def _backend():
+    from skrnn._keras.backend import get_keras
+
+    return get_keras().backend.backend()
+
+
+def _keras_path(reg, X):
+    """``reg.predict(X)`` through Keras's own ``predict_on_batch``."""
+    object.__setattr__(reg.model_, "_skrnn_forward", False)
+    try:
+        return reg.predict(X)
+    finally:
+        del reg.model_.__dict__["_skrnn_forward"]
+
+
+def test_predict_reads_the_model_as_it_is_now():
+    # on JAX predict calls its own compiled function, given the current
+    # weights on every call; elsewhere Keras's predict_on_batch: either way,
+    # the outputs of the model as it is now
+    from skrnn._keras.forward import compiled_forward
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 6, 2))
+    y = X[:, -1, 0] + X[:, 0, 1]
+    reg = RNNRegressor(**FAST).fit(X, y)
+    first = reg.predict(X[:3])
+    assert (compiled_forward(reg.model_) is not None) == (_backend() == "jax")
+    assert_allclose(first, _keras_path(reg, X[:3]), rtol=1e-5, atol=1e-6)
+    reg.partial_fit(X, y)  # new weights, the same compiled function
+    after = reg.predict(X[:3])
+    assert not np.allclose(after, first)
+    assert_allclose(after, _keras_path(reg, X[:3]), rtol=1e-5, atol=1e-6)
+    # a copy is a model of its own, with its own compiled function
+    copy = pickle.loads(pickle.dumps(reg))
+    assert_allclose(copy.predict(X[:3]), after, rtol=1e-5, atol=1e-6)

@@ -17,6 +17,7 @@ from skrnn._core.sklearn_compat import (
 from skrnn._keras.backend import draw_seed, predict_writes_state
 from skrnn._keras.estimator import _PREDICT_CHUNK, _PREDICT_LOCK, KerasEstimator
 from skrnn._keras.feed import model_input
+from skrnn._keras.forward import compiled_forward
 from skrnn._keras.modes import check_combinations
 from skrnn._keras.network import CELLS, build_network
 from skrnn._keras.stem import make_stem
@@ -258,7 +259,8 @@ class BaseRNN(KerasEstimator, metaclass=ABCMeta):
 
     def _predict_outputs(self, X):
         """What ``predict`` (``predict_proba``) returns: the shared predict body."""
-        check_is_fitted(self)
+        if "model_" not in self.__dict__:  # a fitted model needs no more checking
+            check_is_fitted(self)
         ragged = is_ragged(X)
         X = self._validate_input(X, reset=False)
         return unpad(self._outputs(X), X, ragged and self.return_sequences)
@@ -280,6 +282,10 @@ class BaseRNN(KerasEstimator, metaclass=ABCMeta):
         rows = [
             slice(i, i + _PREDICT_CHUNK) for i in range(0, X.shape[0], _PREDICT_CHUNK)
         ]
+        compiled = compiled_forward(model)
+        if compiled is not None:  # pure: concurrent calls need no lock
+            chunks = [compiled(model_input(X, encode, r)) for r in rows]
+            return np.concatenate(chunks).astype(np.float64, copy=False)
         step = model.predict_on_batch
         if getattr(model, "predict_function", None) is None or predict_writes_state():
             with _PREDICT_LOCK:
