@@ -186,7 +186,7 @@ def add_bounds(frames, histories, levels, *, errors, scales, space, span, symmet
     levels : sequence of float
         Coverage levels.
     errors : tuple of ndarray
-        The calibration errors and the series of each.
+        The calibration errors and the series of each (None: all pooled).
     scales : ndarray of shape (n_series,)
         The series' error scales (:func:`series_error_scales`).
     space : {"level", "log"}
@@ -201,7 +201,10 @@ def add_bounds(frames, histories, levels, *, errors, scales, space, span, symmet
     frames : list of pandas.DataFrame
         With ``y_lower``, ``y_upper`` (suffixed by level with several).
     """
-    halves = [series_quantiles(*errors, scales, level) for level in levels]
+    errors, series = errors
+    if series is None:  # calibrated before per-series scales: one pool
+        series, scales = np.zeros(len(errors), int), np.ones(len(histories))
+    halves = [series_quantiles(errors, series, scales, level) for level in levels]
     out = []
     for k, (frame, history) in enumerate(zip(frames, histories, strict=True)):
         point, y = frame["y_pred"].to_numpy(), history.y

@@ -185,11 +185,8 @@ class WindowForecaster(BaseEstimator):
         series' errors relative to all series' (1 for a single series): its
         intervals are this much wider than the pooled quantile.
 
-    interval_space_ : {"level", "log"}
-        Where the intervals are calibrated.
-
-    calibration_folds_ : int
-        Calibration copies fitted (0: none).
+    interval_space_, calibration_folds_ : {"level", "log"}, int
+        Where the intervals are calibrated; the calibration copies fitted.
 
     past_covariates_, future_covariates_ : list of str
         The columns of ``X`` read as past-only and as known-future.
@@ -344,7 +341,6 @@ class WindowForecaster(BaseEstimator):
         )
         self.seasonal_ = seasonal and self.season_ <= self.look_back_
         self._panel, self.cutoff_ = panel, panel.cutoff
-
         self._calibrate(panel)
         self.estimator_, self.n_windows_ = self._fit_windows(panel)
         return self
@@ -493,9 +489,9 @@ class WindowForecaster(BaseEstimator):
         """
         check_is_fitted(self, "estimator_")
         histories = list(self._panel.histories)
-        covariates = (self.past_covariates_, self.future_covariates_, self.horizon)
+        reads = (self.past_covariates_, self.future_covariates_, self.horizon)
         for k, new_y, new_X in self._panel.layout.following(self._panel, y, X):
-            new = continuation(histories[k], new_y, new_X, *covariates)
+            new = continuation(histories[k], new_y, new_X, *reads)
             histories[k] = concatenate(histories[k], new)
         self._panel = self._panel.replace(histories)
         self.cutoff_ = self._panel.cutoff
@@ -585,6 +581,14 @@ class WindowForecaster(BaseEstimator):
             A forecaster of the saved class that forecasts as the saved one.
         """
         return load_estimator(cls, path, custom_objects=custom_objects, trusted=trusted)
+
+    def __setstate__(self, state):
+        # a file written before per-series intervals: symmetric and pooled
+        old = {"calibration_folds": 1, "symmetric_intervals": True}
+        if "estimator_" in state:
+            old |= {"interval_space_": "level", "calibration_folds_": 1}
+            old |= {"calibration_series_": None, "interval_scales_": None}
+        super().__setstate__({**old, **state})
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
