@@ -243,3 +243,16 @@ def test_a_forecaster_saved_before_per_series_intervals_still_predicts():
     half = out["y_upper"] - out["y_pred"]
     np.testing.assert_allclose(out["y_lower"], out["y_pred"] - half)
     assert (out["y_lower"] < 0).any()
+
+
+def test_a_series_that_turns_negative_late_is_calibrated_without_logs():
+    # positive over its older part: a calibration copy fitted there alone
+    # took logarithms, then failed on the later windows
+    n = 200
+    drift = np.r_[np.linspace(50, 5, 170), np.linspace(4, -3, 30)]
+    y = pd.Series(drift + np.sin(np.arange(n)))
+    fc = WindowForecaster(horizon=4, look_back=8, season=1).fit(y)
+    assert fc.interval_space_ == "level" and not fc.estimator_.log_target_
+    out = fc.predict(coverage=0.9)
+    assert (out["y_lower"] < out["y_pred"]).all()
+    assert (out["y_pred"] < out["y_upper"]).all()

@@ -359,6 +359,7 @@ class WindowForecaster(BaseEstimator):
             season=self.season_,
             seasonal=self.seasonal_,
             future_features=tuple(range(n_features - n_future, n_features)),
+            positive=all(np.all(h.y > 0) for h in self._panel.histories),
         )
         return settings_for(estimator, settings)
 
