@@ -256,3 +256,33 @@ def test_a_series_that_turns_negative_late_is_calibrated_without_logs():
     out = fc.predict(coverage=0.9)
     assert (out["y_lower"] < out["y_pred"]).all()
     assert (out["y_pred"] < out["y_upper"]).all()
+
+
+def test_backtests_report_the_coverage_of_every_series():
+    from skrnn.model_selection import compare_forecasters
+
+    panel = calm_and_noisy(0, n=200)
+    board = compare_forecasters(
+        {"Ridge": WindowForecaster(horizon=4, look_back=8, season=1)},
+        panel,
+        n_origins=4,
+        coverage=0.9,
+    )
+    row = board.iloc[0]
+    assert row["coverage_min"] <= row["coverage_median"] <= row["coverage_max"]
+    assert row["coverage_min"] <= row["coverage"] <= row["coverage_max"]
+    result = backtest(
+        WindowForecaster(horizon=4, look_back=8, season=1),
+        panel,
+        n_origins=4,
+        coverage=[0.8, 0.9],
+    )
+    assert list(result.by_series.index) == ["calm", "noisy"]
+    assert {"coverage_80_min", "coverage_90_max"} <= set(result.summary.index)
+    single = backtest(
+        WindowForecaster(horizon=4, look_back=8, season=1),
+        counts(),
+        n_origins=2,
+        coverage=0.9,
+    )
+    assert single.by_series is None and "coverage_min" not in single.summary
