@@ -7,13 +7,17 @@ by them, :mod:`skrnn._forecast.intervals`). They are cut into ``folds``
 blocks in time (cross-conformal over staggered cutoffs): copy ``k`` of the
 regressor is fitted on every series up to the first origin of its block
 ``k`` and forecasts the origins of that block only, so that every error is
-out of sample and made by a copy that missed at most a block, not the whole
-quarter, of the recent history. That matters on short series, where a
+out of sample and made by a copy fitted at most one block before its origin
+(with one copy, up to the whole quarter before it). That matters on short series, where a
 quarter of the history is much of what a model learns from; each fold costs
-one fit. A region longer than a quarter was tried and rejected: on the
-monthly US employment panel (120 months, a recession in the middle) half of
+one fit (measured: an RNNForecaster on the airline series fits in 3.3 s
+with one copy, 7.6 s with three). On the monthly US employment panel
+(Ridge, 12 backtest origins) three copies rather than one took the share of
+series covered above 97% at a nominal 90% from 53% to 40% and the interval
+score (MSIS) from 9.69 to 9.38. A region longer than a quarter was tried
+and rejected: on that panel (120 months, a recession in the middle) half of
 the windows took the recession's errors into every later interval and
-over-covered (73% of the series above 97% at a nominal 90%).
+over-covered (73% of the series above 97%).
 
 Each error is divided by the local scale of its series at its origin, so
 that one set of errors serves series of any scale
