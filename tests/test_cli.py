@@ -540,6 +540,11 @@ def test_compare_id_col_writes_the_m4_leaderboard_per_series_and_plot(tmp_path, 
     naive2 = board.set_index("model").loc["Naive2"]
     assert naive2["owa"] == pytest.approx(1.0) and np.isnan(naive2["coverage"])
     per_series = pd.read_csv(out / "per_series.csv")
+    # the pooled coverage lies between the worst and best covered series'
+    ridge = board.set_index("model").loc["Ridge"]
+    assert ridge["coverage_min"] <= ridge["coverage"] <= ridge["coverage_max"]
+    covered = per_series[per_series["model"] == "Ridge"]["coverage"]
+    assert ridge["coverage_median"] == pytest.approx(covered.median())
     assert per_series.columns.tolist()[:4] == ["id", "model", "smape", "mase"]
     assert len(per_series) == 3 * len(models)
     assert set(per_series["id"]) == {"series 0", "series 1", "series 2"}
@@ -549,7 +554,7 @@ def test_compare_id_col_writes_the_m4_leaderboard_per_series_and_plot(tmp_path, 
         board.set_index("model").loc["Ridge", "smape"]
     )
     assert (out / "forecast.png").read_bytes().startswith(PNG_MAGIC)
-    for header in ("sMAPE %", "MASE", "OWA", "coverage", "MSIS"):
+    for header in ("sMAPE %", "MASE", "OWA", "coverage", "cov min", "MSIS"):
         assert header in captured.out
 
 

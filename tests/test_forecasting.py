@@ -189,7 +189,15 @@ def test_intervals_nest_and_widen_with_the_horizon():
     for inner, outer in (("80", "90"), ("90", "95")):
         assert np.all(bands[f"y_lower_{outer}"] <= bands[f"y_lower_{inner}"])
         assert np.all(bands[f"y_upper_{inner}"] <= bands[f"y_upper_{outer}"])
-    width = (bands["y_upper_90"] - bands["y_lower_90"]).to_numpy()
+    # airline is modelled in logs: the band widens in logs, its level width
+    # follows the forecast's level
+    assert fc.interval_space_ == "log"
+    width = np.log(bands["y_upper_90"] / bands["y_lower_90"]).to_numpy()
+    assert np.all(np.diff(width) >= -1e-9)
+    assert width[-1] > width[0]
+    symmetric = clone(fc).set_params(symmetric_intervals=True).fit(y)
+    band = symmetric.predict(coverage=0.9)
+    width = (band["y_upper"] - band["y_lower"]).to_numpy()
     assert np.all(np.diff(width) >= -1e-9)
     assert width[-1] > width[0]
     single = fc.predict(coverage=0.9)

@@ -1,66 +1,231 @@
 """How much of each series calibrates the intervals, and the errors it gives.
 
-A copy of the regressor is fitted on every series up to its first
-calibration origin; it forecasts from that origin and every later one whose
-``horizon`` next values are known. Each error is divided by the local scale
-of its series at its origin, so that one set of errors serves series of any
-scale (:mod:`skrnn._forecast.intervals` turns them into bounds).
+The calibration origins are the last origins of every series whose
+``horizon`` next values are known: by default a quarter of each series'
+windows, so that every series has errors of its own (the intervals scale
+by them, :mod:`skrnn._forecast.intervals`). They are cut into ``folds``
+blocks in time (cross-conformal over staggered cutoffs): copy ``k`` of the
+regressor is fitted on every series up to the first origin of its block
+``k`` and forecasts the origins of that block only, so that every error is
+out of sample and made by a copy fitted at most one block before its origin
+(with one copy, up to the whole quarter before it). That matters on short series, where a
+quarter of the history is much of what a model learns from; each fold costs
+one fit (measured: an RNNForecaster on the airline series fits in 3.3 s
+with one copy, 7.6 s with three). On the monthly US employment panel
+(Ridge, 12 backtest origins) three copies rather than one took the share of
+series covered above 97% at a nominal 90% from 53% to 40% and the interval
+score (MSIS) from 9.69 to 9.38. A region longer than a quarter was tried
+and rejected: on that panel (120 months, a recession in the middle) half of
+the windows took the recession's errors into every later interval and
+over-covered (73% of the series above 97%).
+
+Each error is divided by the local scale of its series at its origin, so
+that one set of errors serves series of any scale
+(:mod:`skrnn._forecast.intervals` turns them into bounds). A series
+modelled in logs is calibrated in logs: its errors and scales are those of
+the logarithms, so that its bounds can be taken back with ``exp``.
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 
-from skrnn._forecast.data import History, local_scales, origin_windows
-from skrnn.metrics import seasonal_naive_scale
+from skrnn._forecast.data import error_scales, n_windows, origin_windows
+from skrnn._forecast.intervals import series_error_scales
 
 # at least this many calibration forecasts when the history allows: fewer
 # cannot give a finite split-conformal 95% interval
 MIN_CALIBRATION = 20
+# a series whose quarter of windows holds this many calibration origins is
+# long enough for one calibration copy; shorter ones get FOLDS_SHORT copies
+ORIGINS_PER_SERIES = 50
+FOLDS_SHORT = 3
+
+
+def calibration_folds(counts: np.ndarray, calibration, folds) -> int:
+    """How many calibration copies (cutoffs) to fit: ``folds`` resolved.
+
+    ``"auto"``: one when a quarter of the median series' windows gives
+    ``ORIGINS_PER_SERIES`` calibration origins (a long history: a copy that
+    misses a quarter of it is nearly the final model, and each copy is a
+    full fit), else ``FOLDS_SHORT``.
+    """
+    if calibration is None:
+        return 0
+    if folds != "auto":
+        return int(folds)
+    median = float(np.median(counts)) if len(counts) else 0.0
+    return 1 if median // 4 >= ORIGINS_PER_SERIES else FOLDS_SHORT
 
 
 def calibration_sizes(counts: np.ndarray, calibration) -> np.ndarray:
     """How many calibration forecasts from the end of each series.
 
-    About a quarter of the windows (``counts``, per series), at least
-    ``MIN_CALIBRATION`` in all, shared equally among the series; each keeps
-    at least half of its windows for the calibration copy. ``calibration``
-    is the forecaster's parameter: "auto", an int, or None (none).
+    ``calibration`` is the forecaster's parameter. ``"auto"``: a quarter of
+    each series' windows (``counts``), at least ``MIN_CALIBRATION`` in all,
+    shared equally among the series; an int: that many in all, shared
+    equally. Either way each series keeps at least half of its windows for
+    the first calibration copy. None: none.
     """
     if calibration is None:
         return np.zeros_like(counts)
     n = len(counts)
     if calibration == "auto":
-        wanted = np.maximum(-(-MIN_CALIBRATION // n), counts // (4 * n))
+        wanted = np.maximum(-(-MIN_CALIBRATION // n), counts // 4)
     else:
         wanted = np.full(n, -(-int(calibration) // n))
     return np.minimum(wanted, counts // 2)
 
 
-def error_scales(history: History, origins: np.ndarray, span: int) -> np.ndarray:
-    """Local scales of the errors at ``origins`` (rows of ``history``)."""
-    fallback = seasonal_naive_scale(history.y, 1)
-    return local_scales(history.y, origins, span, fallback if fallback > 0 else 1.0)
+@dataclass(frozen=True)
+class Fold:
+    """One calibration copy's data: what it is fitted on and what it forecasts.
 
-
-def calibration_windows(histories, sizes, *, look_back: int, horizon: int, span: int):
-    """The windows, truths and scales of every calibration origin, stacked.
-
-    Returns
-    -------
+    Attributes
+    ----------
     heads : list of History
-        Each history up to its first calibration origin (what the calibration
-        copy is fitted on).
+        Each history up to the first origin of its block (the copy's
+        training data); a series without origins in this block keeps the
+        history up to the end of its calibration region.
     windows : ndarray of shape (n_origins, look_back, n_features)
     truth : ndarray of shape (n_origins, horizon)
-    scales : ndarray of shape (n_origins,)
+    series : ndarray of shape (n_origins,)
+        Position of each origin's series in the panel.
+    origins : ndarray of shape (n_origins,)
+        Each origin's row in its series.
     """
-    firsts = [len(h) - horizon - n for h, n in zip(histories, sizes, strict=True)]
-    heads = [h.head(max(o + 1, 0)) for h, o in zip(histories, firsts, strict=True)]
-    windows, truth, scales = [], [], []
-    for history, first, size in zip(histories, firsts, sizes, strict=True):
-        if not size:
-            continue
+
+    heads: list
+    windows: np.ndarray
+    truth: np.ndarray
+    series: np.ndarray
+    origins: np.ndarray
+
+
+def calibration_plan(histories, sizes, folds: int, *, look_back: int, horizon: int):
+    """The :class:`Fold` of each calibration copy, oldest cutoff first.
+
+    The last ``sizes[i]`` origins of series ``i`` are cut into ``folds``
+    consecutive blocks (as equal as they go); empty folds are dropped.
+    """
+    blocks = []
+    for history, size in zip(histories, sizes, strict=True):
+        first = len(history) - horizon - size
         origins = np.arange(first, first + size)
-        windows.append(origin_windows(history, look_back, horizon, origins))
-        truth.append(history.y[origins[:, None] + np.arange(1, horizon + 1)])
-        scales.append(error_scales(history, origins, span))
-    return heads, np.concatenate(windows), np.concatenate(truth), np.concatenate(scales)
+        blocks.append((first + size, np.array_split(origins, folds)))
+    plan = []
+    for k in range(folds):
+        heads, windows, truth, series, origins = [], [], [], [], []
+        for i, history in enumerate(histories):
+            end, parts = blocks[i]
+            block = parts[k]
+            cutoff = block[0] if len(block) else end
+            heads.append(history.head(max(cutoff + 1, 0)))
+            if not len(block):
+                continue
+            windows.append(origin_windows(history, look_back, horizon, block))
+            truth.append(history.y[block[:, None] + np.arange(1, horizon + 1)])
+            series.append(np.full(len(block), i))
+            origins.append(block)
+        if windows:
+            plan.append(
+                Fold(
+                    heads,
+                    np.concatenate(windows),
+                    np.concatenate(truth),
+                    np.concatenate(series),
+                    np.concatenate(origins),
+                )
+            )
+    return plan
+
+
+def scaled_errors(histories, fold: Fold, forecasts, *, span: int, log: bool):
+    """Absolute errors of ``forecasts`` divided by their origins' local scales.
+
+    In logarithms when ``log`` (forecasts and truths are then positive).
+    """
+    truth = fold.truth
+    if log:
+        truth, forecasts = np.log(truth), np.log(forecasts)
+    scales = np.empty(len(truth))
+    for i in np.unique(fold.series):
+        rows = fold.series == i
+        y = histories[i].y
+        scales[rows] = error_scales(np.log(y) if log else y, fold.origins[rows], span)
+    return np.abs(truth - forecasts) / scales[:, None]
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """What the calibration copies leave to the intervals.
+
+    Attributes
+    ----------
+    folds : int
+        Number of copies fitted (0: none).
+    errors : ndarray of shape (n_origins, horizon) or None
+        Scaled absolute errors, every fold's, in ``space``.
+    series : ndarray of int of shape (n_origins,) or None
+        The series of each error.
+    scales : ndarray of shape (n_series,) or None
+        Each series' error scale (:func:`series_error_scales`).
+    space : {"log", "level"}
+        Whether the errors are those of the logarithms.
+    """
+
+    folds: int
+    errors: np.ndarray | None = None
+    series: np.ndarray | None = None
+    scales: np.ndarray | None = None
+    space: str = "level"
+
+
+def calibrate(histories, calibration, folds, *, fit, predict, log, **windows):
+    """Fit one copy per fold and gather the scaled errors of its forecasts.
+
+    Parameters
+    ----------
+    histories : sequence of History
+    calibration, folds : int, "auto" or None
+        The forecaster's ``calibration`` and ``calibration_folds``.
+    fit : callable
+        ``fit(histories)`` returns a fitted regressor.
+    predict : callable
+        ``predict(regressor, windows)`` returns its forecasts.
+    log : bool
+        Calibrate in logarithms if every copy models the target in logs
+        (its ``log_target_``) and every series is positive.
+    **windows
+        ``look_back``, ``horizon`` and ``span`` (of the local scales).
+    """
+    counts = np.array(
+        [n_windows(len(h), windows["look_back"], windows["horizon"]) for h in histories]
+    )
+    folds = calibration_folds(counts, calibration, folds)
+    sizes = calibration_sizes(counts, calibration)
+    folds = min(folds, int(sizes.max(initial=0)))
+    if not folds:
+        return Calibration(0)
+    span = windows.pop("span")
+    plan = calibration_plan(histories, sizes, folds, **windows)
+    forecasts = []
+    for fold in plan:  # one copy at a time: a network's memory is freed after it
+        estimator = fit(fold.heads)
+        forecasts.append(predict(estimator, fold.windows))
+        log = log and bool(getattr(estimator, "log_target_", False))
+    log = (
+        log
+        and all(np.all(h.y > 0) for h in histories)
+        and all(np.all(f > 0) for f in forecasts)
+    )
+    errors = np.concatenate(
+        [
+            scaled_errors(histories, fold, f, span=span, log=log)
+            for fold, f in zip(plan, forecasts, strict=True)
+        ]
+    )
+    series = np.concatenate([fold.series for fold in plan])
+    scales = series_error_scales(errors, series, len(histories))
+    space = "log" if log else "level"
+    return Calibration(len(plan), errors, series, scales, space)

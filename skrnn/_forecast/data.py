@@ -26,6 +26,7 @@ from skrnn._time.index import (
     future_index,
 )
 from skrnn._windows.window import sliding_windows
+from skrnn.metrics import seasonal_naive_scale
 
 NAN_ADVICE = (
     "Fill the gaps first: y = skrnn.forecasting.fill_gaps(y) interpolates in time "
@@ -362,6 +363,16 @@ def local_scales(
     return np.where(scales > 0, scales, fallback)
 
 
+def error_scales(y: np.ndarray, origins: np.ndarray, span: int) -> np.ndarray:
+    """Local scales of forecast errors at ``origins`` (rows of the series ``y``).
+
+    :func:`local_scales`, with the mean absolute change of the whole series
+    (or 1) where a stretch is flat.
+    """
+    fallback = seasonal_naive_scale(y, 1)
+    return local_scales(y, origins, span, fallback if fallback > 0 else 1.0)
+
+
 def following(history: History, y, horizon: int, *, start=None) -> pd.Series:
     """``y`` as a Series on timestamps after ``history``; checked.
 
@@ -385,3 +396,22 @@ def following(history: History, y, horizon: int, *, start=None) -> pd.Series:
             f"not {format_time(index[0])} .. {format_time(index[-1])}."
         )
     return pd.Series(values, index=index)
+
+
+def continuation(history: History, y, X, past: list, future: list, horizon: int):
+    """Observations that start one step after ``history``, with covariates.
+
+    ``past`` and ``future`` name the covariates the forecaster reads; ``X``
+    must hold them when there are any.
+    """
+    names = past + future
+    if names and X is None:
+        raise ValueError(
+            f"This forecaster reads the covariates {names}: pass X with "
+            "their values for the rows of y."
+        )
+    y = following(history, y, horizon, start=1)
+    if X is not None:
+        X = X.loc[:, names] if isinstance(X, pd.DataFrame) else X
+    new, _, _ = check_history(y, X, future or None, history.step)
+    return new

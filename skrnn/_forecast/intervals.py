@@ -1,13 +1,35 @@
-"""Prediction intervals from a forecaster's own out-of-sample errors (split conformal).
+"""Prediction intervals from a forecaster's own out-of-sample errors (conformal).
 
-The errors come from forecasts that the model could not have seen: a copy
-of the model is fitted on the history up to the first calibration origin and
-forecasts ``horizon`` steps from every later origin whose future is known.
-Each error is divided by the local scale of its window (the mean absolute
-step-to-step change), so errors made when the series was small or large
-compare, and one set of errors serves any level. The interval of step ``h``
-is the point forecast plus or minus the conformal quantile of the scaled
-absolute errors at step ``h``, times the scale of the last window.
+The errors come from forecasts that the model could not have seen: copies
+of the model fitted on the history up to staggered cutoffs forecast
+``horizon`` steps from the later origins whose future is known
+(:mod:`skrnn._forecast.calibration`). Each error is divided by the local
+scale of its window (the mean absolute step-to-step change), so errors made
+when the series was small or large compare, and one set of errors serves
+any level.
+
+Pooling and per-series scales. Series of a panel are not forecast equally
+well: a global model fits some series' dynamics and misses others', so
+errors relative to the local scale differ by series, and one pooled
+quantile over-covers the first and under-covers the second (measured at a
+nominal 90%: 31% to 62% on four series, 98% to 100% on four others, about
+85% pooled). A quantile per series would adapt, but a 90% quantile from the
+few dozen correlated errors a series gives is too noisy (and undefined
+below ten). So the tail is pooled and the level is not: each series gets an
+error scale ``r_i``, the mean of its own scaled errors, each divided by the
+mean error of all series at that horizon step (one number per series, from
+all of its errors at every step, far steadier than a tail quantile), pulled
+towards 1 by ``PRIOR_ORIGINS`` pseudo-origins so that a series with one or
+two origins cannot claim a tiny interval. The interval of step ``h`` of
+series ``i`` is the point forecast plus or minus ``r_i`` times the conformal
+quantile of the pooled errors normalised by their series' ``r`` at step
+``h``, times the scale of the last window. One series: ``r = 1``, plain
+split conformal.
+
+Bounds respect the series: one modelled in logs is calibrated in logs and
+its bounds are ``exp`` of the log-space bounds (positive, wider above); a
+series that was never negative gets its lower bound clipped at 0; both
+unless the forecaster is asked for symmetric intervals.
 """
 
 import warnings
@@ -15,6 +37,8 @@ from collections.abc import Sequence
 from numbers import Real
 
 import numpy as np
+
+from skrnn._forecast.data import error_scales
 
 
 def check_coverage(coverage) -> tuple[float, ...]:
@@ -76,3 +100,121 @@ def interval_columns(levels: Sequence[float]) -> list[tuple[str, str]]:
     if len(set(names)) != len(names):
         raise ValueError(f"coverage has repeated levels: {list(levels)}.")
     return [(f"y_lower_{name}", f"y_upper_{name}") for name in names]
+
+
+# pseudo-origins of pooled behaviour (r = 1) added to each series' own
+PRIOR_ORIGINS = 3
+
+
+def series_error_scales(
+    errors: np.ndarray,
+    series: np.ndarray,
+    n_series: int,
+    prior: float = PRIOR_ORIGINS,
+) -> np.ndarray:
+    """Each series' scaled errors relative to all series', step by step.
+
+    Parameters
+    ----------
+    errors : ndarray of shape (n_origins, horizon)
+        Scaled absolute calibration errors of every series.
+    series : ndarray of int of shape (n_origins,)
+        The series of each row, in ``0 .. n_series - 1``.
+    n_series : int
+        Number of series.
+    prior : float, default=PRIOR_ORIGINS
+        Weight, in origins, of the pooled value 1.
+
+    Returns
+    -------
+    scales : ndarray of shape (n_series,)
+        ``(n_i * mean_i + prior) / (n_i + prior)``, where ``mean_i`` is the
+        mean over the ``n_i`` origins of series ``i`` and the horizon steps
+        of ``errors / errors.mean(axis=0)``; 1 for a series without errors.
+    """
+    step_means = errors.mean(axis=0)
+    relative = errors / np.where(step_means > 0, step_means, 1.0)
+    counts = np.bincount(series, minlength=n_series).astype(float)
+    totals = np.bincount(series, relative.mean(axis=1), minlength=n_series)
+    weights = counts + prior
+    scales = np.divide(
+        totals + prior, weights, out=np.ones(n_series), where=weights > 0
+    )
+    return np.where(scales > 0, scales, 1.0)
+
+
+def series_quantiles(
+    errors: np.ndarray, series: np.ndarray, scales: np.ndarray, level: float
+) -> np.ndarray:
+    """Half-widths in local scales per series and step: ``r_i`` times the pooled one.
+
+    Returns
+    -------
+    quantiles : ndarray of shape (n_series, horizon)
+    """
+    pooled = conformal_quantiles(errors / scales[series, None], level)
+    return scales[:, None] * pooled
+
+
+def bounds(
+    point: np.ndarray, half: np.ndarray, *, log: bool, floor: float | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bounds around ``point`` of half-width ``half``.
+
+    ``log``: ``half`` is in logarithms and the bounds are
+    ``point * exp(-half)``, ``point * exp(half)``. ``floor``: lower bounds
+    below it are raised to it (0 for a series that is never negative).
+    """
+    if log:
+        lower, upper = point * np.exp(-half), point * np.exp(half)
+    else:
+        lower, upper = point - half, point + half
+    if floor is not None:
+        lower = np.maximum(lower, floor)
+    return lower, upper
+
+
+def add_bounds(frames, histories, levels, *, errors, scales, space, span, symmetric):
+    """Each series' forecast frame with its bounds at every level.
+
+    Parameters
+    ----------
+    frames : list of pandas.DataFrame
+        Per series, its point forecast in column ``y_pred``.
+    histories : sequence of History
+        The series: their last values give the local scale.
+    levels : sequence of float
+        Coverage levels.
+    errors : tuple of ndarray
+        The calibration errors and the series of each (None: all pooled).
+    scales : ndarray of shape (n_series,)
+        The series' error scales (:func:`series_error_scales`).
+    space : {"level", "log"}
+        Where the calibration errors are.
+    span : int
+        Steps that the local scale reads.
+    symmetric : bool
+        Neither logarithms nor a floor at 0.
+
+    Returns
+    -------
+    frames : list of pandas.DataFrame
+        With ``y_lower``, ``y_upper`` (suffixed by level with several).
+    """
+    errors, series = errors
+    if series is None:  # calibrated before per-series scales: one pool
+        series, scales = np.zeros(len(errors), int), np.ones(len(histories))
+    halves = [series_quantiles(errors, series, scales, level) for level in levels]
+    out = []
+    for k, (frame, history) in enumerate(zip(frames, histories, strict=True)):
+        point, y = frame["y_pred"].to_numpy(), history.y
+        log = space == "log" and not symmetric and bool(np.all(point > 0))
+        values = np.log(y) if log else y
+        scale = error_scales(values, np.array([len(values) - 1]), span)[0]
+        floor = None if symmetric or y.min() < 0 else 0.0
+        columns = {}
+        for (lower, upper), half in zip(interval_columns(levels), halves, strict=True):
+            lo, hi = bounds(point, scale * half[k], log=log, floor=floor)
+            columns[lower], columns[upper] = lo, hi
+        out.append(frame.assign(**columns))
+    return out

@@ -54,6 +54,12 @@ class Panel:
     def step(self) -> Any:
         return self.histories[0].step
 
+    @property
+    def cutoff(self):
+        """The last timestamp of a single series; a Series of each one's for a panel."""
+        ends = [history.index[-1] for history in self.histories]
+        return ends[0] if self.layout.single else pd.Series(ends, self.ids)
+
     def replace(self, histories) -> "Panel":
         """The same series with other histories (cut, or extended)."""
         return Panel(tuple(histories), self.ids, self.layout, self.columns)

@@ -51,6 +51,14 @@ class RNNForecaster(WindowForecaster):
     calibration : int, "auto" or None, default="auto"
         See :class:`WindowForecaster`.
 
+    calibration_folds : int or "auto", default="auto"
+        Calibration copies, each one more fit of the network; see
+        :class:`WindowForecaster`. Where ``"auto"`` takes 3 (short series),
+        1 saves two fits of the network.
+
+    symmetric_intervals : bool, default=False
+        See :class:`WindowForecaster`.
+
     max_windows : int or None, default=50_000
         The most training windows per fit, the most recent of each series
         (see :class:`WindowForecaster`). It bounds a fit's time and memory
@@ -123,8 +131,9 @@ class RNNForecaster(WindowForecaster):
     estimator_ : RNNRegressor
         The fitted network, on every window.
 
-    look_back_, season_, n_windows_, calibration_errors_, \
-past_covariates_, future_covariates_, cutoff_, n_series_
+    look_back_, season_, n_windows_, calibration_errors_, calibration_series_, \
+interval_scales_, interval_space_, calibration_folds_, past_covariates_, \
+future_covariates_, cutoff_, n_series_
         As in :class:`WindowForecaster`.
 
     See Also
@@ -163,6 +172,8 @@ past_covariates_, future_covariates_, cutoff_, n_series_
         season="auto",
         future_covariates=None,
         calibration="auto",
+        calibration_folds="auto",
+        symmetric_intervals=False,
         max_windows=50_000,
         window_sampling="recent",
         id_col="unique_id",
@@ -186,6 +197,8 @@ past_covariates_, future_covariates_, cutoff_, n_series_
         self.season = season
         self.future_covariates = future_covariates
         self.calibration = calibration
+        self.calibration_folds = calibration_folds
+        self.symmetric_intervals = symmetric_intervals
         self.max_windows = max_windows
         self.window_sampling = window_sampling
         self.id_col = id_col

@@ -38,6 +38,11 @@ class WindowSettings:
     future_features : tuple of int
         Window features that hold known-future covariates (their last
         ``horizon`` rows are the forecast steps' values).
+    positive : bool
+        Whether every value of every series the forecaster holds is
+        positive, not only those of these windows: a calibration copy
+        fitted on the older part of a series that later turns negative
+        must not take logarithms, or it cannot forecast the later windows.
     """
 
     target_feature: int
@@ -46,6 +51,7 @@ class WindowSettings:
     season: int
     seasonal: bool
     future_features: tuple = ()
+    positive: bool = True
 
 
 def settings_for(estimator, settings: WindowSettings) -> dict:

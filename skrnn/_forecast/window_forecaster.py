@@ -16,23 +16,9 @@ from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
 from skrnn._core.sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
-from skrnn._forecast.calibration import (
-    calibration_sizes,
-    calibration_windows,
-    error_scales,
-)
-from skrnn._forecast.data import (
-    History,
-    check_history,
-    following,
-    last_window,
-    n_windows,
-)
-from skrnn._forecast.intervals import (
-    check_coverage,
-    conformal_quantiles,
-    interval_columns,
-)
+from skrnn._forecast.calibration import calibrate
+from skrnn._forecast.data import continuation, following, last_window
+from skrnn._forecast.intervals import add_bounds, check_coverage
 from skrnn._forecast.look_back import (
     best_cycle,
     most_are_seasonal,
@@ -59,7 +45,7 @@ class WindowForecaster(BaseEstimator):
     ``predict`` forecasts from the last window of the data seen in ``fit``,
     for the timestamps after it; no history is needed from the caller.
     Prediction intervals come from the model's own out-of-sample errors
-    (split conformal, one quantile per horizon step).
+    (conformal, one quantile per horizon step, scaled per series).
 
     Parameters
     ----------
@@ -112,12 +98,27 @@ class WindowForecaster(BaseEstimator):
 
     calibration : int, "auto" or None, default="auto"
         Number of out-of-sample forecasts whose errors calibrate the
-        intervals (made by a copy of the model fitted on the history before
-        them, so one more fit). ``"auto"``: a quarter of the training
-        windows, at least 20 and at most half of them; for a panel, the
-        same total shared equally by the series, each forecast from the last
-        origins of its series, at least one per series. None: no
-        intervals, one fit.
+        intervals, from the last origins of each series (made by copies of
+        the model fitted on the history before them, see
+        ``calibration_folds``). ``"auto"``: a quarter of each series'
+        training windows, at least 20 in all; an int: that many in all,
+        shared equally by the series; each series keeps at least half of
+        its windows to fit on. None: no intervals, one fit.
+
+    calibration_folds : int or "auto", default="auto"
+        Number of calibration copies: the calibration origins are cut into
+        this many blocks in time, and each block is forecast by a copy
+        fitted up to its start (one more fit each). ``"auto"``: 1 when a
+        quarter of the median series' windows holds 50 origins, else 3 (a
+        short history, where a copy that misses a quarter of it is a worse
+        model than the final one).
+
+    symmetric_intervals : bool, default=False
+        Bounds at the point forecast plus and minus one half-width, whatever
+        the series. False: a series the regressor models in logs is
+        calibrated in logs and its bounds are positive (wider above than
+        below), and a series that was never negative never gets a negative
+        lower bound.
 
     max_windows : int or None, default=None
         The most training windows per fit. The most recent windows of each
@@ -175,8 +176,17 @@ class WindowForecaster(BaseEstimator):
         correction to the naive forecast rather than the season itself.
 
     calibration_errors_ : ndarray of shape (n_calibration, horizon) or None
-        Absolute out-of-sample errors of the calibration forecasts, each
-        divided by the mean absolute change within its window.
+        Absolute out-of-sample errors of the calibration forecasts (of their
+        logarithms when ``interval_space_`` is ``"log"``), each divided by
+        the mean absolute change of the series before its origin.
+
+    calibration_series_, interval_scales_ : ndarray or None
+        The series (0 .. ``n_series_ - 1``) of each calibration error; each
+        series' errors relative to all series' (1 for a single series): its
+        intervals are this much wider than the pooled quantile.
+
+    interval_space_, calibration_folds_ : {"level", "log"}, int
+        Where the intervals are calibrated; the calibration copies fitted.
 
     past_covariates_, future_covariates_ : list of str
         The columns of ``X`` read as past-only and as known-future.
@@ -232,6 +242,11 @@ class WindowForecaster(BaseEstimator):
             StrOptions({"auto"}),
             None,
         ],
+        "calibration_folds": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
+        "symmetric_intervals": ["boolean"],
         "max_windows": [Interval(Integral, 1, None, closed="left"), None],
         "window_sampling": [StrOptions({"recent", "epoch"})],
         "id_col": [str],
@@ -248,6 +263,8 @@ class WindowForecaster(BaseEstimator):
         season="auto",
         future_covariates=None,
         calibration="auto",
+        calibration_folds="auto",
+        symmetric_intervals=False,
         max_windows=None,
         window_sampling="recent",
         id_col="unique_id",
@@ -260,6 +277,8 @@ class WindowForecaster(BaseEstimator):
         self.season = season
         self.future_covariates = future_covariates
         self.calibration = calibration
+        self.calibration_folds = calibration_folds
+        self.symmetric_intervals = symmetric_intervals
         self.max_windows = max_windows
         self.window_sampling = window_sampling
         self.id_col = id_col
@@ -321,26 +340,14 @@ class WindowForecaster(BaseEstimator):
             future=self.future_covariates_,
         )
         self.seasonal_ = seasonal and self.season_ <= self.look_back_
-        self._panel = panel
-        ends = [history.index[-1] for history in panel.histories]
-        self.cutoff_ = ends[0] if panel.layout.single else pd.Series(ends, panel.ids)
-
-        self.calibration_errors_ = None
-        counts = self._window_counts(panel)
-        sizes = calibration_sizes(counts, self.calibration)
-        if sizes.any():
-            self.calibration_errors_ = self._calibration_errors(panel, sizes)
+        self._panel, self.cutoff_ = panel, panel.cutoff
+        self._calibrate(panel)
         self.estimator_, self.n_windows_ = self._fit_windows(panel)
         return self
 
     @property
     def _columns(self) -> tuple:
         return (self.id_col, self.time_col, self.target_col)
-
-    def _window_counts(self, panel: Panel) -> np.ndarray:
-        return np.array(
-            [n_windows(len(h), self.look_back_, self.horizon) for h in panel.histories]
-        )
 
     def _configure(self, estimator, windows: np.ndarray) -> dict:
         """The regressor's parameters that follow from ``windows``."""
@@ -352,6 +359,7 @@ class WindowForecaster(BaseEstimator):
             season=self.season_,
             seasonal=self.seasonal_,
             future_features=tuple(range(n_features - n_future, n_features)),
+            positive=all(np.all(h.y > 0) for h in self._panel.histories),
         )
         return settings_for(estimator, settings)
 
@@ -367,18 +375,22 @@ class WindowForecaster(BaseEstimator):
             configure=self._configure,
         )
 
-    def _calibration_errors(self, panel: Panel, sizes: np.ndarray) -> np.ndarray:
-        """Scaled absolute errors of forecasts from the last origins, out of sample."""
-        heads, windows, truth, scales = calibration_windows(
+    def _calibrate(self, panel: Panel) -> None:
+        """Fit the calibration copies; keep their errors and the series' scales."""
+        result = calibrate(
             panel.histories,
-            sizes,
+            self.calibration,
+            self.calibration_folds,
+            fit=lambda heads: self._fit_windows(panel.replace(heads))[0],
+            predict=lambda estimator, w: predict_windows(estimator, w, self.horizon),
+            log=not self.symmetric_intervals,
             look_back=self.look_back_,
             horizon=self.horizon,
             span=self._scale_span,
         )
-        estimator, _ = self._fit_windows(panel.replace(heads))
-        forecasts = predict_windows(estimator, windows, self.horizon)
-        return np.abs(truth - forecasts) / scales[:, None]
+        self.calibration_folds_, self.interval_space_ = result.folds, result.space
+        self.calibration_errors_ = result.errors
+        self.calibration_series_, self.interval_scales_ = result.series, result.scales
 
     @property
     def _scale_span(self) -> int:
@@ -437,19 +449,22 @@ class WindowForecaster(BaseEstimator):
             ]
         )
         points = predict_windows(self.estimator_, windows, horizon)
-        frames = []
-        for history, point in zip(panel.histories, points, strict=True):
-            frame = pd.DataFrame({"y_pred": point}, index=history.future_index(horizon))
-            if levels is not None:
-                origin = np.array([len(history) - 1])
-                scale = error_scales(history, origin, self._scale_span)[0]
-                bounds = zip(levels, interval_columns(levels), strict=True)
-                for level, (lower, upper) in bounds:
-                    half = scale * conformal_quantiles(self.calibration_errors_, level)
-                    frame[lower] = point - half
-                    frame[upper] = point + half
-            frames.append(frame)
-        return frames
+        frames = [
+            pd.DataFrame({"y_pred": point}, index=history.future_index(horizon))
+            for history, point in zip(panel.histories, points, strict=True)
+        ]
+        if levels is None:
+            return frames
+        return add_bounds(
+            frames,
+            panel.histories,
+            levels,
+            errors=(self.calibration_errors_, self.calibration_series_),
+            scales=self.interval_scales_,
+            space=self.interval_space_,
+            span=self._scale_span,
+            symmetric=self.symmetric_intervals,
+        )
 
     def update(self, y, X=None):
         """Append new observations to the history, without refitting.
@@ -475,28 +490,13 @@ class WindowForecaster(BaseEstimator):
         """
         check_is_fitted(self, "estimator_")
         histories = list(self._panel.histories)
+        reads = (self.past_covariates_, self.future_covariates_, self.horizon)
         for k, new_y, new_X in self._panel.layout.following(self._panel, y, X):
-            new = self._continuation(histories[k], new_y, new_X)
+            new = continuation(histories[k], new_y, new_X, *reads)
             histories[k] = concatenate(histories[k], new)
         self._panel = self._panel.replace(histories)
-        ends = [history.index[-1] for history in histories]
-        layout_single = self._panel.layout.single
-        self.cutoff_ = ends[0] if layout_single else pd.Series(ends, self._panel.ids)
+        self.cutoff_ = self._panel.cutoff
         return self
-
-    def _continuation(self, history: History, y, X) -> History:
-        """Observations that start one step after ``history``, with covariates."""
-        names = self.past_covariates_ + self.future_covariates_
-        if names and X is None:
-            raise ValueError(
-                f"This forecaster reads the covariates {names}: pass X with "
-                "their values for the rows of y."
-            )
-        y = following(history, y, self.horizon, start=1)
-        if X is not None:
-            X = X.loc[:, names] if isinstance(X, pd.DataFrame) else X
-        new, _, _ = check_history(y, X, self.future_covariates_ or None, history.step)
-        return new
 
     def score(self, y, X=None):
         """Negative MASE of the forecast against the values that followed the history.
@@ -586,6 +586,14 @@ class WindowForecaster(BaseEstimator):
             A forecaster of the saved class that forecasts as the saved one.
         """
         return load_estimator(cls, path, custom_objects=custom_objects, trusted=trusted)
+
+    def __setstate__(self, state):
+        # a file written before per-series intervals: symmetric and pooled
+        old = {"calibration_folds": 1, "symmetric_intervals": True}
+        if "estimator_" in state:
+            old |= {"interval_space_": "level", "calibration_folds_": 1}
+            old |= {"calibration_series_": None, "interval_scales_": None}
+        super().__setstate__({**old, **state})
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

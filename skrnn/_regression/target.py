@@ -416,7 +416,8 @@ def target_settings(estimator, settings) -> dict:
     Only those left open: ``target_feature=None`` on windows of several
     features becomes the target's feature; ``target_representation="auto"``
     on seasonal series becomes ``"seasonal"``; a representation that needs a
-    season gets the forecaster's when ``season`` is None.
+    season gets the forecaster's when ``season`` is None; ``log_target="auto"``
+    becomes False when some value of the series is not positive.
 
     Parameters
     ----------
@@ -439,4 +440,6 @@ def target_settings(estimator, settings) -> dict:
     needs_season = name != "auto" and representation(name).needs_season
     if needs_season and estimator.season is None:
         updates["season"] = settings.season
+    if estimator.log_target == "auto" and not settings.positive:
+        updates["log_target"] = False
     return updates

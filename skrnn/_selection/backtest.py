@@ -27,6 +27,8 @@ class BacktestResult:
         The coverage levels whose bounds ``forecasts`` holds (may be empty).
     fit_time : float
         Seconds spent fitting.
+    id_col : str, default=None
+        The column of ``forecasts`` naming the series, for a panel.
 
     Attributes
     ----------
@@ -42,7 +44,13 @@ class BacktestResult:
         (percent), ``mase``, and per level ``coverage`` and ``msis``
         (suffixed by the level with several levels).
     summary : pandas.Series
-        The same metrics over every forecast of every cutoff.
+        The same metrics over every forecast of every cutoff; for a panel,
+        also the smallest, median and largest coverage of a series
+        (``coverage_min``, ``coverage_median``, ``coverage_max``, suffixed
+        by the level with several levels), which the pooled coverage hides.
+    by_series : pandas.DataFrame or None
+        For a panel, the metrics of each series over its cutoffs, indexed
+        by series.
     fit_time : float
         Seconds spent fitting, in all.
 
@@ -60,11 +68,20 @@ class BacktestResult:
     ['cutoff', 'ds', 'horizon', 'y_true', 'y_pred', 'scale']
     """
 
-    def __init__(self, forecasts, levels, fit_time):
+    def __init__(self, forecasts, levels, fit_time, id_col=None):
         self.forecasts = forecasts
         self.fit_time = fit_time
         self.errors = _forecast_errors(forecasts, levels, by="horizon")
         self.summary = _forecast_errors(forecasts, levels, by=None)
+        self.by_series = None
+        if id_col is not None:
+            self.by_series = _forecast_errors(forecasts, levels, by=id_col)
+            coverages = [c for c in self.by_series if c.startswith("coverage")]
+            for column in coverages:
+                values = self.by_series[column]
+                self.summary[f"{column}_min"] = values.min()
+                self.summary[f"{column}_median"] = values.median()
+                self.summary[f"{column}_max"] = values.max()
 
     def __repr__(self) -> str:
         cutoffs = self.forecasts["cutoff"].nunique()
@@ -281,7 +298,7 @@ def _backtest_panel(forecaster, y, *, n_origins, step, refit, coverage):
     forecasts = pd.concat(rows, ignore_index=True)
     expected = [id_col, "cutoff", time_col, "horizon", "y_true", "y_pred"]
     expected += [c for pair in interval_columns(levels) for c in pair] if levels else []
-    return BacktestResult(forecasts[expected + ["scale"]], levels, fit_time)
+    return BacktestResult(forecasts[expected + ["scale"]], levels, fit_time, id_col)
 
 
 def compare_forecasters(
@@ -327,8 +344,9 @@ def compare_forecasters(
     -------
     leaderboard : pandas.DataFrame
         One row per forecaster, best first, indexed by rank from 1: ``model``,
-        the summary metrics of :func:`backtest`, and ``fit_time`` (seconds
-        per origin).
+        the summary metrics of :func:`backtest` (for a panel, with the
+        smallest, median and largest coverage of a series), and
+        ``fit_time`` (seconds per origin).
 
     See Also
     --------

@@ -184,6 +184,10 @@ HEADERS = {
     "mase": "MASE",
     "owa": "OWA",
     "coverage": "coverage",
+    # the coverage of the worst, median and best covered series
+    "coverage_min": "cov min",
+    "coverage_median": "cov med",
+    "coverage_max": "cov max",
     "msis": "MSIS",
     "mae": "MAE",
     "rmse": "RMSE",
