@@ -55,6 +55,18 @@ def check_coverage(coverage) -> tuple[float, ...]:
     return tuple(float(level) for level in levels)
 
 
+def checked_levels(coverage, calibrated: bool) -> tuple[float, ...] | None:
+    """``coverage`` checked (None: no interval), refused without calibration."""
+    if coverage is None:
+        return None
+    if not calibrated:
+        raise ValueError(
+            "This forecaster has no calibration errors to build intervals "
+            "from: fit it with calibration='auto' (the default) or an int."
+        )
+    return check_coverage(coverage)
+
+
 def conformal_quantiles(scaled_errors: np.ndarray, level: float) -> np.ndarray:
     """Half-widths, per horizon step, of intervals of coverage ``level``.
 

@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 from skrnn._core.sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
 from skrnn._forecast.calibration import calibrate
 from skrnn._forecast.data import continuation, following, last_window
-from skrnn._forecast.intervals import add_bounds, check_coverage
+from skrnn._forecast.intervals import add_bounds, checked_levels
 from skrnn._forecast.look_back import (
     best_cycle,
     most_are_seasonal,
@@ -427,12 +427,7 @@ class WindowForecaster(BaseEstimator):
             ``coverage``.
         """
         check_is_fitted(self, "estimator_")
-        levels = None if coverage is None else check_coverage(coverage)
-        if levels is not None and self.calibration_errors_ is None:
-            raise ValueError(
-                "This forecaster has no calibration errors to build intervals "
-                "from: fit it with calibration='auto' (the default) or an int."
-            )
+        levels = checked_levels(coverage, self.calibration_errors_ is not None)
         frames = self._forecast_frames(X, levels)
         return self._panel.layout.write(self._panel, frames)
 

@@ -15,7 +15,7 @@ from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
 from skrnn._core.sklearn_compat import Interval, StrOptions, _fit_context
-from skrnn._forecast.intervals import check_coverage
+from skrnn._forecast.intervals import checked_levels
 from skrnn._selection.backtest import backtest_each, leaderboard
 from skrnn._selection.weights import combine_frames, selection_weights, series_errors
 
@@ -405,14 +405,10 @@ class AutoForecaster(BaseEstimator):
         check_is_fitted(self, "forecasters_")
         if self.forecaster_ is not None:
             return self.forecaster_.predict(X, coverage=coverage)
-        levels = None if coverage is None else check_coverage(coverage)
-        if levels is not None:
-            for name, forecaster in self.forecasters_.items():
-                if forecaster.calibration_errors_ is None:
-                    raise ValueError(
-                        f"Candidate {name!r} has no calibration errors to build "
-                        "intervals from: give it calibration='auto' or an int."
-                    )
+        levels = checked_levels(
+            coverage,
+            all(f.calibration_errors_ is not None for f in self.forecasters_.values()),
+        )
         lead = next(iter(self.forecasters_.values()))
         return lead._panel.layout.write(lead._panel, self._frames(X, levels))
 
