@@ -130,7 +130,12 @@ def test_bad_settings_are_named(params, message):
 def test_default_candidates_are_the_network_ridge_and_the_seasonal_naive_forecast():
     y = _trend(n=60)
     fc = AutoForecaster(horizon=HORIZON, n_origins=1, random_state=0).fit(y)
-    assert set(fc.scores_["model"]) == {"RNNForecaster", "Ridge", "seasonal naive (12)"}
+    assert set(fc.scores_["model"]) == {
+        "RNNForecaster",
+        "Ridge",
+        "naive",
+        "seasonal naive (12)",
+    }
     assert fc.best_ == fc.scores_["model"].iloc[0]
     scores = fc.scores_.set_index("model")["mase"]
     assert scores["Ridge"] < scores["seasonal naive (12)"]

@@ -533,7 +533,7 @@ def test_compare_id_col_writes_the_m4_leaderboard_per_series_and_plot(tmp_path, 
     assert status == 0, captured.err
     assert "3 series of 'value'" in captured.out and "Season 4" in captured.out
     board = pd.read_csv(out / "leaderboard.csv", index_col="rank")
-    models = ["Ridge", "seasonal naive (4)", "Naive2"]
+    models = ["Ridge", "naive", "seasonal naive (4)", "Naive2"]
     assert sorted(board["model"]) == sorted(models)
     assert {"smape", "mase", "owa", "coverage", "msis"} <= set(board.columns)
     assert board["owa"].is_monotonic_increasing
@@ -564,7 +564,8 @@ def test_compare_id_col_on_the_shipped_panel_with_integer_steps(tmp_path, capsys
     argv = ["compare", "--id-col", "unique_id", "--cells", "--horizon", "6"]
     assert main([*argv, "--splits", "2", "--out", str(out)]) == 0
     assert "15 series of 'y'" in capsys.readouterr().out
-    assert len(pd.read_csv(out / "per_series.csv")) == 15 * 3
+    # Ridge, the naive and seasonal naive forecasts and Naive2, on every series
+    assert len(pd.read_csv(out / "per_series.csv")) == 15 * 4
     # whole numbers below 1000 are steps, not years: the index says nothing of
     # the season, the data does (a cycle of 4 steps)
     path = tmp_path / "steps.csv"

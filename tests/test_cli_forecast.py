@@ -50,7 +50,7 @@ def test_forecast_writes_the_next_values_and_a_plot(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "Season 12 (from the index)" in printed
     backtest = next(line for line in printed.splitlines() if "Backtest" in line)
-    for name in ("RNNForecaster", "Ridge", "seasonal naive (12)"):
+    for name in ("RNNForecaster", "Ridge", "naive", "seasonal naive (12)"):
         assert name in backtest
 
 
@@ -161,7 +161,8 @@ def test_model_auto_forecasts_with_the_backtests_winner(tmp_path, capsys):
 
     y, line, table = _run_model(tmp_path, capsys, None)
     assert line.startswith("Forecast: Ridge, backtest MASE ")
-    assert "against RNNForecaster " in line and " and seasonal naive (12) " in line
+    assert "against RNNForecaster " in line and ", naive " in line
+    assert " and seasonal naive (12) " in line
     assert line.endswith("(--model rnn forces the network)")
     ridge = WindowForecaster(horizon=4, season=_seasons(y)).fit(y)
     _assert_writes(table, ridge.predict(coverage=0.9))
@@ -177,10 +178,41 @@ def test_model_rnn_forces_the_network(tmp_path, capsys):
     _assert_writes(table, rnn.fit(y).predict(coverage=0.9))
 
 
-def test_model_naive_repeats_the_last_season(tmp_path, capsys):
-    y, line, table = _run_model(tmp_path, capsys, "naive")
+def test_model_snaive_repeats_the_last_season(tmp_path, capsys):
+    y, line, table = _run_model(tmp_path, capsys, "snaive")
     assert line.startswith("Forecast: seasonal naive (12), backtest MASE ")
     np.testing.assert_allclose(table["y_pred"], y.to_numpy()[-12:-8])
+
+
+def test_model_naive_repeats_the_last_value(tmp_path, capsys):
+    y, line, table = _run_model(tmp_path, capsys, "naive")
+    assert line.startswith("Forecast: naive, backtest MASE ")
+    np.testing.assert_allclose(table["y_pred"], np.full(4, y.to_numpy()[-1]))
+
+
+def test_a_random_walk_is_forecast_by_its_last_value(tmp_path, capsys):
+    # a monthly random walk: the seasonal naive forecast is no yardstick, the
+    # last value is, and it wins the backtest
+    steps = np.random.default_rng(3).normal(0, 1, 96)
+    months = pd.date_range("2010-01-01", periods=96, freq="MS")
+    pd.DataFrame({"month": months, "price": 100 + steps.cumsum()}).to_csv(
+        tmp_path / "walk.csv", index=False
+    )
+    argv = ["forecast", str(tmp_path / "walk.csv"), "--target", "price"]
+    argv += ["--horizon", "6", *TINY, "--out", str(tmp_path / "out")]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    backtest = next(line for line in printed.splitlines() if "Backtest" in line)
+    scores = dict(re.findall(r"(naive|seasonal naive \(\d+\)) (\d+\.\d+)", backtest))
+    assert float(scores["naive"]) < float(scores["seasonal naive (12)"])
+
+
+def test_model_snaive_without_a_season_is_refused(tmp_path, capsys):
+    pd.DataFrame({"value": np.arange(40.0) % 7}).to_csv(tmp_path / "s.csv", index=False)
+    argv = ["forecast", str(tmp_path / "s.csv"), "--target", "value", "--season", "1"]
+    argv += ["--horizon", "2", *TINY, "--model", "snaive", "--out", str(tmp_path / "o")]
+    assert main(argv) == 2
+    assert "the data have no season" in capsys.readouterr().err
 
 
 def test_model_weighted_blends_the_three_by_their_backtest(tmp_path, capsys):
@@ -189,7 +221,7 @@ def test_model_weighted_blends_the_three_by_their_backtest(tmp_path, capsys):
     y, line, table = _run_model(tmp_path, capsys, "weighted")
     assert line.startswith("Forecast: a combination weighted by backtest accuracy, ")
     shares = [int(x) for x in re.findall(r" (\d+)% \(MASE", line)]
-    assert len(shares) == 3 and abs(sum(shares) - 100) <= 2
+    assert len(shares) == 4 and abs(sum(shares) - 100) <= 2
     # Ridge, the best on a straight line, weighs the most
     assert re.search(r"^Forecast: [^,]+, Ridge \d+%", line)
     ridge = WindowForecaster(horizon=4, season=_seasons(y)).fit(y).predict()
@@ -258,7 +290,7 @@ def test_forecast_id_col_uses_the_model_chosen(tmp_path, capsys):
     out = tmp_path / "out"
     argv = ["forecast", str(tmp_path / "panel.csv"), *PANEL, "--horizon", "3"]
     argv += ["--epochs", "1", "--units", "4", "--origins", "1", "--out", str(out)]
-    assert main([*argv, "--model", "naive"]) == 0
+    assert main([*argv, "--model", "snaive"]) == 0
     line = next(
         line
         for line in capsys.readouterr().out.splitlines()
@@ -276,7 +308,7 @@ def test_forecast_id_col_uses_the_model_chosen(tmp_path, capsys):
         if line.startswith("Forecast:")
     )
     scores = [float(x) for x in re.findall(r" (\d+\.\d{3})\b", line)]
-    assert len(scores) == 3 and scores[0] == min(scores)
+    assert len(scores) == 4 and scores[0] == min(scores)
 
 
 @pytest.mark.parametrize(

@@ -28,22 +28,26 @@ def season_spec(probe: Any) -> Any:
     return probe.seasons_ or 1
 
 
+NAIVE = "naive"
+
+
 def naive_name(cycle: int) -> str:
-    """The name of the seasonal naive candidate at ``cycle``."""
-    return f"seasonal naive ({cycle})"
+    """The name of the naive candidate repeating the value ``cycle`` steps back."""
+    return NAIVE if cycle == 1 else f"seasonal naive ({cycle})"
 
 
 def default_forecasters(
     rnn: Any, horizon: int, probe: Any, columns: dict, intervals: bool = False
 ) -> dict:
-    """The network, Ridge and the seasonal naive forecast, by name, as rivals.
+    """The network, Ridge and the naive forecasts, by name, as rivals.
 
-    The network ``rnn`` (left out when None), Ridge and the seasonal naive
-    forecast, on the same windows and seasons; ``columns`` names a long
-    panel's columns. The seasonal naive forecast repeats the fitted
-    forecaster ``probe``'s cycle, or its first season when it anchors its
-    forecasts on the last value. Without ``intervals``, one fit per origin:
-    none is calibrated.
+    The network ``rnn`` (left out when None), Ridge, the naive forecast (the
+    last value repeated) and, on seasonal data, the seasonal naive forecast,
+    on the same windows and seasons; ``columns`` names a long panel's
+    columns. The seasonal naive forecast repeats the fitted forecaster
+    ``probe``'s cycle, or its first season when it anchors its forecasts on
+    the last value. Without ``intervals``, one fit per origin: none is
+    calibrated.
     """
     from skrnn.baselines import SeasonalNaiveRegressor
     from skrnn.forecasting import WindowForecaster
@@ -57,14 +61,17 @@ def default_forecasters(
     models[RIDGE] = WindowForecaster(
         horizon=horizon, season=season, calibration=calibration, **columns
     )
-    models[naive_name(cycle)] = WindowForecaster(
-        SeasonalNaiveRegressor(cycle),
-        horizon=horizon,
-        look_back=cycle,
-        season=season,
-        calibration=calibration,
-        **columns,
-    )
+    # a random walk's best forecast is its last value, a season's the value one
+    # cycle back: both are yardsticks, and either may win
+    for lag in dict.fromkeys((1, cycle)):
+        models[naive_name(lag)] = WindowForecaster(
+            SeasonalNaiveRegressor(lag),
+            horizon=horizon,
+            look_back=lag,
+            season=season,
+            calibration=calibration,
+            **columns,
+        )
     return models
 
 
@@ -86,9 +93,9 @@ class AutoForecaster(BaseEstimator):
     whole history; ``predict``, ``update`` and ``score`` are its own. With
     ``selection="weighted"`` every candidate is refitted and the forecast is
     their sum weighted by backtest accuracy. By default the candidates are
-    an :class:`~skrnn.RNNForecaster`, Ridge regression on the same windows
-    and the seasonal naive forecast: the network is used only where it beat
-    both.
+    an :class:`~skrnn.RNNForecaster`, Ridge regression on the same windows,
+    the naive forecast and the seasonal naive forecast: the network is used
+    only where it beat the others.
 
     Parameters
     ----------
@@ -97,9 +104,10 @@ class AutoForecaster(BaseEstimator):
         are fitted; the dict is not modified). None: ``"RNNForecaster"``
         (an :class:`~skrnn.RNNForecaster` with its defaults and
         ``random_state``), ``"Ridge"`` (a :class:`~skrnn.WindowForecaster`
-        with its default Ridge regression) and ``"seasonal naive (m)"``
-        (a :class:`~skrnn.WindowForecaster` around
-        :class:`~skrnn.baselines.SeasonalNaiveRegressor` at the cycle ``m``
+        with its default Ridge regression), ``"naive"`` (the last value
+        repeated) and, where the data have a season, ``"seasonal naive
+        (m)"`` (both :class:`~skrnn.WindowForecaster` around
+        :class:`~skrnn.baselines.SeasonalNaiveRegressor`, at the cycle ``m``
         that a Ridge forecaster resolves on the data), all with the seasons
         the data resolve ``season`` to.
 

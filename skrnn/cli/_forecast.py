@@ -18,7 +18,7 @@ def add_forecast_command(commands: Any) -> None:
         "forecast",
         help="forecast the next values of a series with a prediction interval",
         description=(
-            "Backtest the default RNNForecaster, Ridge and the seasonal naive "
+            "Backtest the default RNNForecaster, Ridge, the naive and seasonal naive "
             "forecast on the same windows of a column of a CSV file (or, with "
             "no file, the airline passengers shipped with skrnn) from the last "
             "--origins origins, refit the one with the lowest MASE (or the one "
@@ -65,10 +65,10 @@ def add_forecast_command(commands: Any) -> None:
         default="auto",
         help=(
             "the model that forecasts: auto, the one with the lowest backtest "
-            "MASE (of each series, with --id-col); weighted, all three "
+            "MASE (of each series, with --id-col); weighted, all of them "
             "weighted by the inverse square of their backtest MASE; rnn, "
-            "ridge or naive forces the network, Ridge or the seasonal naive "
-            "forecast (all three are backtested either way)"
+            "ridge, naive or snaive forces the network, Ridge, the last value "
+            "or the seasonal naive forecast (all are backtested either way)"
         ),
     )
     forecast.add_argument(
@@ -139,22 +139,29 @@ def season_line(probe: Any) -> str:
 
 # the --model choices: the backtest's winner (per series on a panel), a
 # combination weighted by the backtest, or one model forced
-MODELS = ("auto", "weighted", "rnn", "ridge", "naive")
+MODELS = ("auto", "weighted", "rnn", "ridge", "naive", "snaive")
 
 
-def model_names(rivals: dict) -> dict:
+def model_names(rivals: Any) -> dict:
     """--model's values to the names of the backtest's contenders."""
-    from skrnn._selection.auto import RIDGE, RNN
+    from skrnn._selection.auto import NAIVE, RIDGE, RNN
 
-    naive = next(name for name in rivals if name.startswith("seasonal naive"))
-    return {"rnn": RNN, "ridge": RIDGE, "naive": naive}
+    names = {"rnn": RNN, "ridge": RIDGE, "naive": NAIVE}
+    seasonal = [name for name in rivals if name.startswith("seasonal naive")]
+    return names | ({"snaive": seasonal[0]} if seasonal else {})
 
 
 def selection_of(model: str, rivals: dict) -> str:
     """AutoForecaster's ``selection`` for --model."""
-    return {"auto": "best", "weighted": "weighted"}.get(model) or model_names(rivals)[
-        model
-    ]
+    if model in ("auto", "weighted"):
+        return {"auto": "best", "weighted": "weighted"}[model]
+    names = model_names(rivals)
+    if model not in names:
+        raise CommandError(
+            "--model snaive: the data have no season, so there is no seasonal "
+            "naive forecast (--season sets one)"
+        )
+    return names[model]
 
 
 def _listed(parts: list) -> str:
@@ -192,7 +199,7 @@ def choice_line(auto: Any, model: str) -> str:
     others = [f"{name} {value:.3f}" for name, value in mase.items() if name != selected]
     if model == "auto":
         note = (
-            "--model ridge or --model naive forces another"
+            "--model ridge or naive forces another"
             if selected == model_names(mase)["rnn"]
             else "--model rnn forces the network"
         )
