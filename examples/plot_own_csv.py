@@ -121,7 +121,13 @@ print(forecast.round(1))
 
 # %%
 # Plot the last three months and the forecast; the band is the interval.
-ax = plot_forecast(y.iloc[-90:], forecast, title="Seattle, daily maximum")
+ax = plot_forecast(
+    y.iloc[-90:],
+    forecast,
+    title="Seattle, daily maximum: the next two weeks",
+    true_label="observed",
+    pred_label=f"forecast ({auto.selected_})",
+)
 ax.set_ylabel("°C")
 plt.show()
 
