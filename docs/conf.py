@@ -58,12 +58,14 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
+    "sphinx.ext.intersphinx",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
+    "keras_links",
 ]
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "sphinxext", "**.ipynb_checkpoints"]
+exclude_patterns = ["_build", "_intersphinx", "sphinxext", "**.ipynb_checkpoints"]
 root_doc = "index"
 # `code` in reStructuredText means Python objects where they resolve
 default_role = "literal"
@@ -76,13 +78,35 @@ autodoc_default_options = {"members": True, "inherited-members": True}
 autodoc_typehints = "none"  # the numpydoc docstrings give the types
 numpydoc_show_class_members = False  # autodoc lists the methods
 numpydoc_class_members_toctree = False
-numpydoc_xref_param_type = False
+# the types of the parameters link to Python, NumPy, pandas, scikit-learn and
+# skrnn itself where they name an object; the other words stay plain text
+numpydoc_xref_param_type = True
+numpydoc_xref_ignore = {"of", "or", "and", "shape", "default", "optional", "instance"}
+numpydoc_xref_aliases = {"DataFrame": "pandas.DataFrame", "Series": "pandas.Series"}
+
+# -- links to other projects' documentation -------------------------------------
+
+# The inventories are files of the repository (docs/_intersphinx/), read
+# before any download is tried, so that the build never needs the network;
+# docs/sphinxext/make_inventories.py says how to refresh them. Keras
+# publishes none: docs/sphinxext/keras_links.py maps its names to keras.io.
+intersphinx_mapping = {
+    name: (url, (f"_intersphinx/{name}.inv", None))
+    for name, url in {
+        "python": "https://docs.python.org/3/",
+        "numpy": "https://numpy.org/doc/stable/",
+        "pandas": "https://pandas.pydata.org/docs/",
+        "sklearn": "https://scikit-learn.org/stable/",
+    }.items()
+}
+intersphinx_timeout = 5
 
 # -- HTML -----------------------------------------------------------------------
 
 html_theme = "pydata_sphinx_theme"
 html_title = f"skrnn {release}"
 html_static_path = ["_static"]
+html_css_files = ["skrnn.css"]
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
@@ -102,7 +126,6 @@ sphinx_gallery_conf = {
     "within_subsection_order": "gallery_order.ExampleOrder",
     "doc_module": ("skrnn",),
     "backreferences_dir": "generated/backreferences",
-    "reference_url": {"skrnn": None},
     "remove_config_comments": True,
     "show_memory": False,
     "min_reported_time": 5,

@@ -7,7 +7,9 @@ last two days: a multi-step forecast. :func:`~skrnn.make_supervised` with
 ``horizon=24`` gives a target of 24 columns, and one
 :class:`~skrnn.RNNRegressor` learns all 24 outputs at once (direct multi-step
 forecasting). A Ridge regression on the lagged values, "same as the last
-hour" and "same hour yesterday" are the yardsticks.
+hour" and "same hour yesterday" are the yardsticks, compared by RMSE and by
+MASE against the seasonal naive forecast; a 90% prediction interval around
+the network's forecasts is then checked on days it has not seen.
 
 **The data are synthetic.** To keep the example free of downloads, it makes
 an hourly temperature series that has the shape of a real one: a yearly
@@ -35,6 +37,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skrnn import RNNRegressor, SlidingWindowTransformer, make_supervised
 from skrnn.baselines import PersistenceRegressor, SeasonalNaiveRegressor
+from skrnn.metrics import mase
 
 QUICK = bool(os.environ.get("SKRNN_QUICK"))
 N_DAYS = 90 if QUICK else 2 * 365
@@ -155,6 +158,18 @@ for name, model in models.items():
 # :class:`~skrnn.SlidingWindowTransformer` gives the first test hours their
 # real last 48 hours.
 #
+# Against the seasonal naive forecast: MASE
+# -----------------------------------------
+# An RMSE in degrees says little until it is compared. MASE
+# (:func:`skrnn.metrics.mase`) divides the mean absolute error by that of
+# the seasonal naive forecast (the same hour yesterday) over the training
+# series: below 1, a model beats what repeating yesterday did in sample.
+history = temperature.loc[: X_train.index[-1]]
+for name, y_pred in predictions.items():
+    score = mase(y_test, y_pred, y_train=history, season=24)
+    print(f"{name:20s} MASE {score:.3f}")
+
+# %%
 # Error by hours ahead
 # --------------------
 # One RMSE per column of ``y``: the error grows with the horizon, and the
@@ -171,10 +186,34 @@ ax.legend()
 plt.show()
 
 # %%
+# A 90% interval, and how often it holds
+# --------------------------------------
+# Split conformal prediction gives the GRU an interval without refitting it:
+# its absolute errors on the first half of the test days, hour ahead by hour
+# ahead, give the interval's half-width (their conformal 90% quantile, the
+# ``ceil((n + 1) * 0.9)``-th smallest of ``n``), and the second half, which
+# took no part in it, measures how often the truth falls inside.
+# (:class:`~skrnn.RNNForecaster` does the same for a series of its own,
+# with ``predict(coverage=0.9)``.)
+truth = y_test.to_numpy()
+gru = predictions["GRU"]
+half = len(truth) // 2
+errors = np.abs(truth[:half] - gru[:half])
+rank = min(int(np.ceil((half + 1) * 0.9)), half)
+half_width = np.sort(errors, axis=0)[rank - 1]  # one per hour ahead
+inside = np.abs(truth[half:] - gru[half:]) <= half_width
+print(
+    f"90% interval: ±{half_width[0]:.1f} °C one hour ahead, "
+    f"±{half_width[-1]:.1f} °C 24 hours ahead; it held {inside.mean():.1%} "
+    f"of the {inside.size} temperatures of the last {TEST_DAYS // 2} days"
+)
+
+# %%
 # One forecast
 # ------------
 # The forecasts made at midnight three days before the end of the test
-# period, each a whole day ahead, against what happened.
+# period (in the second half, so the interval did not see it), each a whole
+# day ahead, against what happened; the band is the GRU's 90% interval.
 origin = X_test.index[X_test.index.hour == 0][-3]
 row = X_test.index.get_loc(origin)
 future = pd.date_range(origin + pd.Timedelta(hours=1), periods=24, freq="h")
@@ -184,6 +223,14 @@ temperature.loc[origin - pd.Timedelta(hours=47) : future[-1]].plot(
 )
 for name, y_pred in predictions.items():
     ax.plot(future, y_pred[row], label=name)
+ax.fill_between(
+    future,
+    gru[row] - half_width,
+    gru[row] + half_width,
+    color="C0",
+    alpha=0.2,
+    label="GRU, 90% interval",
+)
 ax.axvline(origin, color="grey", linestyle="--", linewidth=1)
 ax.set_ylabel("°C")
 ax.set_xlabel("")

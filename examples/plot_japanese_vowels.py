@@ -85,10 +85,12 @@ scores["1-NN on resampled sequences"] = nearest.score(resampled(X_test), y_test)
 
 for name, accuracy in scores.items():
     print(f"{name:34s} test accuracy {accuracy:.3f}")
+best = max(scores, key=scores.get)
+print(f"Most accurate here: {best} ({scores[best]:.3f}).")
 
 # %%
-# The default network reads the utterances as they are and is the most
-# accurate here (on TensorFlow 0.989, against 0.984 for the logistic
-# regression on summaries, 0.973 for the plain GRU and 0.951 for 1-NN on
-# resampled sequences). The summaries are a strong baseline: four
-# numbers per coefficient (48 in all) come within half a point.
+# The default network reads the utterances as they are, with no common
+# length. The summaries are a strong baseline all the same: four numbers per
+# coefficient (48 in all) that a logistic regression reads. Compare the
+# accuracies above: a few utterances of the test set separate the best
+# models.

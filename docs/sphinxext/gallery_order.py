@@ -5,6 +5,7 @@ from pathlib import Path
 # Examples not listed here come after these, by file name.
 ORDER = [
     "plot_quickstart.py",
+    "plot_own_csv.py",
     "plot_airline_forecast.py",
     "plot_sunspots_simple_rnn.py",
     "plot_hourly_temperature.py",
