@@ -13,6 +13,17 @@ from skrnn._forecast.panel_split import PanelSplit
 from skrnn.metrics import seasonal_naive_scale
 
 
+def mase_season(model: Any) -> int:
+    """The cycle that scales MASE: the first of the fitted ``seasons_`` (as M4).
+
+    Not ``season_``, the cycle the forecasts are anchored on, which may be 1
+    (the last value) on seasonal data: one scale for every model of a series,
+    and the one :meth:`~skrnn.WindowForecaster.score` uses.
+    """
+    seasons = getattr(model, "seasons_", None)
+    return int(seasons[0]) if seasons else int(getattr(model, "season_", 1))
+
+
 class BacktestResult:
     """What :func:`backtest` returns: every forecast, and their errors by horizon step.
 
@@ -175,7 +186,8 @@ def backtest(
     -------
     result : BacktestResult
         ``result.errors`` holds MAE, RMSE, sMAPE, MASE (against the seasonal
-        naive forecast of season ``season_``, in-sample up to each origin)
+        naive forecast at the first cycle of ``seasons_``, as M4 scales it,
+        in-sample up to each origin)
         and, with ``coverage``, the observed coverage and MSIS, per horizon
         step; ``result.summary`` over all; ``result.forecasts`` every value.
 
@@ -227,7 +239,7 @@ def backtest(
         forecast = model.predict(future, coverage=coverage)
         frame = forecast.to_frame("y_pred") if levels == () else forecast.copy()
         frame = frame.reset_index(drop=True)
-        season = getattr(model, "season_", 1)
+        season = mase_season(model)
         frame.insert(0, "cutoff", index[length - 1])
         frame.insert(1, "ds", index[length : length + horizon])
         frame.insert(2, "horizon", np.arange(1, horizon + 1))
@@ -280,7 +292,7 @@ def _backtest_panel(forecaster, y, *, n_origins, step, refit, coverage):
         fit_time += time.perf_counter() - start
         forecast = model.predict(coverage=coverage)
         cutoffs = history.groupby(id_col, sort=False)[time_col].max()
-        season = model.season_
+        season = mase_season(model)
         scales = {
             key: seasonal_naive_scale(
                 values.to_numpy(float), season if len(values) > season else 1
