@@ -383,6 +383,6 @@ def test_early_stopping_holds_out_pairs_at_random(train_words):
 def test_default_budget_stops_on_the_held_out_loss(train_words):
     est = RNNSeq2Seq(units=4, embedding_dim=2, tol=1.0, random_state=0)
     est.fit(train_words[:64], train_words[:64])
-    assert est.early_stopping and est.batch_size_ == 64
-    assert est.epochs_ == 500  # "auto": 1,000 updates, one an epoch here
+    assert est.early_stopping and est.batch_size_ == 32
+    assert est.epochs_ == 500  # "auto": 1,000 updates, two an epoch here
     assert est.n_iter_ == len(est.history_["val_loss"]) < est.epochs_
