@@ -442,7 +442,7 @@ def main():
         scores, seconds = [], []
         for seed in seeds:
             t0 = time.perf_counter()
-            model = RNNSeq2Seq(random_state=seed, **params, **quick)
+            model = RNNSeq2Seq(random_state=seed, **{**params, **quick})
             model.fit(X_train, y_train)
             seconds.append(time.perf_counter() - t0)
             scores.append(metrics(model.predict(X_test), y_test))
