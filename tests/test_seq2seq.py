@@ -31,9 +31,16 @@ SMALL = {
     "learning_rate": 0.01,
     "epochs": 15,
     "batch_size": 16,
+    "early_stopping": False,
     "random_state": 0,
 }
-TINY = {"units": 4, "embedding_dim": 2, "epochs": 1, "random_state": 0}
+TINY = {
+    "units": 4,
+    "embedding_dim": 2,
+    "epochs": 1,
+    "early_stopping": False,
+    "random_state": 0,
+}
 LETTERS = list("abcdef")
 
 
@@ -119,8 +126,9 @@ def test_the_prepared_arrays_pack_source_and_shifted_target(train_words):
     packed, target, weights = est._training_arrays(["ab"], ["xyz"])
     a, b = est._source.index["a"], est._source.index["b"]
     x, y, z = (est._target.index[c] for c in "xyz")
-    assert_array_equal(packed[0, :, 0], [b, a, PAD, PAD])  # reversed source
-    assert_array_equal(packed[0, :, 1], [START, x, y, z])
+    # each part padded to its own longest sequence, the source reversed
+    assert est._source_length == 2
+    assert_array_equal(packed[0], [b, a, START, x, y, z])
     assert_array_equal(target[0], [x, y, z, END])
     assert_array_equal(weights[0], [1, 1, 1, 1])
 
@@ -358,8 +366,23 @@ def test_pickle_and_save_load_predict_identically_in_a_fresh_process(
     assert from_file == expected
 
 
-def test_early_stopping_holds_out_the_last_pairs(train_words):
+def test_early_stopping_holds_out_pairs_at_random(train_words):
     est = RNNSeq2Seq(**{**TINY, "epochs": 3, "early_stopping": True})
     est.fit(train_words[:50], train_words[:50])
     assert len(est.history_["val_loss"]) == est.n_iter_
     assert np.isfinite(est.best_validation_loss_)
+    # a seeded draw, not the tail: a data set sorted by its input keeps its end
+    est._seed = 0
+    order, cut = est._holdout_order(np.zeros(100), 90)
+    assert cut == 90
+    assert sorted(order) == list(range(100))
+    assert list(order[90:]) != list(range(90, 100))
+    assert_array_equal(order[:90], np.sort(order[:90]))
+
+
+def test_default_budget_stops_on_the_held_out_loss(train_words):
+    est = RNNSeq2Seq(units=4, embedding_dim=2, tol=1.0, random_state=0)
+    est.fit(train_words[:64], train_words[:64])
+    assert est.early_stopping and est.batch_size_ == 32
+    assert est.epochs_ == 500  # "auto": 1,000 updates, two an epoch here
+    assert est.n_iter_ == len(est.history_["val_loss"]) < est.epochs_

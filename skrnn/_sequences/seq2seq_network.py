@@ -1,10 +1,12 @@
 """The encoder-decoder network: the training graph, and the prediction graphs.
 
-The training model reads one int array ``(n, T, 2)``: channel 0 holds the
-source ids, channel 1 the target shifted right behind the start token
-(teacher forcing), both padded with 0 (masked). One array, so that the
-shared training loop (``skrnn/_training.py``) feeds it like any other
-input; it outputs the next-token probabilities ``(n, T, target_size)``.
+The training model reads one int array ``(n, S + T)``: its first ``S``
+columns hold the source ids, the last ``T`` the target shifted right behind
+the start token (teacher forcing), each padded with 0 (masked) to its own
+longest sequence, so that neither the encoder nor the decoder runs over the
+other's length. One array, so that the shared training loop
+(``skrnn/_keras/training.py``) feeds it like any other input; it outputs
+the next-token probabilities ``(n, T, target_size)``.
 
 For prediction the same layers, found by name in ``model_`` (also after
 ``load``), are wired into an encoder model and a one-step decoder model;
@@ -113,6 +115,7 @@ def _decode(net, target_ids, states, encoder_outputs, source_mask):
 
 def build_seq2seq(
     *,
+    source_length: int,
     source_size: int,
     target_size: int,
     embedding_dim: int,
@@ -126,6 +129,8 @@ def build_seq2seq(
 
     Parameters
     ----------
+    source_length : int
+        Columns of the packed input that hold the source, ``S``.
     source_size, target_size : int
         Model ids of each vocabulary, the reserved ones included.
     embedding_dim : int
@@ -156,8 +161,9 @@ def build_seq2seq(
         recurrent_dropout=recurrent_dropout,
         attention=attention,
     )
-    packed = keras.Input(shape=(None, 2), dtype="int32", name="source_and_target")
-    source, shifted_target = packed[:, :, 0], packed[:, :, 1]
+    packed = keras.Input(shape=(None,), dtype="int32", name="source_and_target")
+    source = packed[:, :source_length]
+    shifted_target = packed[:, source_length:]
     encoder_outputs, states = _encode(net, source)
     probabilities, _ = _decode(
         net, shifted_target, states, encoder_outputs, ops.not_equal(source, PAD)
