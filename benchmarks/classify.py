@@ -31,6 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
+from skrnn._keras.training import auto_epochs
+
 SETS = [
     "ArrowHead",
     "BasicMotions",
@@ -95,6 +97,23 @@ def load(name, equal_length=False):
 # "last-state" is the defaults before the FCN branch: LSTM(32), last state.
 SKRNN = {
     "defaults": ("RNNClassifier() (defaults)", {}, False),
+    # The paper's filters, with the defaults' training (stop at the floor).
+    "full-width": (
+        "RNNClassifier(fcn_filters=(128, 256, 128))",
+        {"fcn_filters": (128, 256, 128)},
+        False,
+    ),
+    # The defaults before this budget: the paper's filters and
+    # epochs="auto"'s count, every one trained (an integer epochs never
+    # stops at the floor).
+    "earlier-budget": (
+        "RNNClassifier, 128/256/128, every epoch of the auto count (earlier defaults)",
+        {
+            "fcn_filters": (128, 256, 128),
+            "epochs": lambda n_train: auto_epochs(n_train, 16),
+        },
+        False,
+    ),
     "last-state": (
         "RNNClassifier, last state of LSTM(32) (earlier defaults)",
         {
@@ -122,15 +141,17 @@ SKRNN = {
 }
 
 
-def skrnn_models(seed, epochs, configs):
+def skrnn_models(seed, epochs, configs, n_train):
     from skrnn import RNNClassifier
 
     fit = {"epochs": epochs} if epochs else {}
+
+    def params(config):
+        given = {**SKRNN[config][1], **fit}
+        return {k: v(n_train) if callable(v) else v for k, v in given.items()}
+
     return {
-        SKRNN[c][0]: (
-            RNNClassifier(random_state=seed, **{**SKRNN[c][1], **fit}),
-            SKRNN[c][2],
-        )
+        SKRNN[c][0]: (RNNClassifier(random_state=seed, **params(c)), SKRNN[c][2])
         for c in configs
     }
 
@@ -159,12 +180,16 @@ def to_aeon(X):
 
 
 def run(names, seeds, epochs, only, configs):
-    scores, times = {}, {}
+    """Accuracies, fit seconds per model, and (skrnn) seconds and epochs per set."""
+    scores, times, per_set = {}, {}, {}
 
-    def record(model_name, name, acc, seconds):
+    def record(model_name, name, acc, seconds, epochs_run=None):
         scores.setdefault(model_name, {}).setdefault(name, []).append(acc)
         times.setdefault(model_name, 0.0)
         times[model_name] += seconds
+        if epochs_run is not None:
+            cell = per_set.setdefault(model_name, {}).setdefault(name, [])
+            cell.append([seconds, epochs_run])
         print(f"{name:24s} {model_name:48s} {acc:.3f} {seconds:7.1f}s", flush=True)
 
     for name in names:
@@ -173,7 +198,7 @@ def run(names, seeds, epochs, only, configs):
         Etr, ytr_eq, Ete, yte_eq = load(name, equal_length=ragged)
         if only in (None, "skrnn"):
             for seed in seeds:
-                models = skrnn_models(seed, epochs, configs)
+                models = skrnn_models(seed, epochs, configs, len(ytr))
                 for model_name, (model, one_length) in models.items():
                     data = (
                         (Etr, ytr_eq, Ete, yte_eq)
@@ -183,7 +208,8 @@ def run(names, seeds, epochs, only, configs):
                     start = time.perf_counter()
                     model.fit(data[0], data[1])
                     acc = float(np.mean(model.predict(data[2]) == data[3]))
-                    record(model_name, name, acc, time.perf_counter() - start)
+                    seconds = time.perf_counter() - start
+                    record(model_name, name, acc, seconds, model.n_iter_)
         if only in (None, "baselines"):
             for seed in seeds:
                 for model_name, model in baseline_models(seed).items():
@@ -196,21 +222,24 @@ def run(names, seeds, epochs, only, configs):
                     model.fit(fit_X, ytr_eq)
                     acc = float(np.mean(model.predict(test_X) == yte_eq))
                     record(model_name, name, acc, time.perf_counter() - start)
-    return scores, times
+    return scores, times, per_set
 
 
 def merge(paths):
     """Scores and fit times of several ``--raw`` files; the longest wall time."""
-    scores, times, wall = {}, {}, 0.0
+    scores, times, per_set, wall = {}, {}, {}, 0.0
     for path in paths:
         raw = json.loads(Path(path).read_text())
         for model, sets in raw["scores"].items():
             for name, accs in sets.items():
                 scores.setdefault(model, {}).setdefault(name, []).extend(accs)
+        for model, sets in raw.get("per_set", {}).items():
+            for name, cells in sets.items():
+                per_set.setdefault(model, {}).setdefault(name, []).extend(cells)
         for model, seconds in raw["times"].items():
             times[model] = times.get(model, 0.0) + seconds
         wall = max(wall, raw["wall"])
-    return scores, times, wall
+    return scores, times, per_set, wall
 
 
 def mean_ranks(table, names):
@@ -228,6 +257,25 @@ def mean_ranks(table, names):
         for r, rank in zip(rows, order, strict=True):
             ranks[r].append(rank)
     return {r: float(np.mean(v)) for r, v in ranks.items()}, complete
+
+
+def cost_table(per_set, names) -> str:
+    """Seconds and epochs run per set (mean over seeds) of each skrnn row."""
+    lines = [
+        "| model | " + " | ".join(names) + " | total |",
+        "|---|" + "---:|" * (len(names) + 1),
+    ]
+    for model, sets in per_set.items():
+        cells, total = [], 0.0
+        for n in names:
+            if n not in sets:
+                cells.append("—")
+                continue
+            seconds, epochs = np.mean(np.asarray(sets[n], dtype=float), axis=0)
+            total += seconds
+            cells.append(f"{seconds:.0f} s, {epochs:.0f} ep")
+        lines.append(f"| {model} | {' | '.join(cells)} | {total:.0f} s |")
+    return "\n".join(lines)
 
 
 def report(scores, times, names, seeds, wall):
@@ -301,18 +349,33 @@ def main():
     seeds = args.seeds
     start = time.perf_counter()
     if args.merge:
-        scores, times, wall = merge(args.merge)
+        scores, times, per_set, wall = merge(args.merge)
     else:
-        scores, times = run(args.sets, seeds, args.epochs, args.only, args.configs)
+        scores, times, per_set = run(
+            args.sets, seeds, args.epochs, args.only, args.configs
+        )
         wall = time.perf_counter() - start
     if args.raw:
-        raw = {"scores": scores, "times": times, "wall": wall, "seeds": seeds}
+        raw = {
+            "scores": scores,
+            "times": times,
+            "per_set": per_set,
+            "wall": wall,
+            "seeds": seeds,
+        }
         Path(args.raw).write_text(json.dumps(raw))
     table, notes, _ = report(scores, times, args.sets, seeds, wall)
+    costs = (
+        "Seconds per fit and epochs run, per set (mean over the seeds):\n\n"
+        + cost_table(per_set, args.sets)
+        if per_set
+        else ""
+    )
     print(table)
     print(notes)
+    print(costs)
     if args.out:
-        Path(args.out).write_text(table + "\n\n" + notes + "\n")
+        Path(args.out).write_text(table + "\n\n" + notes + "\n\n" + costs + "\n")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,14 @@ from skrnn import RNNClassifier
 from skrnn._keras.network import build_network
 from skrnn._keras.sequence_features import FCN_FILTERS
 from skrnn._keras.stem import NumericStem
-from skrnn._keras.training import auto_batch_size, auto_epochs, stratified_holdout
+from skrnn._keras.training import (
+    PLATEAU_FLOOR,
+    PLATEAU_PATIENCE,
+    auto_batch_size,
+    auto_epochs,
+    stop_at_learning_rate_floor,
+    stratified_holdout,
+)
 
 # The masked max; the masked attention beside the FCN branch, whose masked
 # mean is also the mean pooling's.
@@ -190,16 +197,16 @@ def _recurrent_input(clf):
 def test_default_network_is_lstm_fcn_on_sequences_of_one_length():
     X, y = _labelled(steps=12, features=2)
     clf = RNNClassifier(epochs=1, random_state=0).fit(X, y)
-    assert clf.fcn_filters_ == FCN_FILTERS == (128, 256, 128)
+    assert clf.fcn_filters_ == FCN_FILTERS == (64, 128, 64)
     assert clf.dimension_shuffle_ is True
     assert [_layer(clf.model_, f"fcn_conv_{i}").filters for i in (1, 2, 3)] == [
+        64,
         128,
-        256,
-        128,
+        64,
     ]
-    # LSTM(8) over the 2 features as steps; 8 + 128 features to the head
+    # LSTM(8) over the 2 features as steps; 8 + 64 features to the head
     assert _recurrent_input(clf) == (None, 2, 12)
-    assert tuple(_layer(clf.model_, "features").output.shape) == (None, 136)
+    assert tuple(_layer(clf.model_, "features").output.shape) == (None, 72)
     # the fitted model takes sequences of the training length only
     with pytest.raises(ValueError, match="dimension_shuffle.*12 time steps"):
         clf.predict([X[0], X[1][:7]])
@@ -244,7 +251,7 @@ def _dense_model(input_shape, n_outputs):
     return keras.Model(inputs, keras.layers.Dense(n_outputs, "softmax")(flat))
 
 
-def test_auto_training_length_gives_small_sets_a_thousand_updates():
+def test_auto_training_length_is_at_most_a_thousand_updates_and_stops_at_the_floor():
     # ArrowHead's 36 training series in batches of 16: 3 updates an epoch
     assert auto_epochs(36, 16) == 334
     assert auto_epochs(160, 16) == 100  # 10 updates an epoch
@@ -257,7 +264,26 @@ def test_auto_training_length_gives_small_sets_a_thousand_updates():
         units=4, fcn_filters=(4,), fcn_kernel_sizes=(3,), random_state=0
     ).fit(X, y)
     assert (clf.epochs_, clf.batch_size_) == (auto_epochs(40, 16), 16)
-    assert clf.n_iter_ == clf.epochs_ == 334
+    assert clf.n_iter_ <= clf.epochs_
+    # at most 334 epochs: it stops once the plateau schedule is at its floor
+    # and the loss has stalled there for one patience (a rate so high that
+    # the loss stalls at once)
+    stalled = RNNClassifier(
+        units=4,
+        fcn_filters=(4,),
+        fcn_kernel_sizes=(3,),
+        learning_rate=0.5,
+        random_state=0,
+    ).fit(X, y)
+    assert stalled.epochs_ == 334
+    patience = max(PLATEAU_PATIENCE, 334 // 20)  # 16 epochs
+    # four halvings and one more patience at the floor, at the least
+    assert 5 * patience <= stalled.n_iter_ < stalled.epochs_
+    rates = np.asarray(stalled.history_["learning_rate"])
+    floor = stalled.learning_rate * PLATEAU_FLOOR
+    assert rates[-1] == pytest.approx(floor)
+    losses = np.asarray(stalled.history_["loss"])
+    assert losses[-patience:].min() >= losses[:-patience].min() - 1e-4
     # early stopping: counted on the rows left for training (36 of 40)
     held = RNNClassifier(
         units=4,
@@ -270,6 +296,46 @@ def test_auto_training_length_gives_small_sets_a_thousand_updates():
     assert held.n_iter_ < held.epochs_
     fixed = RNNClassifier(**FAST).fit(X, y)
     assert (fixed.epochs_, fixed.n_iter_, fixed.batch_size_) == (2, 2, 16)
+
+
+class _Optimizer:
+    learning_rate = 0.2
+
+
+class _Model:
+    optimizer = _Optimizer()
+    stop_training = False
+
+
+def test_stop_at_learning_rate_floor_waits_one_patience_at_the_floor():
+    callback = stop_at_learning_rate_floor("loss", floor=0.1, patience=2)
+    model = _Model()
+    callback.set_model(model)
+    callback.on_train_begin()
+
+    def epoch(loss, rate):
+        model.optimizer.learning_rate = rate
+        callback.on_epoch_end(0, {"loss": loss})
+        return model.stop_training
+
+    assert not epoch(1.0, 0.2)
+    # stalled above the floor: the schedule still has a rate to try
+    assert not any(epoch(1.0, 0.2) for _ in range(5))
+    assert not epoch(1.0, 0.1)  # at the floor, stalled once
+    assert not epoch(0.5, 0.1)  # an improvement at the floor starts again
+    assert not epoch(0.49995, 0.1)  # less than 1e-4 better: a stall
+    assert epoch(0.6, 0.1)  # the second stall in a row at the floor
+
+
+def test_integer_epochs_and_early_stopping_do_not_stop_at_the_floor():
+    X, y = _labelled(n=40)
+    fixed = RNNClassifier(**{**FAST, "epochs": 12}, learning_rate=0.5).fit(X, y)
+    assert fixed.n_iter_ == 12
+    assert fixed._plan(40, y, reset=False, incremental=False)[0].stop_at_floor is False
+    auto = RNNClassifier(**{**FAST, "epochs": "auto"})
+    assert auto._plan(40, y, reset=True, incremental=False)[0].stop_at_floor is True
+    auto.set_params(lr_schedule="constant")
+    assert auto._plan(40, y, reset=True, incremental=False)[0].stop_at_floor is False
 
 
 def test_a_warm_start_trains_the_epochs_set_since_the_first_fit():

@@ -115,7 +115,9 @@ class KerasEstimator(BaseEstimator):
             if plan.schedule == "plateau":
                 monitor = "val_loss" if plan.validate else "loss"
                 lr = self.learning_rate
-                schedule = [plateau_schedule(lr, plan.epochs, monitor=monitor)]
+                schedule = plateau_schedule(
+                    lr, plan.epochs, monitor=monitor, stop_at_floor=plan.stop_at_floor
+                )
             history = train(
                 self.model_,
                 X,
@@ -171,7 +173,9 @@ class KerasEstimator(BaseEstimator):
         if validate:
             order, cut = self._holdout_order(y, cut)
         schedule = getattr(self, "lr_schedule", "constant")
-        return TrainingPlan(epochs, batch_size, cut, validate, schedule), order
+        stop_at_floor = self.epochs == "auto" and schedule == "plateau" and not validate
+        plan = TrainingPlan(epochs, batch_size, cut, validate, schedule, stop_at_floor)
+        return plan, order
 
     def _check_finite(self, history):
         bad_epoch = diverged(self.model_, history)

