@@ -24,14 +24,10 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     softmax over the classes and is trained with cross-entropy. Inputs are
     standardised from the training data by default.
 
-    By default the network is LSTM-FCN's (Karim et al., 2018), with half its
-    convolutional filters: a small LSTM beside a fully convolutional
-    branch, trained with a learning rate that halves on plateaus, for at
-    most 1,000 gradient updates, stopping once the rate has reached its
-    floor and the loss no longer improves. On eight
-    UCR/UEA sets it is the strongest configuration measured
-    (``benchmarks/results/classify.md``). Each ``"auto"`` is resolved at fit
-    and recorded in an attribute ending in ``_``.
+    By default the network is LSTM-FCN's (Karim et al., 2018) at half width:
+    a small LSTM beside a convolutional branch, its learning rate halved on
+    plateaus until the floor (``benchmarks/results/classify.md``). Each
+    ``"auto"`` is resolved at fit and recorded in an attribute ending in ``_``.
 
     Parameters
     ----------
@@ -74,14 +70,12 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
 
     epochs : int or "auto", default="auto"
         Passes over the training data (at most, with early stopping).
-        "auto": at most enough for 1,000 gradient updates, at least 100
-        epochs and at most 500 (334 for 36 training sequences in batches of
-        16, 100 from 160 sequences on), and fewer when the loss says so:
-        with ``lr_schedule="plateau"`` training stops once the rate is at
-        its floor and the loss has not improved for one more patience (with
-        ``early_stopping``, when the validation loss stops improving). An
-        integer trains every epoch. Recorded in ``epochs_`` (the most) and
-        ``n_iter_`` (the epochs run).
+        "auto": at most enough for 1,000 gradient updates, 100 to 500
+        epochs (334 for 36 sequences in batches of 16), fewer when the
+        loss stalls: with ``lr_schedule="plateau"`` training stops once the
+        rate is at its floor and the loss has not improved for one more
+        patience. An integer trains every epoch. Recorded in ``epochs_``
+        (the most) and ``n_iter_`` (the epochs run).
 
     batch_size : int or "auto", default="auto"
         Samples per gradient update. "auto": 16, or about 300 updates per
@@ -183,10 +177,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         batch normalisation and ReLU per entry, with that many filters,
         then a global average over the time steps; its features are
         concatenated with the recurrent ones before the head. The paper's
-        branch is ``(128, 256, 128)``. None: no branch. "auto": half the
-        paper's filters, ``(64, 128, 64)`` (a third of the fit time for
-        0.5 points less mean accuracy on the benchmark's eight UCR/UEA
-        sets), for sequences of numbers with one output per sequence; none
+        branch is ``(128, 256, 128)``. None: no branch. "auto": half of it,
+        ``(64, 128, 64)``, for sequences of numbers with one output each; none
         for token ids (``embedding_dim``), ``return_sequences`` or
         ``model_fn``. Recorded in ``fcn_filters_``. With sequences of
         different lengths, padded steps are zeroed before each convolution
