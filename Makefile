@@ -69,15 +69,15 @@ bench-m4: bench-env
 	.venv-bench/bin/python benchmarks/m4.py --data $(M4_DATA) \
 		--markdown benchmarks/results/m4.md $(BENCH_ARGS)
 
-# the forecasters' defaults on hourly, daily, weekly and monthly series
-# (ETTh1/ETTh2 from the shared data, series shipped in the statsmodels and
-# vega_datasets wheels, the airline series) against Ridge and the seasonal
+# the forecasters' defaults on half-hourly, hourly, daily, weekly and monthly
+# series (ETTh1/ETTh2 from the shared data, series shipped in the statsmodels,
+# vega_datasets and pmdarima wheels, the airline series) against Ridge and the seasonal
 # naive forecast at each cycle found, and statsforecast's AutoETS and MSTL
 # (benchmarks/results/suite.md). In .venv-bench for the peers; the skrnn rows
 # alone run in .venv too: `$(BIN)/python benchmarks/suite.py --no-peers`.
 SUITE_DATA ?= ../shared/data
 bench-suite: bench-env
-	.venv-bench/bin/python -m pip install --quiet statsmodels vega_datasets
+	.venv-bench/bin/python -m pip install --quiet statsmodels vega_datasets pmdarima
 	.venv-bench/bin/python benchmarks/suite.py --data $(SUITE_DATA) \
 		--markdown benchmarks/results/suite.md $(BENCH_ARGS)
 

@@ -1,11 +1,11 @@
-"""The forecasters' defaults on hourly, daily, weekly and monthly series.
+"""The forecasters' defaults on half-hourly, hourly, daily, weekly and monthly series.
 
 The defaults of :class:`~skrnn.RNNForecaster` were chosen on monthly, yearly
 and weekly series; ``season="auto"`` now reads the seasonal cycles at every
-frequency (hourly: 24 and 168; daily: 7, and 365 with two years of data;
-weekly: 52; monthly: 12). This suite checks the defaults where the season is
-read, on real series of each frequency, against Ridge on the same windows and
-the seasonal naive forecast at each cycle found.
+frequency (half-hourly: 48 and 336; hourly: 24 and 168; daily: 7, and 365
+with two years of data; weekly: 52; monthly: 12). This suite checks the
+defaults where the season is read, on real series of each frequency, against
+Ridge on the same windows and the seasonal naive forecast at each cycle found.
 
 Protocol, the same for every model: rolling origin (``backtest``, refitted at
 every origin), ``--origins`` origins ``horizon`` steps apart, the last one
@@ -20,6 +20,10 @@ Series (name: source):
 - ETTh1 ``OT``, ETTh2 ``OT``: hourly oil temperature of two electricity
   transformers (ETDataset, Zhou et al., AAAI 2021), from ``--data``/ett; the
   last ``--hours`` hours of each.
+- taylor: half-hourly electricity demand of England and Wales, 5 June to
+  27 August 2000 (Taylor, JORS 2003; R's ``forecast::taylor``), as the
+  pmdarima wheel ships it (``pmdarima.datasets.load_taylor``, 4,032 values
+  without timestamps: the index is rebuilt from the documented start).
 - seattle-temps: hourly temperature in Seattle, 2010 (the vega_datasets
   wheel, ``seattle-temps``); the last ``--hours`` hours.
 - seattle-weather: daily maximum temperature in Seattle, 2012 to 2015 (the
@@ -31,20 +35,23 @@ Series (name: source):
 
 Usage::
 
-    python benchmarks/suite.py --data ../shared/data          # about 20 minutes
+    python benchmarks/suite.py --data ../shared/data          # about 40 minutes
     python benchmarks/suite.py --data ../shared/data --quick  # 2 origins, 3 epochs
     python benchmarks/suite.py --series ETT --models RNN      # a subset
 
 statsforecast (AutoETS at the first cycle, MSTL at every cycle) is a
 benchmark-only peer that pins pandas < 3: ``make bench-suite`` runs the suite
 in ``.venv-bench`` with it; where it is not importable its rows are skipped
-(and the markdown says so). statsmodels and vega_datasets provide data only.
+(and the markdown says so). statsmodels, vega_datasets and pmdarima provide
+data only.
 """
 
 import argparse
 import datetime
 import os
 import platform
+import shlex
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -58,7 +65,7 @@ import pandas as pd  # noqa: E402
 from skrnn import RNNForecaster, WindowForecaster  # noqa: E402
 from skrnn.baselines import SeasonalNaiveRegressor  # noqa: E402
 from skrnn.datasets import load_airline  # noqa: E402
-from skrnn.forecasting import fill_gaps  # noqa: E402
+from skrnn.forecasting import default_look_back, fill_gaps  # noqa: E402
 from skrnn.metrics import seasonal_naive_scale  # noqa: E402
 from skrnn.model_selection import BacktestResult, backtest  # noqa: E402
 
@@ -81,6 +88,16 @@ def load_vega(name, column, hours=None):
     return y if hours is None else y.iloc[-hours:]
 
 
+def load_taylor():
+    """Half-hourly electricity demand of England and Wales, 5 June to 27 August
+    2000 (Taylor 2003, R's forecast::taylor), as the pmdarima wheel ships it."""
+    from pmdarima.datasets import load_taylor as taylor
+
+    values = taylor(as_series=False)
+    index = pd.date_range("2000-06-05", periods=len(values), freq="30min")
+    return pd.Series(values, index=index, name="demand (MW)")
+
+
 def load_co2():
     import statsmodels.api as sm
 
@@ -100,6 +117,12 @@ SERIES = {
         lambda a: load_ett(a.data, "ETTh2", a.hours),
         24,
         "ETDataset ETTh2.csv, column OT (hourly), shared data",
+    ),
+    "taylor": (
+        lambda a: load_taylor(),
+        48,
+        "pmdarima wheel, load_taylor: half-hourly electricity demand, "
+        "England and Wales, summer 2000",
     ),
     "seattle-temps": (
         lambda a: load_vega("seattle-temps", "temp", a.hours),
@@ -250,12 +273,17 @@ def run_series(name, args, peers):
         "season_source_": probe.season_source_,
         "season_": int(probe.season_),
         "look_back_": int(probe.look_back_),
+        # RNNForecaster's look-back also covers the longest cycle when the
+        # series is not seasonal at season_ (the rule it applies in fit)
+        "RNN look_back_": default_look_back(
+            head.to_numpy(), probe.season_, horizon, probe.seasonal_, seasons
+        ),
         "seasonal_": bool(probe.seasonal_),
     }
     print(
         f"{name}: {len(y)} steps, horizon {horizon}, seasons_ {seasons} "
         f"({probe.season_source_}), season_ {probe.season_}, "
-        f"look_back_ {probe.look_back_}",
+        f"look_back_ {probe.look_back_} (RNN {info['RNN look_back_']})",
         flush=True,
     )
     rows = []
@@ -373,7 +401,8 @@ def write_variants(args, table, spread, info, elapsed):
     text = [
         "# The network's loss and its seed spread, on the suite's series",
         "",
-        f"Run on {today}: `python benchmarks/suite.py --variants`. Machine: "
+        f"Run on {today}: `python benchmarks/suite.py {shlex.join(sys.argv[1:])}`. "
+        f"Machine: "
         f"{platform.platform()}, {os.cpu_count()} cores, shared with other work "
         f"(fit seconds are indicative); keras {keras.__version__} "
         f"({keras.backend.backend()}); {epochs} epochs; {args.origins} rolling "
@@ -505,13 +534,16 @@ def main():
                 "season_source_",
                 "season_",
                 "look_back_",
+                "RNN look_back_",
                 "seasonal_",
             ],
         ),
         "",
         "`seasons_`, `season_source_`, `season_`, `look_back_` and `seasonal_` "
         "are those of `WindowForecaster(horizon=h)` fitted on the history up to "
-        "the first origin (`RNNForecaster` resolves them the same way).",
+        "the first origin. `RNNForecaster` resolves them the same way, except "
+        "its look-back (`RNN look_back_`), which also covers the longest cycle "
+        "of `seasons_` when the series is not seasonal at `season_`.",
     ]
     if peers:
         sections += [

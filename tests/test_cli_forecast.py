@@ -205,6 +205,8 @@ def test_a_random_walk_is_forecast_by_its_last_value(tmp_path, capsys):
     backtest = next(line for line in printed.splitlines() if "Backtest" in line)
     scores = dict(re.findall(r"(naive|seasonal naive \(\d+\)) (\d+\.\d+)", backtest))
     assert float(scores["naive"]) < float(scores["seasonal naive (12)"])
+    # not seasonal at 12: the network's window covers the cycle, Ridge's does not
+    assert "look-back 8 (the network's 12), horizon 6" in printed
 
 
 def test_model_snaive_without_a_season_is_refused(tmp_path, capsys):
@@ -360,7 +362,9 @@ def test_the_short_series_note_names_the_look_back_used(tmp_path, capsys):
     argv += ["--epochs", "1", "--units", "4", "--origins", "2"]
     assert main([*argv, "--out", str(tmp_path / "out")]) == 0
     printed = capsys.readouterr().out
-    look_back = int(printed.split("look-back ")[1].split(",")[0])
+    # the network's look-back, where it differs from the linear models'
+    found = re.search(r"look-back (\d+)(?: \(the network's (\d+)\))?,", printed)
+    look_back = int(found.group(2) or found.group(1))
     for line in printed.splitlines():
         if "fewer steps than look_back" in line:
             assert f"look_back={look_back}:" in line

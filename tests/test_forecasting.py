@@ -300,12 +300,40 @@ def test_params_clone_and_html_repr():
 
 def test_default_look_back_follows_the_season_and_the_horizon():
     seasonal = monthly(120).to_numpy()
-    assert default_look_back(seasonal, 12, 6) == 12
-    assert default_look_back(seasonal, 12, 18) == 18
+    # two seasons: the window shows how the last cycle differs from the one before
+    assert default_look_back(seasonal, 12, 6) == 24
+    assert default_look_back(seasonal, 12, 30) == 30
+    assert default_look_back(seasonal[:40], 12, 6, True) == 17  # half of 40 - 6
     flat = np.random.default_rng(0).normal(size=120)
     assert default_look_back(flat, 12, 6) == 8
     assert default_look_back(flat, 1, 10) == 10
     assert default_look_back(flat[:24], 1, 10) == 7
+
+
+def test_default_look_back_covers_the_longest_cycle_that_fits_when_asked():
+    flat = np.random.default_rng(0).normal(size=400)
+    # not seasonal at 24: the longest cycle that fits half the history, if asked
+    assert default_look_back(flat, 24, 6, False, (24, 168)) == 168
+    assert default_look_back(flat[:300], 24, 6, False, (24, 168)) == 24
+    assert default_look_back(flat, 24, 6, False) == 8
+    # a seasonal series keeps two seasons, whatever the longer cycles
+    assert default_look_back(flat, 24, 6, True, (24, 168)) == 48
+    # two weekly cycles of half-hourly data are over the budget: 400 steps
+    long = np.random.default_rng(0).normal(size=2000)
+    assert default_look_back(long, 336, 48, True) == 400
+    assert default_look_back(long, 500, 48, True) == 500  # one season at least
+
+
+def test_rnn_forecaster_window_covers_the_weekly_cycle_of_a_random_walk():
+    steps = np.random.default_rng(1).normal(size=400).cumsum()
+    y = pd.Series(steps, index=pd.date_range("2024-01-01", periods=400, freq="h"))
+    ridge = WindowForecaster(horizon=6, calibration=None).fit(y)
+    rnn = RNNForecaster(
+        horizon=6, units=2, epochs=1, calibration=None, random_state=0
+    ).fit(y)
+    assert ridge.seasons_ == rnn.seasons_ == (24, 168)
+    assert ridge.season_ == rnn.season_ == 1  # the last value anchors a walk
+    assert (ridge.look_back_, rnn.look_back_) == (8, 168)
 
 
 def test_grid_search_tunes_look_back_on_rolling_origins():

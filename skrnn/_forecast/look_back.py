@@ -81,31 +81,75 @@ def most_are_seasonal(series: list, season: int) -> bool:
     return 2 * sum(votes) > len(votes)
 
 
-def default_look_back(y, season: int, horizon: int, seasonal=None) -> int:
+# the longest window "auto" gives to a cycle (a recurrent network reads a
+# window step by step: its time grows with the window's length)
+MAX_CYCLE_LOOK_BACK = 400
+
+
+def default_look_back(y, season: int, horizon: int, seasonal=None, cycles=()) -> int:
     """The look-back that ``look_back="auto"`` resolves to.
 
-    One season when the series passes the M4 seasonality test at its
-    season, else the horizon (at least 8 steps); at most half of what the
-    history leaves once the horizon is set aside, so that training keeps
-    windows. Known-future covariates need at least the horizon: so it is.
-    For a panel (``y`` a list of series), the season when most series pass
-    the test, four horizons when longer (one network learns from many
-    more windows), and at most half of what the median series leaves.
+    Two seasons when the series passes the M4 seasonality test at its
+    season: the window then shows one whole seasonal difference (how this
+    cycle differs from the last), which the forecast relative to the
+    seasonal naive one needs to follow a drift; at most
+    ``MAX_CYCLE_LOOK_BACK`` steps, and at least one season. Else the horizon
+    (at least 8 steps), or, among ``cycles``, the longest of at most
+    ``MAX_CYCLE_LOOK_BACK`` steps that fits: a network that is not handed
+    the cycle by its representation must see it in the window.
+    At most half of what the history leaves once the horizon is set aside,
+    so that training keeps windows. For a panel (``y`` a list of series),
+    four horizons when longer (one network learns from many more windows),
+    and at most half of what the median series leaves.
     ``seasonal``, when known, is that verdict (the test is not run again).
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_steps,), or list of them
+        One series, or the series of a panel.
+    season : int
+        The cycle forecasts are made relative to (1: none).
+    horizon : int
+        Steps forecast.
+    seasonal : bool, default=None
+        Whether most series pass the seasonality test at ``season`` (None:
+        run it).
+    cycles : tuple of int, default=()
+        The series' seasonal cycles (``seasons_``), which the window covers
+        when the series is not seasonal at ``season``. ``RNNForecaster``
+        passes them; ``WindowForecaster`` does not, since the coefficients
+        of a linear model on the flattened window grow with its length (Ridge
+        on 365 daily lags scored MASE 0.936 against 0.776 on 14, in
+        ``benchmarks/results/suite.md``).
+
+    Returns
+    -------
+    look_back : int
     """
     series = y if isinstance(y, list) else [y]
     if seasonal is None:
         seasonal = most_are_seasonal(series, season)
-    look_back = max(season, horizon) if seasonal else max(horizon, 8)
-    if len(series) > 1:
-        look_back = max(look_back, 4 * horizon)
     length = int(np.median([len(values) for values in series]))
     cap = max(1, (length - horizon) // 2)
+    if seasonal:
+        look_back = max(season, min(2 * season, MAX_CYCLE_LOOK_BACK), horizon)
+    else:
+        covered = [c for c in cycles if c <= min(cap, MAX_CYCLE_LOOK_BACK)]
+        look_back = max(horizon, 8, *covered)
+    if len(series) > 1:
+        look_back = max(look_back, 4 * horizon)
     return int(max(1, min(look_back, cap)))
 
 
 def resolve_look_back(
-    look_back, panel: Panel, *, season: int, seasonal: bool, horizon: int, future
+    look_back,
+    panel: Panel,
+    *,
+    season: int,
+    seasonal: bool,
+    horizon: int,
+    future,
+    cycles=(),
 ) -> int:
     """``look_back`` resolved and checked against the histories of ``panel``.
 
@@ -124,6 +168,8 @@ def resolve_look_back(
     future : list
         Names of the known-future covariates (windows must then hold at
         least ``horizon`` steps).
+    cycles : tuple of int, default=()
+        See :func:`default_look_back`.
 
     Returns
     -------
@@ -133,7 +179,7 @@ def resolve_look_back(
     auto = look_back == "auto"
     if auto:
         series = [history.y for history in panel.histories]
-        look_back = default_look_back(series, season, horizon, seasonal)
+        look_back = default_look_back(series, season, horizon, seasonal, cycles)
     look_back = int(look_back)
     if future and look_back < horizon:
         raise ValueError(
@@ -171,3 +217,33 @@ def resolve_look_back(
             f"horizon={horizon} (the longest has {lengths.max()} steps)."
         )
     return look_back
+
+
+def network_look_back(probe) -> int:
+    """The look-back ``RNNForecaster`` resolves on the data ``probe`` was fitted on.
+
+    ``probe`` is a fitted :class:`~skrnn.WindowForecaster`; with
+    ``look_back="auto"`` the network's window also covers the longest cycle
+    of ``seasons_`` when the series are not seasonal at ``season_`` (see
+    :func:`default_look_back`), so the two may differ.
+    """
+    if probe.look_back != "auto" or probe._window_covers_cycles:
+        return probe.look_back_
+    panel = probe._panel
+    return resolve_look_back(
+        "auto",
+        panel,
+        season=probe.season_,
+        seasonal=most_are_seasonal([h.y for h in panel.histories], probe.season_),
+        horizon=probe.horizon,
+        future=probe.future_covariates_,
+        cycles=probe.seasons_,
+    )
+
+
+def look_back_words(probe) -> str:
+    """``"look-back 24"``, or ``"look-back 24 (the network's 168)"`` if they differ."""
+    network, words = network_look_back(probe), f"look-back {probe.look_back_}"
+    if network == probe.look_back_:
+        return words
+    return f"{words} (the network's {network})"

@@ -40,7 +40,13 @@ class RNNForecaster(WindowForecaster):
         Number of steps to forecast.
 
     look_back : int or "auto", default="auto"
-        See :class:`WindowForecaster`.
+        See :class:`WindowForecaster`; ``"auto"`` here also covers the
+        longest cycle of ``seasons_`` (at most 400 steps) when the series is
+        not seasonal at ``season_``: the network then has to see the cycle
+        in its window, and its weights do not grow with the window's length.
+        On the suite's hourly ETTh1 and daily Seattle temperatures, MASE
+        0.654 and 0.596 against 0.806 and 0.779 with the horizon
+        (``benchmarks/results/suite.md``).
 
     season : int or "auto", default="auto"
         See :class:`WindowForecaster`.
@@ -150,6 +156,8 @@ future_covariates_, cutoff_, n_series_
     >>> fc.predict(coverage=0.9).columns.tolist()
     ['y_pred', 'y_lower', 'y_upper']
     """
+
+    _window_covers_cycles = True
 
     _parameter_constraints: dict = {
         **{

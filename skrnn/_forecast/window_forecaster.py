@@ -62,14 +62,14 @@ class WindowForecaster(BaseEstimator):
         Number of steps to forecast.
 
     look_back : int or "auto", default="auto"
-        Steps in each window. ``"auto"``: one season (or the horizon, if
-        longer) when the series passes the M4 competition's seasonality test
-        at ``season``, else the horizon (at least 8); at most half the steps
-        left once ``horizon`` is set aside. For a panel (one network for
-        many series, so many more windows), four horizons when longer, the
-        season counting when most series pass the test, capped by the median
-        series. The evidence: ``benchmarks/results/forecast.md`` and
-        ``benchmarks/results/m4.md``.
+        Steps in each window. ``"auto"``: two seasons of ``season_`` (or the
+        horizon, if longer; at most 400 steps, at least one season) when the
+        series passes the M4 competition's seasonality test at it, so that
+        the window shows how the last cycle differs from the one before;
+        else the horizon (at least 8); at most half the steps left once
+        ``horizon`` is set aside. For a panel (one network for many series,
+        so many more windows), four horizons when longer, capped by the
+        median series. The evidence: ``benchmarks/results/suite.md``.
 
     season : int, sequence of int or "auto", default="auto"
         Steps per seasonal cycle, or several cycles (``(24, 168)`` for hourly
@@ -227,6 +227,8 @@ class WindowForecaster(BaseEstimator):
     Freq: MS, Name: passengers, dtype: float64
     """
 
+    _window_covers_cycles = False  # see default_look_back(cycles=...)
+
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "predict"]), None],
         "horizon": [Interval(Integral, 1, None, closed="left")],
@@ -338,6 +340,7 @@ class WindowForecaster(BaseEstimator):
             seasonal=seasonal,
             horizon=self.horizon,
             future=self.future_covariates_,
+            cycles=self.seasons_ if self._window_covers_cycles else (),
         )
         self.seasonal_ = seasonal and self.season_ <= self.look_back_
         self._panel, self.cutoff_ = panel, panel.cutoff

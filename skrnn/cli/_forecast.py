@@ -272,6 +272,7 @@ def run_forecast(args: argparse.Namespace) -> int:
     series, source, covariates = data.target, data.source, data.features
     out = _out_folder(args.out)
 
+    from skrnn._forecast.look_back import look_back_words
     from skrnn.forecasting import WindowForecaster
 
     season = "auto" if args.season is None else args.season
@@ -309,8 +310,8 @@ def run_forecast(args: argparse.Namespace) -> int:
         f"{format_time(series.index[0])} to {format_time(series.index[-1])}"
     )
     print(
-        f"{season_line(probe)}, look-back "
-        f"{probe.look_back_}, horizon {args.horizon}, {args.coverage:.0%} interval"
+        f"{season_line(probe)}, {look_back_words(probe)}, "
+        f"horizon {args.horizon}, {args.coverage:.0%} interval"
         + (f"; past covariates {args.features}" if args.features else "")
     )
 

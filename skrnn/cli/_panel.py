@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 from sklearn.base import BaseEstimator
 
+from skrnn._forecast.look_back import look_back_words
 from skrnn._selection.auto import AutoForecaster, default_forecasters, season_spec
 from skrnn.cli._args import CELL_NAMES, CommandError, _given
 from skrnn.cli._data import _load_panel, _out_folder, _PanelData
@@ -175,7 +176,7 @@ def _describe(
     features = f"; past covariates {data.features}" if data.features else ""
     print(
         f"{season_line(probe)}, "
-        f"look-back {probe.look_back_}, horizon {args.horizon}{extra}{features}"
+        f"{look_back_words(probe)}, horizon {args.horizon}{extra}{features}"
     )
 
 
