@@ -7,7 +7,7 @@ DOCS_STAMP := $(VENV)/.installed-docs
 JAX_STAMP := $(VENV)/.installed-jax
 export MPLBACKEND ?= Agg
 
-.PHONY: install demo test test-slow test-examples test-jax bench bench-env bench-forecast bench-m4 bench-suite bench-classify lint docs clean
+.PHONY: install demo test test-slow test-examples test-jax bench bench-env bench-forecast bench-m4 bench-suite bench-suite-peers bench-classify lint docs clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,9 +53,13 @@ bench: $(JAX_STAMP)
 
 # The forecasting peers pin pandas < 3, so they live in their own environment,
 # .venv-bench, with skrnn and jax.
+# neuralforecast needs torch: the CPU wheel, installed first so that
+# neuralforecast does not pull another build.
 bench-env:
 	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
 	.venv-bench/bin/python -m pip install --quiet -e ".[jax]" statsforecast skforecast
+	.venv-bench/bin/python -m pip install --quiet "torch==2.13.0"
+	.venv-bench/bin/python -m pip install --quiet neuralforecast
 
 # skrnn's forecasters against statsforecast and skforecast on the shipped series
 # (benchmarks/results/forecast.md)
@@ -71,15 +75,31 @@ bench-m4: bench-env
 
 # the forecasters' defaults on half-hourly, hourly, daily, weekly and monthly
 # series (ETTh1/ETTh2 from the shared data, series shipped in the statsmodels,
-# vega_datasets and pmdarima wheels, the airline series) against Ridge and the seasonal
-# naive forecast at each cycle found, and statsforecast's AutoETS and MSTL
+# vega_datasets and pmdarima wheels, the airline series) against Ridge, the
+# seasonal naive forecast at each cycle found, statsforecast's AutoETS and MSTL
+# and skforecast's ForecasterRnn
 # (benchmarks/results/suite.md). In .venv-bench for the peers; the skrnn rows
 # alone run in .venv too: `$(BIN)/python benchmarks/suite.py --no-peers`.
+# neuralforecast's LSTM (8 to 16 minutes a series) has its own target below.
 SUITE_DATA ?= ../shared/data
 bench-suite: bench-env
 	.venv-bench/bin/python -m pip install --quiet statsmodels vega_datasets pmdarima
 	.venv-bench/bin/python benchmarks/suite.py --data $(SUITE_DATA) \
-		--markdown benchmarks/results/suite.md $(BENCH_ARGS)
+		--markdown benchmarks/results/suite.md \
+		--skip "LSTM (neuralforecast)" $(BENCH_ARGS)
+
+# the peers alone on the suite's series: statsforecast, skforecast's
+# ForecasterRnn (defaults, and 20 epochs) and neuralforecast's LSTM
+# (benchmarks/results/suite_peers.md), on one core (SUITE_PIN, empty for none).
+# The LSTM is left out on ETTh2 and seattle-temps: about 15 minutes each.
+SUITE_PIN ?= taskset -c 1
+bench-suite-peers: bench-env
+	.venv-bench/bin/python -m pip install --quiet statsmodels vega_datasets pmdarima
+	KERAS_BACKEND=jax $(SUITE_PIN) .venv-bench/bin/python benchmarks/suite.py \
+		--peers-only --data $(SUITE_DATA) \
+		--markdown benchmarks/results/suite_peers.md \
+		--skip "LSTM (neuralforecast)@ETTh2" \
+		--skip "LSTM (neuralforecast)@seattle-temps" $(BENCH_ARGS)
 
 # RNNClassifier against 1-NN (Euclidean, DTW), logistic regression and
 # MiniRocket on eight UCR/UEA sets (benchmarks/results/classify.md). aeon and

@@ -39,11 +39,21 @@ Usage::
     python benchmarks/suite.py --data ../shared/data --quick  # 2 origins, 3 epochs
     python benchmarks/suite.py --series ETT --models RNN      # a subset
 
-statsforecast (AutoETS at the first cycle, MSTL at every cycle) is a
-benchmark-only peer that pins pandas < 3: ``make bench-suite`` runs the suite
-in ``.venv-bench`` with it; where it is not importable its rows are skipped
-(and the markdown says so). statsmodels, vega_datasets and pmdarima provide
-data only.
+The peers are benchmark-only (never dependencies of skrnn) and pin pandas < 3,
+so they live in ``.venv-bench`` (``make bench-env``): statsforecast (AutoETS at
+the first cycle, MSTL at every cycle), skforecast's ``ForecasterRnn`` at its
+documented defaults (1 epoch) and at 20 epochs, and neuralforecast's ``LSTM``
+at its defaults (torch, CPU). All go through ``peer_backtest``, the same
+origins; where a library is not importable its rows are skipped (and the
+markdown says so). statsmodels, vega_datasets and pmdarima provide data only.
+The peers alone::
+
+    python benchmarks/suite.py --peers-only               # the peers alone
+    python benchmarks/suite.py --peers-only --skip "LSTM (neuralforecast)@ETTh2"
+
+``--skip MODEL@SERIES`` (repeatable) leaves out the rows whose label holds
+MODEL and whose series name holds SERIES; ``make bench-suite-peers`` writes
+``results/suite_peers.md``.
 """
 
 import argparse
@@ -71,6 +81,13 @@ from skrnn.model_selection import BacktestResult, backtest  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 LEVEL = 0.9
+NEURALFORECAST = "LSTM (neuralforecast)"
+PEERS = ("statsforecast", "skforecast", "neuralforecast")
+SKIP_REASON = (
+    "neuralforecast's LSTM takes about a quarter of an hour per hourly series "
+    "(1000 steps at each of the origins on one core): `make bench-suite-peers` "
+    "runs it on ETTh1 only of the hourly series."
+)
 
 
 def load_ett(data, name, hours):
@@ -161,8 +178,14 @@ def rescaled(result, y, m):
     return BacktestResult(forecasts, levels, result.fit_time)
 
 
-def statsforecast_backtest(model, y, horizon, n_origins):
-    """A peer through the same origins: fitted at each, 90% interval."""
+def peer_backtest(fit_predict, y, horizon, n_origins):
+    """A peer through the same origins as ``backtest``, refitted at each.
+
+    ``fit_predict(head)`` gets the series up to the cutoff (a pandas Series)
+    and returns the mean forecast of the next ``horizon`` steps, then the
+    lower and upper bounds of its 90% interval (both ``None`` where the peer
+    has none). Its seconds, summed over the origins, are the fit time.
+    """
     values, index = y.to_numpy(dtype=float), y.index
     rows, fit_time = [], 0.0
     for k in range(n_origins, 0, -1):
@@ -170,24 +193,105 @@ def statsforecast_backtest(model, y, horizon, n_origins):
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            out = model.forecast(y=values[:length], h=horizon, level=[int(100 * LEVEL)])
+            mean, lower, upper = fit_predict(y.iloc[:length])
         fit_time += time.perf_counter() - start
-        p = int(100 * LEVEL)
-        rows.append(
-            pd.DataFrame(
-                {
-                    "cutoff": index[length - 1],
-                    "ds": index[length : length + horizon],
-                    "horizon": np.arange(1, horizon + 1),
-                    "y_true": values[length : length + horizon],
-                    "y_pred": out["mean"],
-                    "y_lower": out[f"lo-{p}"],
-                    "y_upper": out[f"hi-{p}"],
-                    "scale": np.nan,
-                }
-            )
+        frame = {
+            "cutoff": index[length - 1],
+            "ds": index[length : length + horizon],
+            "horizon": np.arange(1, horizon + 1),
+            "y_true": values[length : length + horizon],
+            "y_pred": np.asarray(mean, dtype=float),
+        }
+        if lower is not None:
+            frame["y_lower"] = np.asarray(lower, dtype=float)
+            frame["y_upper"] = np.asarray(upper, dtype=float)
+        rows.append(pd.DataFrame({**frame, "scale": np.nan}))
+    forecasts = pd.concat(rows, ignore_index=True)
+    levels = (LEVEL,) if "y_lower" in forecasts else ()
+    return BacktestResult(forecasts, levels, fit_time)
+
+
+def statsforecast_peer(model, horizon):
+    """``fit_predict`` of a statsforecast model: its 90% interval."""
+    p = int(100 * LEVEL)
+
+    def fit_predict(head):
+        out = model.forecast(y=head.to_numpy(dtype=float), h=horizon, level=[p])
+        return out["mean"], out[f"lo-{p}"], out[f"hi-{p}"]
+
+    return fit_predict
+
+
+# fit_kwargs of the two ForecasterRnn columns: Keras's fit defaults (1 epoch,
+# batch 32), then 20 epochs; verbose=0 only silences the progress bar
+SKFORECAST_FIT = {
+    "ForecasterRnn (skforecast defaults)": {"verbose": 0},
+    "ForecasterRnn, epochs=20": {"epochs": 20, "verbose": 0},
+}
+# display and I/O only (no progress bar, model summary or lightning_logs/)
+LIGHTNING_QUIET = {
+    "enable_progress_bar": False,
+    "enable_model_summary": False,
+    "logger": False,
+}
+
+
+def skforecast_peer(horizon, lags, fit_kwargs):
+    """``fit_predict`` of skforecast's ForecasterRnn at its documented defaults.
+
+    The network of ``create_and_compile_model`` (LSTM(100), Dense(64), a
+    linear output of ``horizon`` steps; MSE, Adam), the default MinMaxScaler
+    on the series, and the conformal 90% interval from the in-sample
+    residuals (``predict_interval``'s default method and interval).
+    """
+    from skforecast.deep_learning import ForecasterRnn, create_and_compile_model
+
+    def fit_predict(head):
+        import keras
+
+        keras.utils.set_random_seed(0)
+        series = head.rename("y").to_frame()
+        model = create_and_compile_model(series=series, lags=lags, steps=horizon)
+        forecaster = ForecasterRnn(model, levels="y", lags=lags, fit_kwargs=fit_kwargs)
+        forecaster.fit(series=series, store_in_sample_residuals=True)
+        out = forecaster.predict_interval(
+            method="conformal", interval=[0.05, 0.95], suppress_warnings=True
         )
-    return BacktestResult(pd.concat(rows, ignore_index=True), (LEVEL,), fit_time)
+        if not out.index.equals(
+            pd.date_range(head.index[-1], periods=horizon + 1, freq=head.index.freq)[1:]
+        ):
+            raise ValueError("ForecasterRnn forecast the wrong dates")
+        return out["pred"], out["lower_bound"], out["upper_bound"]
+
+    return fit_predict
+
+
+def neuralforecast_peer(horizon, freq):
+    """``fit_predict`` of neuralforecast's LSTM, every default but ``h``.
+
+    MAE loss, so a point forecast only (no interval).
+    """
+    import torch
+    from neuralforecast import NeuralForecast
+    from neuralforecast.models import LSTM
+
+    torch.set_num_threads(1)
+
+    def fit_predict(head):
+        frame = pd.DataFrame(
+            {"unique_id": "y", "ds": head.index, "y": head.to_numpy(dtype=float)}
+        )
+        forecaster = NeuralForecast(
+            models=[LSTM(h=horizon, **LIGHTNING_QUIET)], freq=freq
+        )
+        forecaster.fit(df=frame)
+        out = forecaster.predict()
+        expected = pd.date_range(head.index[-1], periods=horizon + 1, freq=freq)[1:]
+        if not pd.DatetimeIndex(out["ds"]).equals(expected):
+            raise ValueError("neuralforecast forecast the wrong dates")
+        return out["LSTM"], None, None
+
+    return fit_predict
 
 
 def variants_for(horizon, extra, run_skrnn):
@@ -202,16 +306,60 @@ def variants_for(horizon, extra, run_skrnn):
     return models
 
 
-def models_for(horizon, seasons, epochs, peers, variants=False):
-    """``label: run(y, n_origins)`` for one series."""
+def models_for(
+    horizon,
+    seasons,
+    epochs,
+    peers,
+    variants=False,
+    probe=None,
+    freq=None,
+    peers_only=False,
+):
+    """``label: run(y, n_origins)`` for one series.
+
+    ``peers``: the peer libraries importable here (statsforecast, skforecast,
+    neuralforecast); ``peers_only`` leaves skrnn's own models out.
+    """
     extra = {} if epochs is None else {"epochs": epochs}
 
     def run_skrnn(forecaster):
         return lambda y, n: backtest(forecaster, y, n_origins=n, coverage=LEVEL)
 
+    def run_peer(make):
+        # the peer is built when it runs (imports, threads), not when listed
+        return lambda y, n: peer_backtest(make(), y, horizon, n)
+
     if variants:
         return variants_for(horizon, extra, run_skrnn)
 
+    models = {}
+    if not peers_only:
+        models.update(skrnn_models(horizon, seasons, extra, run_skrnn))
+    if "statsforecast" in peers:
+        from statsforecast.models import MSTL, AutoETS
+
+        m = seasons[0] if seasons else 1
+        models["AutoETS (statsforecast)"] = run_peer(
+            lambda: statsforecast_peer(AutoETS(season_length=m), horizon)
+        )
+        if len(seasons) > 0:
+            models["MSTL (statsforecast)"] = run_peer(
+                lambda: statsforecast_peer(MSTL(season_length=list(seasons)), horizon)
+            )
+    if "skforecast" in peers:
+        lags = int(probe.look_back_)
+        for label, fit_kwargs in SKFORECAST_FIT.items():
+            models[label] = run_peer(
+                lambda fit_kwargs=fit_kwargs: skforecast_peer(horizon, lags, fit_kwargs)
+            )
+    if "neuralforecast" in peers:
+        models[NEURALFORECAST] = run_peer(lambda: neuralforecast_peer(horizon, freq))
+    return models
+
+
+def skrnn_models(horizon, seasons, extra, run_skrnn):
+    """skrnn's own rows: the network, Ridge and the seasonal naive forecasts."""
     models = {
         "RNNForecaster()": run_skrnn(
             RNNForecaster(horizon=horizon, random_state=0, **extra)
@@ -238,21 +386,19 @@ def models_for(horizon, seasons, epochs, peers, variants=False):
                 SeasonalNaiveRegressor(s), horizon=horizon, look_back=s, season=s
             )
         )
-    if peers:
-        from statsforecast.models import MSTL, AutoETS
-
-        m = seasons[0] if seasons else 1
-        models["AutoETS (statsforecast)"] = lambda y, n: statsforecast_backtest(
-            AutoETS(season_length=m), y, horizon, n
-        )
-        if len(seasons) > 0:
-            models["MSTL (statsforecast)"] = lambda y, n: statsforecast_backtest(
-                MSTL(season_length=list(seasons)), y, horizon, n
-            )
     return models
 
 
-def run_series(name, args, peers):
+def skipped(label, name, skips):
+    """Whether ``--skip MODEL@SERIES`` names this row (substrings of each)."""
+    for skip in skips:
+        model, _, series = skip.rpartition("@") if "@" in skip else (skip, "", "")
+        if model in label and series in name:
+            return True
+    return False
+
+
+def run_series(name, args, peers, failures):
     loader, horizon, source = SERIES[name]
     y = loader(args)
     n = args.origins
@@ -286,16 +432,30 @@ def run_series(name, args, peers):
         f"look_back_ {probe.look_back_} (RNN {info['RNN look_back_']})",
         flush=True,
     )
-    rows = []
-    models = models_for(horizon, seasons, args.epochs, peers, args.variants)
+    rows, skips = [], []
+    models = models_for(
+        horizon,
+        seasons,
+        args.epochs,
+        peers,
+        args.variants,
+        probe=probe,
+        freq=y.index.freqstr,
+        peers_only=args.peers_only,
+    )
     for label, run in models.items():
         if args.models is not None and args.models not in label:
+            continue
+        if skipped(label, name, args.skip):
+            print(f"  {label}: skipped (--skip)", flush=True)
+            skips.append((label, name))
             continue
         start = time.perf_counter()
         try:
             result = rescaled(run(y, n), y, m)
         except Exception as error:  # a failing model is reported, not fatal
             print(f"  {label}: failed ({type(error).__name__}: {error})", flush=True)
+            failures.append((label, name, f"{type(error).__name__}: {error}"))
             continue
         summary = result.summary
         row = {
@@ -321,7 +481,7 @@ def run_series(name, args, peers):
             f"({time.perf_counter() - start:.0f} s)",
             flush=True,
         )
-    return info, rows
+    return info, rows, skips
 
 
 def pivot(table, column):
@@ -435,6 +595,17 @@ def main():
     parser.add_argument("--models", default=None, help="only labels with this")
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument(
+        "--peers-only", action="store_true", help="the peers only, no skrnn model"
+    )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="MODEL@SERIES",
+        help="leave out the rows whose label holds MODEL and series name holds "
+        "SERIES (repeatable)",
+    )
+    parser.add_argument(
         "--variants",
         action="store_true",
         help="instead of the models: the network with loss mse and mae, 3 seeds each",
@@ -442,25 +613,24 @@ def main():
     args = parser.parse_args()
     if args.quick:
         args.origins, args.epochs = 2, args.epochs or 3
-    peers = False
+    peers = set()
     if not args.no_peers:
-        try:
-            import statsforecast  # noqa: F401
-
-            peers = True
-        except ImportError:
-            print("statsforecast is not installed: its rows are skipped", flush=True)
-    import keras
-    import sklearn
+        for library in PEERS:
+            try:
+                __import__(library)
+                peers.add(library)
+            except ImportError:
+                print(f"{library} is not installed: its rows are skipped", flush=True)
 
     started = time.perf_counter()
-    infos, rows = [], []
+    infos, rows, skips, failures = [], [], [], []
     for name in SERIES:
         if args.series is not None and args.series not in name:
             continue
-        info, series_rows = run_series(name, args, peers)
+        info, series_rows, series_skips = run_series(name, args, peers, failures)
         infos.append(info)
         rows += series_rows
+        skips += series_skips
     elapsed = time.perf_counter() - started
     table = pd.DataFrame(rows)
     info = pd.DataFrame(infos)
@@ -487,36 +657,145 @@ def main():
         return
     if args.markdown is None:
         return
+    text = suite_markdown(args, table, info, peers, skips, failures, elapsed)
+    print("\n" + text)
+    Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.markdown).write_text(text)
+    print(f"written to {args.markdown}")
+
+
+def versions(peers):
+    """The peers' versions, as one sentence's worth of text."""
+    import keras
+
+    parts = []
+    for library in ("statsforecast", "skforecast", "neuralforecast"):
+        if library in peers:
+            parts.append(f"{library} {__import__(library).__version__}")
+    if "neuralforecast" in peers:
+        import pytorch_lightning
+        import torch
+
+        parts.append(
+            f"torch {torch.__version__} (CPU, torch.set_num_threads(1)), "
+            f"pytorch-lightning {pytorch_lightning.__version__}"
+        )
+    if "skforecast" in peers:
+        parts.append(
+            f"ForecasterRnn on keras {keras.__version__} "
+            f"({keras.backend.backend()} backend)"
+        )
+    return ", ".join(parts)
+
+
+def peer_settings(peers):
+    """What each peer ran with, one bullet each."""
+    lines = []
+    if "statsforecast" in peers:
+        lines.append(
+            "- statsforecast: `AutoETS(season_length=seasons_[0])` and "
+            "`MSTL(season_length=list(seasons_))`, `forecast(y, h, level=[90])`. "
+            "ETS holds at most 24 seasonal states, so on co2 (52) AutoETS has no "
+            "season."
+        )
+    if "skforecast" in peers:
+        lines.append(
+            "- skforecast, ForecasterRnn at its documented defaults: "
+            "`create_and_compile_model(series, lags=look_back_, steps=h)` (one "
+            "LSTM(100, tanh), Dense(64, relu), a linear Dense of h outputs; MSE, "
+            "Adam at learning rate 0.001), `ForecasterRnn(model, levels='y', "
+            "lags=look_back_)` with its default `MinMaxScaler` on the series, "
+            "`keras.utils.set_random_seed(0)` before each model is built; "
+            "`fit(series, store_in_sample_residuals=True)`, then "
+            "`predict_interval(method='conformal', interval=[0.05, 0.95])` (split "
+            "conformal on the in-sample residuals, binned by predicted value: its "
+            "default method and interval). `lags` is the `look_back_` of "
+            "`WindowForecaster(horizon=h)` in the series table. "
+            "\"ForecasterRnn (skforecast defaults)\": `fit_kwargs={'verbose': 0}`, "
+            "so Keras's fit defaults (1 epoch, batch 32); \"ForecasterRnn, "
+            "epochs=20\": `fit_kwargs={'epochs': 20, 'verbose': 0}` (skrnn's "
+            "default epoch count). `verbose=0` only silences the progress bar."
+        )
+    if "neuralforecast" in peers:
+        lines.append(
+            "- neuralforecast: `NeuralForecast(models=[LSTM(h=h)], freq=freq)`, "
+            "`fit(df)`, `predict()`; every LSTM default but `h`: `input_size=-1` "
+            "(which it sets to 3 h), `recurrent=False` (direct: the MLP decoder "
+            "gives the h steps at once), 2 encoder layers of 128, a decoder of "
+            "128, MAE loss, `scaler_type='robust'`, `max_steps=1000`, learning "
+            "rate 0.001, batch of 32 series and 128 windows, `random_seed=1`. "
+            "Its trainer gets `enable_progress_bar=False, "
+            "enable_model_summary=False, logger=False` (display and files only). "
+            "The MAE loss gives a point forecast: no interval, so its coverage and "
+            "MSIS are —."
+        )
+    return lines
+
+
+def suite_markdown(args, table, info, peers, skips, failures, elapsed):
+    import keras
+    import sklearn
+
     today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
     epochs = 20 if args.epochs is None else args.epochs
-    sections = [
-        "# The forecasters' defaults at every frequency",
-        "",
-        f"Run on {today}. Machine: {platform.platform()}, "
-        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+    cores = len(os.sched_getaffinity(0))
+    machine = (
+        f"Machine: {platform.platform()}, "
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores"
+        + (f" (this run pinned to {cores})" if cores < os.cpu_count() else "")
+        + "; fit seconds are indicative (the machine is shared with other work)"
+    )
+    stack = (
         f"Python {platform.python_version()}, keras {keras.__version__} "
         f"({keras.backend.backend()}), scikit-learn {sklearn.__version__}, "
-        f"pandas {pd.__version__}. One seed (random_state=0), {epochs} epochs.",
-        "",
-        "Rolling origin (`skrnn.model_selection.backtest`, refitted at every "
-        f"origin): {args.origins} origins one horizon apart, the last leaving "
-        "exactly one horizon; 90% prediction intervals. MASE and MSIS are "
-        "scaled by the in-sample seasonal naive error at the first cycle of "
-        "`seasons_` (the same scale for every model of a series); coverage is "
-        "the share of true values inside the 90% intervals (nominal 90%; the "
-        "smallest, median and largest of a series tell a panel's series apart, "
-        "and equal it on these single series); fit "
-        "seconds are summed over the origins (calibration fits included).",
-        "",
-        "Models: `RNNForecaster(horizon=h, random_state=0)` with every other "
-        "parameter at its default; the same with `season=1` (no season, as the "
-        "old defaults behaved on integer and sub-daily indexes); Ridge through "
-        "`WindowForecaster(horizon=h)`; the seasonal naive forecast at each "
-        "cycle of `seasons_` (`WindowForecaster(SeasonalNaiveRegressor(s), "
-        "look_back=s, season=s)`, its interval from the same calibration). "
-        "Where `seasons_` holds two cycles, a diagnostic pair: the RNN and Ridge "
-        "with `look_back` set to the longest cycle (the default covers the "
-        "cycle of `season_`); — where it does not apply.",
+        f"pandas {pd.__version__}"
+    )
+    if args.peers_only:
+        sections = [
+            "# The forecasting peers on the suite's series",
+            "",
+            f"Run on {today}: `{command_line()}`. {machine}. {stack}; "
+            f"{versions(peers)}.",
+            "",
+            "The peers alone (`--peers-only`), on the series and origins of "
+            "`suite.md` (skrnn's own rows are there): rolling origin, each peer "
+            f"refitted at every origin ({args.origins} origins one horizon "
+            "apart, the last leaving exactly one horizon) through "
+            "`peer_backtest`; 90% prediction intervals where the peer has them. "
+            "MASE and MSIS are scaled by the in-sample seasonal naive error at "
+            "the first cycle of `seasons_`, as in `suite.md`; coverage is the "
+            "share of true values inside the 90% intervals (nominal 90%); fit "
+            "seconds are each origin's fit and forecast, summed over the origins.",
+        ]
+    else:
+        sections = [
+            "# The forecasters' defaults at every frequency",
+            "",
+            f"Run on {today}. {machine}. {stack}. One seed (random_state=0), "
+            f"{epochs} epochs.",
+            "",
+            "Rolling origin (`skrnn.model_selection.backtest`, refitted at every "
+            f"origin): {args.origins} origins one horizon apart, the last leaving "
+            "exactly one horizon; 90% prediction intervals. MASE and MSIS are "
+            "scaled by the in-sample seasonal naive error at the first cycle of "
+            "`seasons_` (the same scale for every model of a series); coverage is "
+            "the share of true values inside the 90% intervals (nominal 90%; the "
+            "smallest, median and largest of a series tell a panel's series "
+            "apart, and equal it on these single series); fit "
+            "seconds are summed over the origins (calibration fits included).",
+            "",
+            "Models: `RNNForecaster(horizon=h, random_state=0)` with every other "
+            "parameter at its default; the same with `season=1` (no season, as "
+            "the old defaults behaved on integer and sub-daily indexes); Ridge "
+            "through `WindowForecaster(horizon=h)`; the seasonal naive forecast "
+            "at each cycle of `seasons_` (`WindowForecaster("
+            "SeasonalNaiveRegressor(s), look_back=s, season=s)`, its interval "
+            "from the same calibration). Where `seasons_` holds two cycles, a "
+            "diagnostic pair: the RNN and Ridge with `look_back` set to the "
+            "longest cycle (the default covers the cycle of `season_`); — where "
+            "it does not apply.",
+        ]
+    sections += [
         "",
         "## Series",
         "",
@@ -548,18 +827,31 @@ def main():
     if peers:
         sections += [
             "",
-            "Peers (statsforecast, fitted at every origin like the others): "
-            "`AutoETS(season_length=seasons_[0])` and "
-            "`MSTL(season_length=list(seasons_))`, 90% intervals. ETS holds at "
-            "most 24 seasonal states, so on co2 (52) AutoETS has no season.",
+            "Peers (benchmark-only, fitted at every origin like the others; "
+            f"{versions(peers)}):",
+            "",
+            *peer_settings(peers),
         ]
-    else:
+    missing = [library for library in PEERS if library not in peers]
+    if missing and not args.no_peers:
         sections += [
             "",
-            "statsforecast (AutoETS, MSTL) was not importable in this "
-            "environment: its rows are absent.",
+            f"Not importable in this environment, so their rows are absent: "
+            f"{', '.join(missing)}.",
         ]
-    for column, title in (
+    if skips:
+        sections += [
+            "",
+            "Skipped (`--skip`; — in the tables): "
+            + "; ".join(f"{label} on {name}" for label, name in skips)
+            + ". "
+            + SKIP_REASON,
+        ]
+    if failures:
+        sections += ["", "Failed (— in the tables):", ""] + [
+            f"- {label} on {name}: `{error}`" for label, name, error in failures
+        ]
+    columns = [
         ("mase", "MASE (best of each series in bold)"),
         ("coverage", "Coverage of the 90% intervals"),
         ("coverage_min", "Smallest coverage of a series (90% intervals)"),
@@ -567,7 +859,11 @@ def main():
         ("coverage_max", "Largest coverage of a series (90% intervals)"),
         ("msis", "MSIS of the 90% intervals"),
         ("fit_time", "Fit seconds, all origins"),
-    ):
+    ]
+    if args.peers_only:
+        # single series: the smallest, median and largest coverage equal it
+        columns = [c for c in columns if not c[0].startswith("coverage_")]
+    for column, title in columns:
         sections += [
             "",
             f"## {title}",
@@ -575,11 +871,17 @@ def main():
             markdown_pivot(pivot(table, column), column),
         ]
     sections += ["", f"One run: {elapsed / 60:.1f} minutes in all."]
-    text = "\n".join(sections) + "\n"
-    print("\n" + text)
-    Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.markdown).write_text(text)
-    print(f"written to {args.markdown}")
+    return "\n".join(sections) + "\n"
+
+
+def command_line():
+    """The command that ran, from the repository root."""
+    import shlex
+    import sys
+
+    words = [shlex.quote(word) for word in sys.argv[1:]]
+    backend = os.environ.get("KERAS_BACKEND", "jax")
+    return f"KERAS_BACKEND={backend} python benchmarks/suite.py " + " ".join(words)
 
 
 if __name__ == "__main__":
