@@ -230,15 +230,18 @@ def network_look_back(probe) -> int:
     if probe.look_back != "auto" or probe._window_covers_cycles:
         return probe.look_back_
     panel = probe._panel
-    return resolve_look_back(
-        "auto",
-        panel,
-        season=probe.season_,
-        seasonal=most_are_seasonal([h.y for h in panel.histories], probe.season_),
-        horizon=probe.horizon,
-        future=probe.future_covariates_,
-        cycles=probe.seasons_,
-    )
+    with warnings.catch_warnings():
+        # the network warns of short series itself when it is fitted
+        warnings.simplefilter("ignore")
+        return resolve_look_back(
+            "auto",
+            panel,
+            season=probe.season_,
+            seasonal=most_are_seasonal([h.y for h in panel.histories], probe.season_),
+            horizon=probe.horizon,
+            future=probe.future_covariates_,
+            cycles=probe.seasons_,
+        )
 
 
 def look_back_words(probe) -> str:
