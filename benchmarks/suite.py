@@ -85,8 +85,9 @@ NEURALFORECAST = "LSTM (neuralforecast)"
 PEERS = ("statsforecast", "skforecast", "neuralforecast")
 SKIP_REASON = (
     "neuralforecast's LSTM takes about a quarter of an hour per hourly series "
-    "(1000 steps at each of the origins on one core): `make bench-suite-peers` "
-    "runs it on ETTh1 only of the hourly series."
+    "(1000 steps at each of the origins on one core), and ForecasterRnn at 20 "
+    "epochs half an hour on the half-hourly demand (400 lags): "
+    "`make bench-suite-peers` runs the peers on their own."
 )
 
 
@@ -161,6 +162,19 @@ SERIES = {
         12,
         "skrnn.datasets.load_airline (monthly)",
     ),
+}
+
+
+# RNNForecaster()'s fit seconds per series in an earlier run: --jobs submits
+# the longest first, so that no core is left with the longest series last
+FIT_SECONDS = {
+    "taylor": 286,
+    "ETTh1": 112,
+    "seattle-weather": 88,
+    "ETTh2": 84,
+    "co2": 62,
+    "seattle-temps": 50,
+    "airline": 45,
 }
 
 
@@ -315,6 +329,7 @@ def models_for(
     probe=None,
     freq=None,
     peers_only=False,
+    diagnostics=False,
 ):
     """``label: run(y, n_origins)`` for one series.
 
@@ -335,7 +350,7 @@ def models_for(
 
     models = {}
     if not peers_only:
-        models.update(skrnn_models(horizon, seasons, extra, run_skrnn))
+        models.update(skrnn_models(horizon, seasons, extra, run_skrnn, diagnostics))
     if "statsforecast" in peers:
         from statsforecast.models import MSTL, AutoETS
 
@@ -358,18 +373,23 @@ def models_for(
     return models
 
 
-def skrnn_models(horizon, seasons, extra, run_skrnn):
-    """skrnn's own rows: the network, Ridge and the seasonal naive forecasts."""
+def skrnn_models(horizon, seasons, extra, run_skrnn, diagnostics=False):
+    """skrnn's own rows: the network, Ridge and the seasonal naive forecasts
+    (and with ``diagnostics``, variants of the network)."""
     models = {
         "RNNForecaster()": run_skrnn(
             RNNForecaster(horizon=horizon, random_state=0, **extra)
         ),
-        "RNNForecaster(season=1)": run_skrnn(
-            RNNForecaster(horizon=horizon, season=1, random_state=0, **extra)
-        ),
         "Ridge (WindowForecaster)": run_skrnn(WindowForecaster(horizon=horizon)),
     }
-    if len(seasons) > 1:
+    if diagnostics:
+        models["RNNForecaster(n_models=1)"] = run_skrnn(
+            RNNForecaster(horizon=horizon, n_models=1, random_state=0, **extra)
+        )
+        models["RNNForecaster(season=1)"] = run_skrnn(
+            RNNForecaster(horizon=horizon, season=1, random_state=0, **extra)
+        )
+    if diagnostics and len(seasons) > 1:
         # the default look-back covers the cycle of season_ only: the longest
         # cycle in the window instead (a diagnostic, not a default)
         longest = max(seasons)
@@ -442,6 +462,7 @@ def run_series(name, args, peers, failures):
         probe=probe,
         freq=y.index.freqstr,
         peers_only=args.peers_only,
+        diagnostics=args.diagnostics,
     )
     for label, run in models.items():
         if args.models is not None and args.models not in label:
@@ -482,6 +503,41 @@ def run_series(name, args, peers, failures):
             flush=True,
         )
     return info, rows, skips
+
+
+def run_one(name, args, peers):
+    """:func:`run_series` with its failures returned (for a worker process)."""
+    failures = []
+    return (*run_series(name, args, peers, failures), failures)
+
+
+def pin_to_core(cores):
+    """A worker's initializer: run on one core of the queue ``cores``."""
+    os.sched_setaffinity(0, {cores.get()})
+
+
+def run_all(names, args, peers):
+    """Every series' results, in the order of ``names``.
+
+    With ``--jobs`` above 1, the series run side by side in that many
+    processes, each pinned to one core of those this one may use, the longest
+    series submitted first.
+    """
+    if args.jobs <= 1:
+        return [run_one(name, args, peers) for name in names]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    cores = context.Queue()
+    for core in sorted(os.sched_getaffinity(0))[: args.jobs]:
+        cores.put(core)
+    longest_first = sorted(names, key=lambda name: -FIT_SECONDS.get(name, 0))
+    with ProcessPoolExecutor(
+        args.jobs, mp_context=context, initializer=pin_to_core, initargs=(cores,)
+    ) as pool:
+        futures = {n: pool.submit(run_one, n, args, peers) for n in longest_first}
+        return [futures[name].result() for name in names]
 
 
 def pivot(table, column):
@@ -606,6 +662,18 @@ def main():
         "SERIES (repeatable)",
     )
     parser.add_argument(
+        "--diagnostics",
+        action="store_true",
+        help="also one network (n_models=1), the network with season=1, and the "
+        "network and Ridge with look_back at the longest cycle",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="series run side by side, one process each, pinned to a core each",
+    )
+    parser.add_argument(
         "--variants",
         action="store_true",
         help="instead of the models: the network with loss mse and mae, 3 seeds each",
@@ -624,13 +692,12 @@ def main():
 
     started = time.perf_counter()
     infos, rows, skips, failures = [], [], [], []
-    for name in SERIES:
-        if args.series is not None and args.series not in name:
-            continue
-        info, series_rows, series_skips = run_series(name, args, peers, failures)
+    names = [n for n in SERIES if args.series is None or args.series in n]
+    for info, series_rows, series_skips, series_failures in run_all(names, args, peers):
         infos.append(info)
         rows += series_rows
         skips += series_skips
+        failures += series_failures
     elapsed = time.perf_counter() - started
     table = pd.DataFrame(rows)
     info = pd.DataFrame(infos)
@@ -743,6 +810,11 @@ def suite_markdown(args, table, info, peers, skips, failures, elapsed):
         f"Machine: {platform.platform()}, "
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores"
         + (f" (this run pinned to {cores})" if cores < os.cpu_count() else "")
+        + (
+            f", {args.jobs} series at a time, one core each"
+            if args.jobs > 1
+            else ", one series at a time"
+        )
         + "; fit seconds are indicative (the machine is shared with other work)"
     )
     stack = (
@@ -785,15 +857,22 @@ def suite_markdown(args, table, info, peers, skips, failures, elapsed):
             "seconds are summed over the origins (calibration fits included).",
             "",
             "Models: `RNNForecaster(horizon=h, random_state=0)` with every other "
-            "parameter at its default; the same with `season=1` (no season, as "
-            "the old defaults behaved on integer and sub-daily indexes); Ridge "
-            "through `WindowForecaster(horizon=h)`; the seasonal naive forecast "
-            "at each cycle of `seasons_` (`WindowForecaster("
+            "parameter at its default (an ensemble of `n_models=3` networks; "
+            "one network against ensembles over nine seeds: `ensemble.md`); "
+            "Ridge through `WindowForecaster(horizon=h)`; the seasonal naive "
+            "forecast at each cycle of `seasons_` (`WindowForecaster("
             "SeasonalNaiveRegressor(s), look_back=s, season=s)`, its interval "
-            "from the same calibration). Where `seasons_` holds two cycles, a "
-            "diagnostic pair: the RNN and Ridge with `look_back` set to the "
-            "longest cycle (the default covers the cycle of `season_`); — where "
-            "it does not apply.",
+            "from the same calibration)."
+            + (
+                " Diagnostics (`--diagnostics`): one network (`n_models=1`, "
+                "the first of the three), the network with `season=1` "
+                "(no season, as the old defaults behaved on integer and "
+                "sub-daily indexes), and where `seasons_` holds two cycles the "
+                "network and Ridge with `look_back` set to the longest cycle; — "
+                "where it does not apply."
+                if args.diagnostics
+                else ""
+            ),
         ]
     sections += [
         "",

@@ -34,7 +34,7 @@ from skrnn.model_selection import compare_forecasters
 from skrnn.plotting import plot_forecast
 
 QUICK = bool(os.environ.get("SKRNN_QUICK"))
-SETTINGS = {"epochs": 3, "units": 4} if QUICK else {}
+SETTINGS = {"epochs": 3, "units": 4, "n_models": 1} if QUICK else {}
 N_ORIGINS = 2 if QUICK else 3
 
 y = load_airline()

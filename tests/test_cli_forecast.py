@@ -10,7 +10,9 @@ import pytest
 from skrnn.cli import main
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-TINY = ["--epochs", "2", "--units", "4", "--origins", "2"]
+# one small network (not the default ensemble of three): these tests are not about it
+TINY = ["--epochs", "2", "--units", "4", "--n-models", "1", "--origins", "2"]
+ONE_EPOCH = ["--epochs", "1", "--units", "4", "--n-models", "1"]
 
 
 @pytest.fixture(autouse=True)
@@ -133,10 +135,10 @@ def _trend_csv(path, n_rows=72, seed=0):
     return pd.Series(values, index=months, name="sales")
 
 
-def _run_model(tmp_path, capsys, model):
+def _run_model(tmp_path, capsys, model, *extra):
     y = _trend_csv(tmp_path / "trend.csv")
     argv = ["forecast", str(tmp_path / "trend.csv"), "--target", "sales"]
-    argv += ["--time-col", "month", "--horizon", "4", *TINY]
+    argv += ["--time-col", "month", "--horizon", "4", *TINY, *extra]
     argv += ["--out", str(tmp_path / "out"), *(["--model", model] if model else [])]
     assert main(argv) == 0
     printed = capsys.readouterr().out
@@ -174,7 +176,20 @@ def test_model_rnn_forces_the_network(tmp_path, capsys):
     y, line, table = _run_model(tmp_path, capsys, "rnn")
     assert line.startswith("Forecast: RNNForecaster, backtest MASE ")
     assert line.endswith("(--model rnn; --model auto picks Ridge)")
-    rnn = RNNForecaster(4, season=_seasons(y), epochs=2, units=4, random_state=0)
+    rnn = RNNForecaster(
+        4, season=_seasons(y), epochs=2, units=4, n_models=1, random_state=0
+    )
+    _assert_writes(table, rnn.fit(y).predict(coverage=0.9))
+
+
+def test_n_models_averages_that_many_networks(tmp_path, capsys):
+    from skrnn.forecasting import RNNForecaster
+
+    y, line, table = _run_model(tmp_path, capsys, "rnn", "--n-models", "2")
+    assert line.startswith("Forecast: RNNForecaster, backtest MASE ")
+    rnn = RNNForecaster(
+        4, season=_seasons(y), epochs=2, units=4, n_models=2, random_state=0
+    )
     _assert_writes(table, rnn.fit(y).predict(coverage=0.9))
 
 
@@ -267,7 +282,7 @@ def test_forecast_id_col_continues_every_series(tmp_path, capsys):
     frame = _panel_csv(tmp_path / "panel.csv")
     out = tmp_path / "out"
     argv = ["forecast", str(tmp_path / "panel.csv"), *PANEL, "--horizon", "3"]
-    argv += ["--epochs", "1", "--units", "4", "--origins", "1", "--out", str(out)]
+    argv += [*ONE_EPOCH, "--origins", "1", "--out", str(out)]
     assert main(argv) == 0
     table = pd.read_csv(out / "forecast.csv", parse_dates=["ds"])
     columns = ["unique_id", "ds", "y_pred", "y_lower", "y_upper"]
@@ -291,7 +306,7 @@ def test_forecast_id_col_uses_the_model_chosen(tmp_path, capsys):
     frame = _panel_csv(tmp_path / "panel.csv")
     out = tmp_path / "out"
     argv = ["forecast", str(tmp_path / "panel.csv"), *PANEL, "--horizon", "3"]
-    argv += ["--epochs", "1", "--units", "4", "--origins", "1", "--out", str(out)]
+    argv += [*ONE_EPOCH, "--origins", "1", "--out", str(out)]
     assert main([*argv, "--model", "snaive"]) == 0
     line = next(
         line
@@ -345,7 +360,7 @@ def test_panel_tables_print_plain_numbers(tmp_path, capsys):
     big = panel["unique_id"].isin(["government", "education_and_health_services"])
     pd.concat([panel[big], panel[~big]]).to_csv(tmp_path / "jobs.csv", index=False)
     argv = ["forecast", str(tmp_path / "jobs.csv"), "--id-col", "unique_id"]
-    argv += ["--horizon", "2", "--epochs", "1", "--units", "4", "--origins", "1"]
+    argv += ["--horizon", "2", *ONE_EPOCH, "--origins", "1"]
     assert main([*argv, "--out", str(tmp_path / "out")]) == 0
     printed = capsys.readouterr().out
     assert "e+0" not in printed
@@ -359,7 +374,7 @@ def test_the_short_series_note_names_the_look_back_used(tmp_path, capsys):
     # than the whole panel's (22): the note is about the one used
     _panel_csv(tmp_path / "panel.csv", lengths=(50, 50, 50, 26))
     argv = ["forecast", str(tmp_path / "panel.csv"), *PANEL, "--horizon", "6"]
-    argv += ["--epochs", "1", "--units", "4", "--origins", "2"]
+    argv += [*ONE_EPOCH, "--origins", "2"]
     assert main([*argv, "--out", str(tmp_path / "out")]) == 0
     printed = capsys.readouterr().out
     # the network's look-back, where it differs from the linear models'
@@ -444,7 +459,7 @@ def test_forecast_id_col_picks_each_series_winner(tmp_path):
     frame.to_csv(tmp_path / "mixed.csv", index=False)
     out = tmp_path / "out"
     argv = ["forecast", str(tmp_path / "mixed.csv"), *PANEL, "--horizon", "3"]
-    argv += ["--epochs", "1", "--units", "4", "--origins", "2", "--out", str(out)]
+    argv += [*ONE_EPOCH, "--origins", "2", "--out", str(out)]
     import contextlib
     import io
 

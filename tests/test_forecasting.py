@@ -13,13 +13,15 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
 from skrnn import RNNForecaster, WindowForecaster, WindowTargetRegressor
 from skrnn._forecast.data import check_history, training_windows
+from skrnn._forecast.window_fit import member_seeds
 from skrnn.baselines import SeasonalNaiveRegressor
 from skrnn.datasets import load_airline
 from skrnn.forecasting import default_look_back, fill_gaps
 from skrnn.metrics import mase
 from skrnn.model_selection import backtest, compare_forecasters
 
-TINY_RNN = {"units": 4, "epochs": 2, "batch_size": 32, "random_state": 0}
+# one network, not the default ensemble of three: these tests are not about it
+TINY_RNN = {"units": 4, "epochs": 2, "batch_size": 32, "n_models": 1, "random_state": 0}
 
 
 def monthly(n=60, seed=0):
@@ -329,7 +331,7 @@ def test_rnn_forecaster_window_covers_the_weekly_cycle_of_a_random_walk():
     y = pd.Series(steps, index=pd.date_range("2024-01-01", periods=400, freq="h"))
     ridge = WindowForecaster(horizon=6, calibration=None).fit(y)
     rnn = RNNForecaster(
-        horizon=6, units=2, epochs=1, calibration=None, random_state=0
+        horizon=6, units=2, epochs=1, calibration=None, n_models=1, random_state=0
     ).fit(y)
     assert ridge.seasons_ == rnn.seasons_ == (24, 168)
     assert ridge.season_ == rnn.season_ == 1  # the last value anchors a walk
@@ -384,6 +386,34 @@ def test_rnn_forecaster_forecasts_with_intervals():
     assert frame.index[0] == pd.Timestamp("2005-01-01")
     assert np.all(frame["y_lower"] < frame["y_pred"])
     assert np.all(frame["y_pred"] < frame["y_upper"])
+
+
+def test_member_seeds_keep_the_first_and_draw_the_others_reproducibly():
+    assert member_seeds(7, 1) == [7]
+    assert member_seeds(None, 3) == [None, None, None]
+    seeds = member_seeds(7, 4)
+    assert seeds[0] == 7 and len(set(seeds)) == 4
+    assert member_seeds(7, 4) == seeds  # an int reproduces them
+    assert member_seeds(8, 4)[1:] != seeds[1:]
+
+
+def test_n_models_averages_networks_fitted_from_the_members_seeds(tmp_path):
+    y = monthly(60)
+    settings = {**TINY_RNN, "calibration": None}
+    fc = RNNForecaster(horizon=4, **{**settings, "n_models": 3}).fit(y)
+    seeds = [est.random_state for est in fc.estimators_]
+    assert seeds == member_seeds(TINY_RNN["random_state"], 3)
+    assert fc.estimator_ is fc.estimators_[0]
+    alone = [
+        RNNForecaster(horizon=4, **{**settings, "random_state": seed}).fit(y).predict()
+        for seed in seeds
+    ]
+    assert not np.allclose(alone[0], alone[1])  # the members differ
+    np.testing.assert_allclose(fc.predict(), np.mean(alone, axis=0), rtol=1e-5)
+    fc.save(tmp_path / "fc.skrnn")
+    loaded = RNNForecaster.load(tmp_path / "fc.skrnn")
+    assert len(loaded.estimators_) == 3
+    pd.testing.assert_series_equal(loaded.predict(), fc.predict())
 
 
 @pytest.mark.slow

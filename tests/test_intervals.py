@@ -236,9 +236,11 @@ def test_a_forecaster_saved_before_per_series_intervals_still_predicts():
         del state[name]
     for name in ("interval_space_", "calibration_series_", "interval_scales_"):
         del state[name]
+    state["estimator_"] = state.pop("estimators_")[0]  # and before ensembles
     old = WindowForecaster.__new__(WindowForecaster)
     old.__setstate__(state)
     assert old.symmetric_intervals and old.calibration_folds == 1
+    assert old.estimators_ == [old.estimator_]
     out = old.predict(coverage=0.9)  # as it did then: symmetric, one pool
     half = out["y_upper"] - out["y_pred"]
     np.testing.assert_allclose(out["y_lower"], out["y_pred"] - half)

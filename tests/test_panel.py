@@ -220,7 +220,9 @@ def test_integer_ds_and_ragged_lengths_work():
     "forecaster",
     [
         WindowForecaster(horizon=3, look_back=12),
-        RNNForecaster(horizon=3, look_back=6, units=4, epochs=1, random_state=0),
+        RNNForecaster(
+            horizon=3, look_back=6, units=4, epochs=1, n_models=1, random_state=0
+        ),
     ],
     ids=["ridge", "rnn"],
 )
@@ -360,6 +362,7 @@ def test_epoch_sampling_draws_new_windows_from_the_whole_history():
         look_back=6,
         units=4,
         epochs=3,
+        n_models=1,
         max_windows=30,
         window_sampling="epoch",
         calibration=None,

@@ -12,6 +12,7 @@ from skrnn import RNNForecaster, RNNRegressor
 
 # windows of random features, not a target's history
 TINY = {**FAST, "target_representation": "level"}
+ONE_NET = {**FAST, "n_models": 1}  # forecasters: one network, not three
 
 
 def _windows(n=80, steps=8, horizon=4, seed=0):
@@ -99,6 +100,7 @@ def test_rnn_decoder_forecasts_a_series_that_is_its_known_future_covariate():
         learning_rate=0.01,
         target_representation="level",
         decoder="rnn",
+        n_models=1,
         random_state=0,
     ).fit(y, X)
     assert fc.estimator_.decoder_features == [1]
@@ -115,9 +117,9 @@ def test_rnn_decoder_forecasts_a_series_that_is_its_known_future_covariate():
 
 def test_forecaster_without_known_future_covariates_leaves_decoder_features_open():
     y, X, _, horizon = _follows_the_covariate()
-    fc = RNNForecaster(horizon, decoder="rnn", calibration=None, **FAST).fit(y, X)
+    fc = RNNForecaster(horizon, decoder="rnn", calibration=None, **ONE_NET).fit(y, X)
     assert fc.estimator_.decoder_features is None
-    dense = RNNForecaster(horizon, future_covariates="all", calibration=None, **FAST)
+    dense = RNNForecaster(horizon, future_covariates="all", calibration=None, **ONE_NET)
     assert dense.fit(y, X).estimator_.decoder_features is None
 
 
@@ -179,7 +181,7 @@ def test_pickle_and_save_round_trips_predict_the_same(tmp_path):
 
     y_series, X_cov, X_future, horizon = _follows_the_covariate()
     fc = RNNForecaster(
-        horizon, decoder="rnn", future_covariates=["plan"], look_back=6, **FAST
+        horizon, decoder="rnn", future_covariates=["plan"], look_back=6, **ONE_NET
     ).fit(y_series, X_cov)
     forecast = fc.predict(X_future, coverage=0.9)
     pd.testing.assert_frame_equal(

@@ -191,12 +191,13 @@ def calibrate(histories, calibration, folds, *, fit, predict, log, **windows):
     calibration, folds : int, "auto" or None
         The forecaster's ``calibration`` and ``calibration_folds``.
     fit : callable
-        ``fit(histories)`` returns a fitted regressor.
+        ``fit(histories)`` returns the fitted regressors of one copy (a
+        list: several when the forecaster averages an ensemble).
     predict : callable
-        ``predict(regressor, windows)`` returns its forecasts.
+        ``predict(regressors, windows)`` returns their forecasts.
     log : bool
-        Calibrate in logarithms if every copy models the target in logs
-        (its ``log_target_``) and every series is positive.
+        Calibrate in logarithms if every regressor of every copy models the
+        target in logs (its ``log_target_``) and every series is positive.
     **windows
         ``look_back``, ``horizon`` and ``span`` (of the local scales).
     """
@@ -212,9 +213,9 @@ def calibrate(histories, calibration, folds, *, fit, predict, log, **windows):
     plan = calibration_plan(histories, sizes, folds, **windows)
     forecasts = []
     for fold in plan:  # one copy at a time: a network's memory is freed after it
-        estimator = fit(fold.heads)
-        forecasts.append(predict(estimator, fold.windows))
-        log = log and bool(getattr(estimator, "log_target_", False))
+        fitted = fit(fold.heads)
+        forecasts.append(predict(fitted, fold.windows))
+        log = log and all(getattr(e, "log_target_", False) for e in fitted)
     log = (
         log
         and all(np.all(h.y > 0) for h in histories)

@@ -3,6 +3,7 @@
 from numbers import Integral
 
 from skrnn._core.sklearn_compat import Interval, StrOptions
+from skrnn._forecast.window_fit import member_seeds
 from skrnn._forecast.window_forecaster import WindowForecaster
 from skrnn._keras.training import auto_batch_size
 from skrnn._regression.regressor import RNNRegressor
@@ -126,17 +127,32 @@ class RNNForecaster(WindowForecaster):
         panel, for more fit time (``benchmarks/results/forecast.md``,
         ``benchmarks/results/m4.md``).
 
+    n_models : int, default=3
+        Networks trained alike from different seeds, whose forecasts are
+        averaged (an ensemble, as the M4 winner's). Each is one more fit of
+        the network, for the calibration copies too: three take three times
+        as long as one. One network's MASE moves with its seed; the average
+        of three moves about half as much and is a little better. Over nine
+        seeds on four hourly and daily series of the suite, the standard
+        deviation of MASE went from 0.049-0.096 with one network to
+        0.027-0.051 with three, and the mean MASE down by 1.6% to 4.3%
+        (``benchmarks/results/ensemble.md``). Set 1 for the fastest fit.
+
     random_state : int, RandomState instance or None, default=None
         Seed of the network's initialisation and shuffling: an int makes
-        fits reproducible.
+        fits reproducible. The first network uses it as it is; the others
+        draw their seeds from it.
 
     verbose : int, default=0
         Keras's training verbosity.
 
     Attributes
     ----------
+    estimators_ : list of RNNRegressor
+        The ``n_models`` fitted networks, on every window.
+
     estimator_ : RNNRegressor
-        The fitted network, on every window.
+        The first of them (the only one with ``n_models=1``).
 
     look_back_, season_, n_windows_, calibration_errors_, calibration_series_, \
 interval_scales_, interval_space_, calibration_folds_, past_covariates_, \
@@ -171,6 +187,7 @@ future_covariates_, cutoff_, n_series_
             Interval(Integral, 1, None, closed="left"),
             StrOptions({"auto"}),
         ],
+        "n_models": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(
@@ -198,6 +215,7 @@ future_covariates_, cutoff_, n_series_
         loss="mse",
         target_representation="auto",
         decoder="dense",
+        n_models=3,
         random_state=None,
         verbose=0,
     ):
@@ -223,8 +241,13 @@ future_covariates_, cutoff_, n_series_
         self.loss = loss
         self.target_representation = target_representation
         self.decoder = decoder
+        self.n_models = n_models
         self.random_state = random_state
         self.verbose = verbose
+
+    def _make_estimators(self) -> list:
+        seeds = member_seeds(self.random_state, self.n_models)
+        return [self._make_estimator().set_params(random_state=s) for s in seeds]
 
     def _make_estimator(self):
         params = {name: getattr(self, name) for name in _RNN_PARAMS}

@@ -67,10 +67,33 @@ def as_input(estimator, windows: np.ndarray) -> np.ndarray:
     return windows.reshape(len(windows), -1)
 
 
-def predict_windows(estimator, windows: np.ndarray, horizon: int) -> np.ndarray:
-    """Forecasts of shape (n_windows, horizon) from a fitted ``estimator``."""
-    forecasts = np.asarray(estimator.predict(as_input(estimator, windows)))
-    return forecasts.reshape(len(windows), horizon)
+def predict_windows(estimators, windows: np.ndarray, horizon: int) -> np.ndarray:
+    """Forecasts of shape (n_windows, horizon): the mean of fitted ``estimators``.
+
+    ``estimators`` is a sequence of fitted regressors (one, or the members
+    of an ensemble trained from different seeds), each predicting every
+    window.
+    """
+    forecasts = [
+        np.asarray(estimator.predict(as_input(estimator, windows)), dtype=float)
+        for estimator in estimators
+    ]
+    return np.mean(forecasts, axis=0).reshape(len(windows), horizon)
+
+
+def member_seeds(random_state, n_members: int) -> list:
+    """The ``random_state`` of each of ``n_members`` regressors trained alike.
+
+    The first keeps ``random_state`` itself, so that one member fits as the
+    regressor alone would. With an int or a ``RandomState``, the others get
+    seeds drawn from it (reproducible from an int); with None, None each
+    (different initialisations all the same).
+    """
+    if n_members == 1 or random_state is None:
+        return [random_state] * n_members
+    rng = check_random_state(random_state)
+    seeds = rng.randint(np.iinfo(np.int32).max, size=n_members - 1)
+    return [random_state, *(int(seed) for seed in seeds)]
 
 
 def recent_last(sizes, fraction: float) -> np.ndarray:

@@ -148,6 +148,10 @@ class WindowForecaster(BaseEstimator):
     estimator_ : regressor
         The fitted clone of ``estimator``, on every window.
 
+    estimators_ : list of regressors
+        The fitted regressors whose forecasts are averaged: ``[estimator_]``
+        here; :class:`RNNForecaster` trains ``n_models`` networks.
+
     look_back_ : int
         The look-back used (``"auto"`` resolved).
 
@@ -289,6 +293,10 @@ class WindowForecaster(BaseEstimator):
 
     # -- what a subclass changes --------------------------------------------
 
+    def _make_estimators(self) -> list:
+        """The unfitted regressors whose forecasts are averaged (here one)."""
+        return [self._make_estimator()]
+
     def _make_estimator(self):
         """An unfitted regressor for the windows."""
         if self.estimator is None:
@@ -345,8 +353,15 @@ class WindowForecaster(BaseEstimator):
         self.seasonal_ = seasonal and self.season_ <= self.look_back_
         self._panel, self.cutoff_ = panel, panel.cutoff
         self._calibrate(panel)
-        self.estimator_, self.n_windows_ = self._fit_windows(panel)
+        self.estimators_, self.n_windows_ = self._fit_windows(panel)
         return self
+
+    @property
+    def estimator_(self):
+        """The first of ``estimators_`` (the only one of a single model)."""
+        if "estimators_" not in self.__dict__:
+            raise AttributeError(f"{type(self).__name__} is not fitted.")
+        return self.estimators_[0]
 
     @property
     def _columns(self) -> tuple:
@@ -367,16 +382,20 @@ class WindowForecaster(BaseEstimator):
         return settings_for(estimator, settings)
 
     def _fit_windows(self, panel: Panel):
-        """A fitted clone of the regressor on the windows of every series."""
-        return fit_windows(
-            self._make_estimator(),
-            panel,
-            look_back=self.look_back_,
-            horizon=self.horizon,
-            limit=self.max_windows,
-            sampling=self.window_sampling,
-            configure=self._configure,
-        )
+        """The regressors fitted on the windows of every series, and their count."""
+        fitted = [
+            fit_windows(
+                estimator,
+                panel,
+                look_back=self.look_back_,
+                horizon=self.horizon,
+                limit=self.max_windows,
+                sampling=self.window_sampling,
+                configure=self._configure,
+            )
+            for estimator in self._make_estimators()
+        ]
+        return [estimator for estimator, _ in fitted], fitted[0][1]
 
     def _calibrate(self, panel: Panel) -> None:
         """Fit the calibration copies; keep their errors and the series' scales."""
@@ -385,7 +404,7 @@ class WindowForecaster(BaseEstimator):
             self.calibration,
             self.calibration_folds,
             fit=lambda heads: self._fit_windows(panel.replace(heads))[0],
-            predict=lambda estimator, w: predict_windows(estimator, w, self.horizon),
+            predict=lambda fitted, w: predict_windows(fitted, w, self.horizon),
             log=not self.symmetric_intervals,
             look_back=self.look_back_,
             horizon=self.horizon,
@@ -429,7 +448,7 @@ class WindowForecaster(BaseEstimator):
             per series, or columns ``(series, "y_pred" | bound)`` with
             ``coverage``.
         """
-        check_is_fitted(self, "estimator_")
+        check_is_fitted(self, "estimators_")
         levels = checked_levels(coverage, self.calibration_errors_ is not None)
         frames = self._forecast_frames(X, levels)
         return self._panel.layout.write(self._panel, frames)
@@ -446,7 +465,7 @@ class WindowForecaster(BaseEstimator):
                 for history, future in zip(panel.histories, futures, strict=True)
             ]
         )
-        points = predict_windows(self.estimator_, windows, horizon)
+        points = predict_windows(self.estimators_, windows, horizon)
         frames = [
             pd.DataFrame({"y_pred": point}, index=history.future_index(horizon))
             for history, point in zip(panel.histories, points, strict=True)
@@ -486,7 +505,7 @@ class WindowForecaster(BaseEstimator):
         self : object
             The forecaster, its history extended.
         """
-        check_is_fitted(self, "estimator_")
+        check_is_fitted(self, "estimators_")
         histories = list(self._panel.histories)
         reads = (self.past_covariates_, self.future_covariates_, self.horizon)
         for k, new_y, new_X in self._panel.layout.following(self._panel, y, X):
@@ -520,7 +539,7 @@ class WindowForecaster(BaseEstimator):
         score : float
             ``-mase(y, forecast, history, seasons_[0])``, averaged over series.
         """
-        check_is_fitted(self, "estimator_")
+        check_is_fitted(self, "estimators_")
         return self._score(y, X, self._forecast_frames(X, None))
 
     def _score(self, y, X, frames) -> float:
@@ -586,9 +605,12 @@ class WindowForecaster(BaseEstimator):
         return load_estimator(cls, path, custom_objects=custom_objects, trusted=trusted)
 
     def __setstate__(self, state):
+        state = dict(state)
+        if "estimator_" in state:  # written before ensembles: its one regressor
+            state["estimators_"] = [state.pop("estimator_")]
         # a file written before per-series intervals: symmetric and pooled
         old = {"calibration_folds": 1, "symmetric_intervals": True}
-        if "estimator_" in state:
+        if "estimators_" in state:
             old |= {"interval_space_": "level", "calibration_folds_": 1}
             old |= {"calibration_series_": None, "interval_scales_": None}
         super().__setstate__({**old, **state})

@@ -86,6 +86,14 @@ def add_forecast_command(commands: Any) -> None:
         help="recurrent units (default: RNNForecaster's)",
     )
     forecast.add_argument(
+        "--n-models",
+        metavar="N",
+        type=_positive_int,
+        default=None,
+        help="networks trained from different seeds and averaged "
+        "(default: RNNForecaster's)",
+    )
+    forecast.add_argument(
         "--seed", metavar="S", type=int, default=0, help="random seed of the network"
     )
     forecast.add_argument(
@@ -98,12 +106,13 @@ def add_forecast_command(commands: Any) -> None:
 
 
 def network(args: argparse.Namespace, **columns: str) -> Any:
-    """The RNNForecaster of --horizon, --season, --epochs, --units and --seed."""
+    """The RNNForecaster that --horizon, --season, --epochs, --units, --n-models
+    and --seed describe."""
     from skrnn.forecasting import RNNForecaster
 
     season = "auto" if args.season is None else args.season
     params = {"random_state": args.seed, "season": season, **columns}
-    for name in ("epochs", "units"):
+    for name in ("epochs", "units", "n_models"):
         if getattr(args, name) is not None:
             params[name] = getattr(args, name)
     return RNNForecaster(horizon=args.horizon, **params)
