@@ -857,8 +857,9 @@ def suite_markdown(args, table, info, peers, skips, failures, elapsed):
             "seconds are summed over the origins (calibration fits included).",
             "",
             "Models: `RNNForecaster(horizon=h, random_state=0)` with every other "
-            "parameter at its default (an ensemble of `n_models=3` networks; "
-            "one network against ensembles over nine seeds: `ensemble.md`); "
+            "parameter at its default (`n_models='auto'`: three networks "
+            "averaged on each of these series; one network against ensembles "
+            "over nine seeds: `ensemble.md`); "
             "Ridge through `WindowForecaster(horizon=h)`; the seasonal naive "
             "forecast at each cycle of `seasons_` (`WindowForecaster("
             "SeasonalNaiveRegressor(s), look_back=s, season=s)`, its interval "

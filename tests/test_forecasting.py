@@ -13,7 +13,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
 from skrnn import RNNForecaster, WindowForecaster, WindowTargetRegressor
 from skrnn._forecast.data import check_history, training_windows
-from skrnn._forecast.window_fit import member_seeds
+from skrnn._forecast.window_fit import auto_members, member_seeds
 from skrnn.baselines import SeasonalNaiveRegressor
 from skrnn.datasets import load_airline
 from skrnn.forecasting import default_look_back, fill_gaps
@@ -414,6 +414,39 @@ def test_n_models_averages_networks_fitted_from_the_members_seeds(tmp_path):
     loaded = RNNForecaster.load(tmp_path / "fc.skrnn")
     assert len(loaded.estimators_) == 3
     pd.testing.assert_series_equal(loaded.predict(), fc.predict())
+
+
+def test_auto_members_fit_in_max_windows():
+    assert auto_members(1_000, 50_000) == 3  # a single series
+    assert auto_members(20_000, 50_000) == 2
+    assert auto_members(30_000, 50_000) == 1
+    assert auto_members(400_000, 50_000) == 1  # a large panel
+    assert auto_members(400_000, None) == 3
+
+
+@pytest.mark.parametrize("max_windows, expected", [(None, 3), (120, 2), (60, 1)])
+def test_n_models_auto_averages_as_many_networks_as_max_windows_holds(
+    max_windows, expected
+):
+    y = monthly(60)  # 53 windows of 6 + 2 steps
+    tiny = {**TINY_RNN, "n_models": "auto", "units": 2, "epochs": 1}
+    fc = RNNForecaster(
+        horizon=2, look_back=6, max_windows=max_windows, calibration=None, **tiny
+    ).fit(y)
+    assert fc.n_windows_ == 53
+    assert fc.n_models_ == len(fc.estimators_) == expected
+
+
+def test_an_rnn_forecaster_saved_before_ensembles_loads_as_one_network():
+    fc = RNNForecaster(horizon=2, look_back=6, calibration=None, **TINY_RNN)
+    fc.fit(monthly(40))
+    state = dict(fc.__getstate__())
+    del state["n_models"], state["n_models_"]
+    state["estimator_"] = state.pop("estimators_")[0]
+    old = RNNForecaster.__new__(RNNForecaster)
+    old.__setstate__(state)
+    assert old.get_params()["n_models"] == old.n_models_ == 1
+    pd.testing.assert_series_equal(old.predict(), fc.predict())
 
 
 @pytest.mark.slow

@@ -3,7 +3,8 @@
 from numbers import Integral
 
 from skrnn._core.sklearn_compat import Interval, StrOptions
-from skrnn._forecast.window_fit import member_seeds
+from skrnn._forecast.data import n_windows
+from skrnn._forecast.window_fit import auto_members, member_seeds
 from skrnn._forecast.window_forecaster import WindowForecaster
 from skrnn._keras.training import auto_batch_size
 from skrnn._regression.regressor import RNNRegressor
@@ -32,8 +33,8 @@ class RNNForecaster(WindowForecaster):
     :class:`~skrnn.RNNRegressor` with ``horizon`` outputs, built from the
     parameters below, so that ``look_back`` and ``units`` can be tuned
     together by a scikit-learn search. The defaults were chosen by the
-    benchmarks whose results are in ``benchmarks/results/`` (``forecast.md``
-    and ``m4.md``).
+    benchmarks whose results are in ``benchmarks/results/`` (``forecast.md``,
+    ``m4.md``, ``suite.md`` and ``ensemble.md``).
 
     Parameters
     ----------
@@ -127,7 +128,7 @@ class RNNForecaster(WindowForecaster):
         panel, for more fit time (``benchmarks/results/forecast.md``,
         ``benchmarks/results/m4.md``).
 
-    n_models : int, default=3
+    n_models : int or "auto", default="auto"
         Networks trained alike from different seeds, whose forecasts are
         averaged (an ensemble, as the M4 winner's). Each is one more fit of
         the network, for the calibration copies too: three take three times
@@ -136,7 +137,13 @@ class RNNForecaster(WindowForecaster):
         seeds on four hourly and daily series of the suite, the standard
         deviation of MASE went from 0.049-0.096 with one network to
         0.027-0.051 with three, and the mean MASE down by 1.6% to 4.3%
-        (``benchmarks/results/ensemble.md``). Set 1 for the fastest fit.
+        (``benchmarks/results/ensemble.md``). ``"auto"``: three while three
+        times the training windows (of all series) fit in ``max_windows``,
+        fewer beyond, one network once the windows reach it: a large panel
+        keeps the time of one fit, and one network there already learns from
+        many series (M4 Weekly: OWA 0.775 for one network, 0.762 for three
+        in three times the time, ``benchmarks/results/m4.md``). Set 1 for the
+        fastest fit.
 
     random_state : int, RandomState instance or None, default=None
         Seed of the network's initialisation and shuffling: an int makes
@@ -149,10 +156,13 @@ class RNNForecaster(WindowForecaster):
     Attributes
     ----------
     estimators_ : list of RNNRegressor
-        The ``n_models`` fitted networks, on every window.
+        The ``n_models_`` fitted networks, on every window.
 
     estimator_ : RNNRegressor
         The first of them (the only one with ``n_models=1``).
+
+    n_models_ : int
+        The networks averaged (``n_models`` resolved).
 
     look_back_, season_, n_windows_, calibration_errors_, calibration_series_, \
 interval_scales_, interval_space_, calibration_folds_, past_covariates_, \
@@ -187,7 +197,7 @@ future_covariates_, cutoff_, n_series_
             Interval(Integral, 1, None, closed="left"),
             StrOptions({"auto"}),
         ],
-        "n_models": [Interval(Integral, 1, None, closed="left")],
+        "n_models": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     }
 
     def __init__(
@@ -215,7 +225,7 @@ future_covariates_, cutoff_, n_series_
         loss="mse",
         target_representation="auto",
         decoder="dense",
-        n_models=3,
+        n_models="auto",
         random_state=None,
         verbose=0,
     ):
@@ -245,9 +255,21 @@ future_covariates_, cutoff_, n_series_
         self.random_state = random_state
         self.verbose = verbose
 
+    def _resolve_n_models(self, panel) -> int:
+        if self.n_models != "auto":
+            return self.n_models
+        windows = sum(
+            n_windows(len(h), self.look_back_, self.horizon) for h in panel.histories
+        )
+        return auto_members(windows, self.max_windows)
+
     def _make_estimators(self) -> list:
-        seeds = member_seeds(self.random_state, self.n_models)
+        seeds = member_seeds(self.random_state, self.n_models_)
         return [self._make_estimator().set_params(random_state=s) for s in seeds]
+
+    def __setstate__(self, state):
+        # a file written before ensembles: one network
+        super().__setstate__({"n_models": 1, **state})
 
     def _make_estimator(self):
         params = {name: getattr(self, name) for name in _RNN_PARAMS}

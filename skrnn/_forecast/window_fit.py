@@ -81,6 +81,24 @@ def predict_windows(estimators, windows: np.ndarray, horizon: int) -> np.ndarray
     return np.mean(forecasts, axis=0).reshape(len(windows), horizon)
 
 
+# the most networks that n_models="auto" averages
+AUTO_MEMBERS = 3
+
+
+def auto_members(n_windows: int, limit: int | None) -> int:
+    """Members of an ensemble whose windows, in all, stay within ``limit``.
+
+    Each member trains on all ``n_windows`` windows (at most ``limit``), so
+    ``AUTO_MEMBERS`` when ``limit`` holds that many times the windows (every
+    single series of the suite), fewer on larger data, and one network once
+    the windows reach ``limit`` (a large panel): the members cost no more
+    than ``max_windows`` already allows one network.
+    """
+    if limit is None or n_windows <= 0:
+        return AUTO_MEMBERS
+    return int(min(AUTO_MEMBERS, max(1, limit // n_windows)))
+
+
 def member_seeds(random_state, n_members: int) -> list:
     """The ``random_state`` of each of ``n_members`` regressors trained alike.
 

@@ -26,17 +26,17 @@ from skrnn._forecast.look_back import (
     resolve_look_back,
 )
 from skrnn._forecast.panel import Panel, check_panel, concatenate
+from skrnn._forecast.saving import ForecasterFileMixin
 from skrnn._forecast.window_fit import (
     WindowSettings,
     fit_windows,
     predict_windows,
     settings_for,
 )
-from skrnn._keras.persistence import load_estimator, save_estimator
 from skrnn.metrics import mase
 
 
-class WindowForecaster(BaseEstimator):
+class WindowForecaster(ForecasterFileMixin, BaseEstimator):
     """Forecast the next ``horizon`` values of a series with any window regressor.
 
     ``fit`` cuts the series (and its covariates) into look-back windows, each
@@ -150,7 +150,10 @@ class WindowForecaster(BaseEstimator):
 
     estimators_ : list of regressors
         The fitted regressors whose forecasts are averaged: ``[estimator_]``
-        here; :class:`RNNForecaster` trains ``n_models`` networks.
+        here; :class:`RNNForecaster` trains ``n_models_`` networks.
+
+    n_models_ : int
+        How many: 1 here.
 
     look_back_ : int
         The look-back used (``"auto"`` resolved).
@@ -293,8 +296,12 @@ class WindowForecaster(BaseEstimator):
 
     # -- what a subclass changes --------------------------------------------
 
+    def _resolve_n_models(self, panel: Panel) -> int:
+        """How many regressors to average (here one)."""
+        return 1
+
     def _make_estimators(self) -> list:
-        """The unfitted regressors whose forecasts are averaged (here one)."""
+        """The ``n_models_`` unfitted regressors whose forecasts are averaged."""
         return [self._make_estimator()]
 
     def _make_estimator(self):
@@ -352,6 +359,7 @@ class WindowForecaster(BaseEstimator):
         )
         self.seasonal_ = seasonal and self.season_ <= self.look_back_
         self._panel, self.cutoff_ = panel, panel.cutoff
+        self.n_models_ = self._resolve_n_models(panel)
         self._calibrate(panel)
         self.estimators_, self.n_windows_ = self._fit_windows(panel)
         return self
@@ -563,57 +571,6 @@ class WindowForecaster(BaseEstimator):
             season = first if len(history) > first else 1
             errors.append(mase(truth.to_numpy(), predicted, history.y, season))
         return -float(np.mean(errors))
-
-    def save(self, path):
-        """Save the forecaster, fitted or not, to one file (see ``RNNRegressor.save``).
-
-        The file holds data only: parameters, fitted attributes and the
-        history as JSON and numpy arrays, the window regressor rebuilt from
-        its attributes, its network (if any) in Keras's format.
-
-        Parameters
-        ----------
-        path : str, os.PathLike or binary file object
-            Where to write; an existing file is replaced once the new one is
-            complete.
-        """
-        save_estimator(self, path)
-
-    @classmethod
-    def load(cls, path, *, custom_objects=None, trusted=False):
-        """Load a forecaster written by :meth:`save`, running nothing from the file.
-
-        Parameters
-        ----------
-        path : str, os.PathLike or binary file object
-            A file written by :meth:`save`.
-        custom_objects : dict, default=None
-            Classes or functions the file names, given rather than imported,
-            keyed by import path (``"module:qualname"``); see
-            ``RNNRegressor.load``.
-        trusted : bool or list of str, default=False
-            Import paths that loading may import beyond skrnn's own classes
-            and scikit-learn's ``Ridge`` (a window regressor of another
-            class, say ``["sklearn.linear_model._coordinate_descent:Lasso"]``),
-            or True to trust the whole file (see ``RNNRegressor.load``).
-
-        Returns
-        -------
-        forecaster : object
-            A forecaster of the saved class that forecasts as the saved one.
-        """
-        return load_estimator(cls, path, custom_objects=custom_objects, trusted=trusted)
-
-    def __setstate__(self, state):
-        state = dict(state)
-        if "estimator_" in state:  # written before ensembles: its one regressor
-            state["estimators_"] = [state.pop("estimator_")]
-        # a file written before per-series intervals: symmetric and pooled
-        old = {"calibration_folds": 1, "symmetric_intervals": True}
-        if "estimators_" in state:
-            old |= {"interval_space_": "level", "calibration_folds_": 1}
-            old |= {"calibration_series_": None, "interval_scales_": None}
-        super().__setstate__({**old, **state})
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
