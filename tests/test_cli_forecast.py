@@ -185,12 +185,29 @@ def test_model_rnn_forces_the_network(tmp_path, capsys):
 def test_n_models_averages_that_many_networks(tmp_path, capsys):
     from skrnn.forecasting import RNNForecaster
 
+    main(["forecast", "--horizon", "4", *TINY, "--out", str(tmp_path / "airline")])
+    assert ", look-back 24, horizon 4," in capsys.readouterr().out  # one network
     y, line, table = _run_model(tmp_path, capsys, "rnn", "--n-models", "2")
     assert line.startswith("Forecast: RNNForecaster, backtest MASE ")
     rnn = RNNForecaster(
         4, season=_seasons(y), epochs=2, units=4, n_models=2, random_state=0
     )
     _assert_writes(table, rnn.fit(y).predict(coverage=0.9))
+
+
+def test_the_command_line_says_how_many_networks_are_averaged(tmp_path, capsys):
+    from skrnn._forecast.look_back import network_members
+    from skrnn.datasets import load_airline
+    from skrnn.forecasting import WindowForecaster
+
+    probe = WindowForecaster(horizon=12, calibration=None).fit(load_airline())
+    assert network_members(probe, "auto", 50_000) == 3  # 109 windows
+    assert network_members(probe, "auto", 200) == 1
+    assert network_members(probe, 2, 200) == 2
+    argv = ["forecast", "--horizon", "4", "--origins", "1", "--model", "naive"]
+    argv += ["--epochs", "1", "--units", "4"]
+    main([*argv, "--n-models", "2", "--out", str(tmp_path / "out")])
+    assert ", look-back 24, 2 networks averaged, horizon 4," in capsys.readouterr().out
 
 
 def test_model_snaive_repeats_the_last_season(tmp_path, capsys):

@@ -250,3 +250,19 @@ def look_back_words(probe) -> str:
     if network == probe.look_back_:
         return words
     return f"{words} (the network's {network})"
+
+
+def network_members(probe, n_models, max_windows) -> int:
+    """The networks ``RNNForecaster(n_models=..., max_windows=...)`` averages
+    on the data ``probe`` (a fitted :class:`~skrnn.WindowForecaster`) was
+    fitted on: ``n_models`` resolved as its ``n_models_`` would be."""
+    if n_models != "auto":
+        return int(n_models)
+    from skrnn._forecast.data import n_windows
+    from skrnn._forecast.window_fit import auto_members
+
+    look_back = network_look_back(probe)
+    windows = sum(
+        n_windows(len(h), look_back, probe.horizon) for h in probe._panel.histories
+    )
+    return auto_members(windows, max_windows)

@@ -281,7 +281,7 @@ def run_forecast(args: argparse.Namespace) -> int:
     series, source, covariates = data.target, data.source, data.features
     out = _out_folder(args.out)
 
-    from skrnn._forecast.look_back import look_back_words
+    from skrnn._forecast.look_back import look_back_words, network_members
     from skrnn.forecasting import WindowForecaster
 
     season = "auto" if args.season is None else args.season
@@ -318,9 +318,11 @@ def run_forecast(args: argparse.Namespace) -> int:
         f"Data: {source}: {len(series)} rows of {series.name!r}, "
         f"{format_time(series.index[0])} to {format_time(series.index[-1])}"
     )
+    members = network_members(probe, rnn.n_models, rnn.max_windows)
     print(
         f"{season_line(probe)}, {look_back_words(probe)}, "
-        f"horizon {args.horizon}, {args.coverage:.0%} interval"
+        + (f"{members} networks averaged, " if members > 1 else "")
+        + f"horizon {args.horizon}, {args.coverage:.0%} interval"
         + (f"; past covariates {args.features}" if args.features else "")
     )
 
