@@ -185,8 +185,6 @@ def test_model_rnn_forces_the_network(tmp_path, capsys):
 def test_n_models_averages_that_many_networks(tmp_path, capsys):
     from skrnn.forecasting import RNNForecaster
 
-    main(["forecast", "--horizon", "4", *TINY, "--out", str(tmp_path / "airline")])
-    assert ", look-back 24, horizon 4," in capsys.readouterr().out  # one network
     y, line, table = _run_model(tmp_path, capsys, "rnn", "--n-models", "2")
     assert line.startswith("Forecast: RNNForecaster, backtest MASE ")
     rnn = RNNForecaster(
