@@ -14,6 +14,7 @@ import numpy as np
 
 from skrnn._forecast.data import n_windows
 from skrnn._forecast.panel import Panel
+from skrnn._forecast.window_fit import member_count
 from skrnn._time.index import is_seasonal
 from skrnn._time.seasons import resolve_seasons, season_source
 
@@ -256,13 +257,10 @@ def network_members(probe, n_models, max_windows) -> int:
     """The networks ``RNNForecaster(n_models=..., max_windows=...)`` averages
     on the data ``probe`` (a fitted :class:`~skrnn.WindowForecaster`) was
     fitted on: ``n_models`` resolved as its ``n_models_`` would be."""
-    if n_models != "auto":
-        return int(n_models)
-    from skrnn._forecast.data import n_windows
-    from skrnn._forecast.window_fit import auto_members
-
-    look_back = network_look_back(probe)
-    windows = sum(
-        n_windows(len(h), look_back, probe.horizon) for h in probe._panel.histories
+    return member_count(
+        n_models,
+        probe._panel.histories,
+        look_back=network_look_back(probe),
+        horizon=probe.horizon,
+        limit=max_windows,
     )
-    return auto_members(windows, max_windows)

@@ -3,8 +3,7 @@
 from numbers import Integral
 
 from skrnn._core.sklearn_compat import Interval, StrOptions
-from skrnn._forecast.data import n_windows
-from skrnn._forecast.window_fit import auto_members, member_seeds
+from skrnn._forecast.window_fit import member_count, member_seeds
 from skrnn._forecast.window_forecaster import WindowForecaster
 from skrnn._keras.training import auto_batch_size
 from skrnn._regression.regressor import RNNRegressor
@@ -256,12 +255,13 @@ future_covariates_, cutoff_, n_series_
         self.verbose = verbose
 
     def _resolve_n_models(self, panel) -> int:
-        if self.n_models != "auto":
-            return self.n_models
-        windows = sum(
-            n_windows(len(h), self.look_back_, self.horizon) for h in panel.histories
+        return member_count(
+            self.n_models,
+            panel.histories,
+            look_back=self.look_back_,
+            horizon=self.horizon,
+            limit=self.max_windows,
         )
-        return auto_members(windows, self.max_windows)
 
     def _make_estimators(self) -> list:
         seeds = member_seeds(self.random_state, self.n_models_)

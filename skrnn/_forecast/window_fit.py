@@ -145,36 +145,55 @@ def recent_last(sizes, fraction: float) -> np.ndarray:
 
 
 def fit_windows(
-    estimator, panel: Panel, *, look_back, horizon, limit, sampling, configure
+    estimators, panel: Panel, *, look_back, horizon, limit, sampling, configure
 ):
-    """Fit ``estimator`` (an unfitted clone) on the windows of every series.
+    """Fit ``estimators`` (unfitted clones, alike but for their seeds) on the
+    windows of every series.
 
-    Within ``limit`` windows, on the most recent windows of each series;
-    with ``sampling="epoch"`` and an estimator that trains by epochs
-    (``partial_fit``), each epoch on a new draw among all of them.
-    ``configure(estimator, windows)`` gives the parameters to set on
-    ``estimator`` for the windows drawn (:func:`settings_for` and whatever the
-    forecaster passes on of its own).
+    Within ``limit`` windows, on the most recent windows of each series, cut
+    once for all of them; with ``sampling="epoch"`` and estimators that train
+    by epochs (``partial_fit``), each epoch of each on a new draw among all
+    of them. ``configure(estimator, windows)`` gives the parameters to set on
+    an estimator for the windows drawn (:func:`settings_for` and whatever
+    the forecaster passes on of its own).
 
     Returns
     -------
-    estimator : object
-        The fitted estimator.
+    estimators : list
+        The fitted estimators.
     n_windows : int
-        Windows it was trained on (per epoch).
+        Windows each was trained on (per epoch).
     """
     total = sum(n_windows(len(h), look_back, horizon) for h in panel.histories)
-    if not (sampling == "epoch" and limit is not None and total > limit):
-        windows, targets = panel_windows(panel, look_back, horizon, limit)
-        params = estimator.get_params()
-        if params.get("early_stopping") and len(panel) > 1:
-            counts = [n_windows(len(h), look_back, horizon) for h in panel.histories]
-            sizes = window_quota(counts, limit)
-            order = recent_last(sizes, params["validation_fraction"])
-            windows, targets = windows[order], targets[order]
+    if sampling == "epoch" and limit is not None and total > limit:
+        fitted = [
+            _fit_by_epoch(e, panel, look_back, horizon, limit, configure)
+            for e in estimators
+        ]
+        return [estimator for estimator, _ in fitted], fitted[0][1]
+    windows, targets = panel_windows(panel, look_back, horizon, limit)
+    params = estimators[0].get_params()
+    if params.get("early_stopping") and len(panel) > 1:
+        counts = [n_windows(len(h), look_back, horizon) for h in panel.histories]
+        sizes = window_quota(counts, limit)
+        order = recent_last(sizes, params["validation_fraction"])
+        windows, targets = windows[order], targets[order]
+    for estimator in estimators:
         estimator.set_params(**configure(estimator, windows))
         estimator.fit(as_input(estimator, windows), targets)
-        return estimator, len(windows)
+    return list(estimators), len(windows)
+
+
+def member_count(n_models, histories, *, look_back, horizon, limit) -> int:
+    """``n_models`` resolved on ``histories``: ``"auto"`` by :func:`auto_members`."""
+    if n_models != "auto":
+        return int(n_models)
+    windows = sum(n_windows(len(h), look_back, horizon) for h in histories)
+    return auto_members(windows, limit)
+
+
+def _fit_by_epoch(estimator, panel, look_back, horizon, limit, configure):
+    """Fit ``estimator`` epoch by epoch, each epoch on a new draw of windows."""
     if not hasattr(estimator, "partial_fit"):
         raise ValueError(
             "window_sampling='epoch' needs an estimator that trains epoch by "

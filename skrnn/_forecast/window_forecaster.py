@@ -391,19 +391,15 @@ class WindowForecaster(ForecasterFileMixin, BaseEstimator):
 
     def _fit_windows(self, panel: Panel):
         """The regressors fitted on the windows of every series, and their count."""
-        fitted = [
-            fit_windows(
-                estimator,
-                panel,
-                look_back=self.look_back_,
-                horizon=self.horizon,
-                limit=self.max_windows,
-                sampling=self.window_sampling,
-                configure=self._configure,
-            )
-            for estimator in self._make_estimators()
-        ]
-        return [estimator for estimator, _ in fitted], fitted[0][1]
+        return fit_windows(
+            self._make_estimators(),
+            panel,
+            look_back=self.look_back_,
+            horizon=self.horizon,
+            limit=self.max_windows,
+            sampling=self.window_sampling,
+            configure=self._configure,
+        )
 
     def _calibrate(self, panel: Panel) -> None:
         """Fit the calibration copies; keep their errors and the series' scales."""
