@@ -422,7 +422,9 @@ def test_forecasters_forecast_the_same_in_a_fresh_process(tmp_path):
         fc.predict(coverage=0.9).to_pickle(tmp_path / f"{name}.expected.pkl")
     saved = members(tmp_path / "rnn_panel.skrnn")
     networks = [name for name in saved if name.endswith(".keras")]
-    assert networks == ["models/0.keras"]
+    rnn = forecasters["rnn_panel"][0]
+    assert rnn.n_models_ == 3  # "auto" on a short panel: an ensemble, one file each
+    assert networks == [f"models/{i}.keras" for i in range(rnn.n_models_)]
     lasso = "sklearn.linear_model._coordinate_descent:Lasso"
     with pytest.raises(ValueError, match=lasso):
         WindowForecaster.load(tmp_path / "lasso_series.skrnn")
