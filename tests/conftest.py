@@ -11,6 +11,19 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 FAST = {"units": 4, "epochs": 2, "batch_size": 16, "random_state": 0}
 
 
+def pytest_xdist_auto_num_workers(config):
+    """Workers for ``-n auto``: one per core this process may use, at most four.
+
+    Each worker imports Keras and its backend (several hundred MB), so a
+    machine with many cores would otherwise spend its memory on idle imports.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
 @pytest.fixture
 def sequences():
     """60 multivariate sequences of 5 steps and 2 features, and a target."""
