@@ -46,20 +46,32 @@ SERIES = ("ETTh1", "ETTh2", "seattle-temps", "seattle-weather")
 
 def forecasts(name, seed, args):
     """The backtest forecasts of one network at ``seed`` (from the cache if there)."""
-    cached = Path(args.cache) / f"{name}_{seed}.csv" if args.cache else None
+
+    def make(horizon):
+        return RNNForecaster(
+            horizon=horizon, n_models=1, calibration=None, random_state=seed
+        )
+
+    return cached_backtest(name, str(seed), make, args)
+
+
+def cached_backtest(name, label, make, args):
+    """Backtest forecasts of ``make(horizon)`` on series ``name`` of ``suite.py``.
+
+    Kept as ``{name}_{label}.csv`` under ``args.cache`` when set, and read
+    from there when present; each frame carries the seconds its run took.
+    """
+    cached = Path(args.cache) / f"{name}_{label}.csv" if args.cache else None
     if cached is not None and cached.exists():
         return pd.read_csv(cached)
     loader, horizon, _ = suite.SERIES[name]
     y = loader(args)
-    forecaster = RNNForecaster(
-        horizon=horizon, n_models=1, calibration=None, random_state=seed
-    )
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        frame = backtest(forecaster, y, n_origins=args.origins).forecasts
+        frame = backtest(make(horizon), y, n_origins=args.origins).forecasts
     seconds = time.perf_counter() - start
-    print(f"{name} seed {seed}: {seconds:.0f} s", flush=True)
+    print(f"{name} {label}: {seconds:.0f} s", flush=True)
     frame = frame[["cutoff", "horizon", "y_true", "y_pred", "scale"]].assign(
         seconds=seconds
     )
@@ -67,6 +79,19 @@ def forecasts(name, seed, args):
         cached.parent.mkdir(parents=True, exist_ok=True)
         frame.to_csv(cached, index=False)
     return frame
+
+
+def run_line(script):
+    """``Run on <date>: `python benchmarks/<script> <args>`. <machine>; <versions>.``"""
+    import keras
+
+    today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
+    return (
+        f"Run on {today}: `python benchmarks/{script} "
+        + " ".join(sys.argv[1:])
+        + f"`. {platform.platform()}, {os.cpu_count()} cores; keras "
+        f"{keras.__version__} ({keras.backend.backend()}), pandas {pd.__version__}."
+    )
 
 
 def mase(frame, predicted):
@@ -131,16 +156,10 @@ def main():
     print(table.round(3).to_string(index=False))
     if args.markdown is None:
         return
-    today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
-    import keras
-
     lines = [
         "# One network against ensembles of networks from different seeds",
         "",
-        f"Run on {today}: `python benchmarks/ensemble.py "
-        + " ".join(sys.argv[1:])
-        + f"`. {platform.platform()}, {os.cpu_count()} cores; keras "
-        f"{keras.__version__} ({keras.backend.backend()}), pandas {pd.__version__}.",
+        run_line("ensemble.py"),
         "",
         f"`RNNForecaster(horizon=h, n_models=1, calibration=None, random_state=s)` "
         f"for s = 0 .. {args.seeds - 1}, backtested at {args.origins} origins one "

@@ -166,6 +166,7 @@ RNN_VARIANTS = {
         "RNNForecaster(window_sampling='epoch')",
         {"window_sampling": "epoch"},
     ),
+    "rnn-skip": ("RNNForecaster(linear_skip=True)", {"linear_skip": True}),
 }
 
 

@@ -489,3 +489,15 @@ def test_forecast_id_col_picks_each_series_winner(tmp_path):
     table = pd.read_csv(out / "forecast.csv")
     loop = table[table["unique_id"] == "loop"]
     np.testing.assert_allclose(loop["y_pred"], pattern[:3])
+
+
+@pytest.mark.parametrize(
+    "flag, expected",
+    [([], False), (["--linear-skip"], True), (["--no-linear-skip"], False)],
+)
+def test_linear_skip_flag_sets_the_network(flag, expected):
+    from skrnn.cli._forecast import network
+    from skrnn.cli._main import _build_parser
+
+    args = _build_parser().parse_args(["forecast", "data.csv", *flag])
+    assert network(args).linear_skip is expected

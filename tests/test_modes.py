@@ -97,6 +97,7 @@ _VALUES = {
     "fcn_filters": (4,),
     "dimension_shuffle": True,
     "model_fn": gru_body,
+    "linear_skip": True,
 }
 
 # The parameters only RNNClassifier has.

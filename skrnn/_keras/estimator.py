@@ -81,6 +81,13 @@ class KerasEstimator(BaseEstimator):
         """Build and compile the Keras model (under the fit's seed)."""
         raise NotImplementedError
 
+    def _start_model(self, X, y, sample_weight, encode):
+        """Set weights of a new ``model_`` from its training rows, before training.
+
+        Called on ``reset`` with the rows training reads (the validation
+        tail left out); the default leaves Keras's initialisation.
+        """
+
     def _train(self, X, y, sample_weight, encode, *, reset, incremental):
         """One training run of ``model_``, built first on ``reset``.
 
@@ -109,6 +116,9 @@ class KerasEstimator(BaseEstimator):
                 X, y = X[order], y[order]
                 if sample_weight is not None:
                     sample_weight = sample_weight[order]
+            if reset:
+                weights = None if sample_weight is None else sample_weight[: plan.cut]
+                self._start_model(X[: plan.cut], y[: plan.cut], weights, encode)
             self.epochs_, self.batch_size_ = plan.epochs, plan.batch_size
             early = {"patience": self.n_iter_no_change, "min_delta": self.tol}
             schedule = []

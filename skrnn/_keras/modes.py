@@ -24,6 +24,7 @@ _ON = {
     "model_fn": lambda v: v is not None,
     "decoder": lambda v: v == "rnn",
     "decoder_features": lambda v: v is not None and len(v) > 0,
+    "linear_skip": lambda v: v is not False,
 }
 
 # (first, second, how, reason): refused when the first parameter is on and
@@ -106,6 +107,19 @@ CONFLICTS = [
         "without",
         "only the recurrent decoder reads features at each output step; set "
         "decoder='rnn' or leave decoder_features=None",
+    ),
+    (
+        "linear_skip",
+        "return_sequences",
+        "with",
+        "the linear map of the window adds to one output per sequence, not one "
+        "per step",
+    ),
+    (
+        "linear_skip",
+        "model_fn",
+        "with",
+        "model_fn replaces the network and its head; add a linear path inside it",
     ),
     *[
         (

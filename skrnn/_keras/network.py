@@ -3,6 +3,7 @@
 import warnings
 
 from skrnn._keras.backend import get_keras
+from skrnn._keras.linear_skip import add_linear_skip, skip_steps
 from skrnn._keras.rnn_decoder import decode, merge_directions
 from skrnn._keras.sequence_features import (
     FCN_KERNEL_SIZES,
@@ -34,6 +35,7 @@ def build_network(
     fcn_filters: tuple | None = None,
     fcn_kernel_sizes: tuple = FCN_KERNEL_SIZES,
     dimension_shuffle: bool = False,
+    linear_skip: bool | int = False,
 ):
     """Build ``stem's input layers -> RNN stack [+ FCN] -> Dense head`` (or ``body``).
 
@@ -90,6 +92,12 @@ def build_network(
         The recurrent stack reads the input transposed, each feature a step
         and each time step a feature (LSTM-FCN's "dimension shuffle").
         Fixed-length input only.
+    linear_skip : bool or int, default=False
+        Add to the head's outputs a linear map of the (scaled) input window,
+        a ``Dense`` layer on the flattened window (an int: its last
+        ``linear_skip`` steps)
+        (``skrnn/_keras/linear_skip.py``). Fixed-length input, one output per
+        sequence.
 
     Returns
     -------
@@ -114,6 +122,12 @@ def build_network(
             outputs = user_model(x)
         return keras.Model(inputs, outputs)
     padded = stem_shape[0] is None
+    if linear_skip is not False and (padded or return_sequences):
+        raise ValueError(
+            "linear_skip reads every step of a window of one length and adds "
+            "to one output per sequence: it needs sequences of one length and "
+            "return_sequences=False."
+        )
     if dimension_shuffle and padded:
         raise ValueError(
             "dimension_shuffle needs sequences of one length: it reads each "
@@ -159,6 +173,9 @@ def build_network(
             dense_activation=dense_activation,
             output_activation=output_activation,
         )
+        if linear_skip is not False:
+            steps = skip_steps(linear_skip, stem_shape[0])
+            outputs = add_linear_skip(keras, window, outputs, steps)
         return keras.Model(inputs, outputs)
     if pooling != "last" and not return_sequences:
         # a shuffled stack's steps are the features: none of them is padding
@@ -170,6 +187,9 @@ def build_network(
     for n_units in dense_units:
         x = layers.Dense(n_units, activation=dense_activation)(x)
     outputs = layers.Dense(n_outputs, activation=output_activation)(x)
+    if linear_skip is not False:
+        steps = skip_steps(linear_skip, stem_shape[0])
+        outputs = add_linear_skip(keras, features, outputs, steps)
     return keras.Model(inputs, outputs)
 
 

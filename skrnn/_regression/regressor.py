@@ -7,6 +7,7 @@ from sklearn.base import RegressorMixin
 
 from skrnn._core.sklearn_compat import Interval, StrOptions, _fit_context
 from skrnn._keras.base import BaseRNN
+from skrnn._keras.linear_skip import least_squares_start
 from skrnn._regression.target import (
     TargetEncoder,
     as_2d_target,
@@ -223,6 +224,16 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         Indices, or column names as for ``target_feature``. None: the decoder
         reads the step's position only.
 
+    linear_skip : bool or int, default=False
+        Add to the network's outputs a linear map of the scaled window (in
+        the target's representation): of the whole window with True, of its
+        last ``linear_skip`` steps with an int. The map starts at the ridge
+        regression of the training targets on those steps (penalty chosen by
+        generalised cross-validation) and trains with the network, which
+        then learns what a linear autoregression misses: the "highway" of
+        LSTNet. Windows of one length only, and not with ``return_sequences``
+        or ``model_fn``.
+
     Attributes
     ----------
     model_ : keras.Model
@@ -304,6 +315,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         "season": [Interval(Integral, 1, None, closed="left"), None],
         "decoder": [StrOptions({"dense", "rnn"})],
         "decoder_features": ["array-like", None],
+        "linear_skip": ["boolean", Interval(Integral, 1, None, closed="left")],
     }
     _y_checks = {"multi_output": True, "y_numeric": True}
 
@@ -345,6 +357,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         season=None,
         decoder="dense",
         decoder_features=None,
+        linear_skip=False,
     ):
         super().__init__(
             cell,
@@ -383,6 +396,11 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         self.season = season
         self.decoder = decoder
         self.decoder_features = decoder_features
+        self.linear_skip = linear_skip
+
+    def __setstate__(self, state):
+        # a file written before the linear skip: none
+        super().__setstate__({"linear_skip": False, **state})
 
     def _output_spec(self):
         return self.n_outputs_, None, self.loss
@@ -397,7 +415,15 @@ class RNNRegressor(RegressorMixin, BaseRNN):
                 target_index(self.input_shape_[-1], f, names, "decoder_features")
                 for f in self.decoder_features
             )
-        return {"decoder": self.decoder, "decoder_features": features}
+        return {
+            "decoder": self.decoder,
+            "decoder_features": features,
+            "linear_skip": self.linear_skip,
+        }
+
+    def _start_model(self, X, y, sample_weight, encode):
+        if self.linear_skip is not False:
+            least_squares_start(self.model_, X, y, sample_weight, encode)
 
     def _relative_target(self) -> bool:
         """Whether the target is forecast relative to its own window's history.

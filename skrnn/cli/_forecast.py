@@ -94,6 +94,13 @@ def add_forecast_command(commands: Any) -> None:
         "(default: RNNForecaster's)",
     )
     forecast.add_argument(
+        "--linear-skip",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="add to the network a linear map of the window's last steps, "
+        "started at their ridge regression (default: RNNForecaster's)",
+    )
+    forecast.add_argument(
         "--seed", metavar="S", type=int, default=0, help="random seed of the network"
     )
     forecast.add_argument(
@@ -106,13 +113,13 @@ def add_forecast_command(commands: Any) -> None:
 
 
 def network(args: argparse.Namespace, **columns: str) -> Any:
-    """The RNNForecaster that --horizon, --season, --epochs, --units, --n-models
-    and --seed describe."""
+    """The RNNForecaster that --horizon, --season, --epochs, --units, --n-models,
+    --linear-skip and --seed describe."""
     from skrnn.forecasting import RNNForecaster
 
     season = "auto" if args.season is None else args.season
     params = {"random_state": args.seed, "season": season, **columns}
-    for name in ("epochs", "units", "n_models"):
+    for name in ("epochs", "units", "n_models", "linear_skip"):
         if getattr(args, name) is not None:
             params[name] = getattr(args, name)
     return RNNForecaster(horizon=args.horizon, **params)
