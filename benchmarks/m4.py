@@ -166,7 +166,10 @@ RNN_VARIANTS = {
         "RNNForecaster(window_sampling='epoch')",
         {"window_sampling": "epoch"},
     ),
-    "rnn-skip": ("RNNForecaster(linear_skip=True)", {"linear_skip": True}),
+    "rnn-noskip": (
+        "RNNForecaster(linear_skip=False): the network alone",
+        {"linear_skip": False},
+    ),
 }
 
 

@@ -139,10 +139,10 @@ def test_the_forecaster_skips_over_the_steps_a_linear_model_reads():
         level + walk + rng.normal(size=1100),
         index=pd.date_range("2020-01-01", periods=1100, freq="D"),
     )
-    fc = RNNForecaster(horizon=7, n_models=1, linear_skip=True, **FAST).fit(y)
+    fc = RNNForecaster(horizon=7, n_models=1, **FAST).fit(y)  # the default
     linear = WindowForecaster(horizon=7).fit(y)
     assert fc.estimator_.linear_skip == linear.look_back_ < fc.look_back_
-    off = RNNForecaster(horizon=7, n_models=1, **FAST).fit(y)
+    off = RNNForecaster(horizon=7, n_models=1, linear_skip=False, **FAST).fit(y)
     assert off.estimator_.linear_skip is False
 
 
