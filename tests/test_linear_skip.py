@@ -146,6 +146,14 @@ def test_the_forecaster_skips_over_the_steps_a_linear_model_reads():
     assert off.estimator_.linear_skip is False
 
 
+def test_numpy_bools_mean_on_and_off_not_one_step():
+    X, y = _linear_windows(n=40)
+    on = RNNRegressor(**TINY, linear_skip=np.True_).fit(X, y)
+    assert _skip_layer(on.model_).get_weights()[0].shape == (6 * 2, 1)
+    off = RNNRegressor(**TINY, linear_skip=np.False_).fit(X, y)
+    assert "linear_skip" not in [layer.name for layer in off.model_.layers]
+
+
 def test_sequences_of_different_lengths_are_refused():
     rng = np.random.default_rng(0)
     X = [rng.normal(size=(int(k), 1)) for k in rng.integers(3, 9, size=20)]

@@ -22,9 +22,12 @@ _CHUNK = 4096
 
 
 def skip_steps(linear_skip, n_timesteps: int) -> int:
-    """The window's last steps the skip reads: all of them for True."""
-    if linear_skip is True:
-        return n_timesteps
+    """The window's last steps the skip reads: all of them for True, 0 for False.
+
+    A numpy bool counts as a bool (a grid search may pass one), not as 0 or 1.
+    """
+    if isinstance(linear_skip, bool | np.bool_):
+        return n_timesteps if linear_skip else 0
     steps = int(linear_skip)
     if steps > n_timesteps:
         raise ValueError(

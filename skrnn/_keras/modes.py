@@ -24,7 +24,7 @@ _ON = {
     "model_fn": lambda v: v is not None,
     "decoder": lambda v: v == "rnn",
     "decoder_features": lambda v: v is not None and len(v) > 0,
-    "linear_skip": lambda v: v is not False,
+    "linear_skip": lambda v: bool(v),
 }
 
 # (first, second, how, reason): refused when the first parameter is on and

@@ -122,7 +122,7 @@ def build_network(
             outputs = user_model(x)
         return keras.Model(inputs, outputs)
     padded = stem_shape[0] is None
-    if linear_skip is not False and (padded or return_sequences):
+    if bool(linear_skip) and (padded or return_sequences):
         raise ValueError(
             "linear_skip reads every step of a window of one length and adds "
             "to one output per sequence: it needs sequences of one length and "
@@ -173,8 +173,8 @@ def build_network(
             dense_activation=dense_activation,
             output_activation=output_activation,
         )
-        if linear_skip is not False:
-            steps = skip_steps(linear_skip, stem_shape[0])
+        steps = 0 if padded else skip_steps(linear_skip, stem_shape[0])
+        if steps:
             outputs = add_linear_skip(keras, window, outputs, steps)
         return keras.Model(inputs, outputs)
     if pooling != "last" and not return_sequences:
@@ -187,8 +187,8 @@ def build_network(
     for n_units in dense_units:
         x = layers.Dense(n_units, activation=dense_activation)(x)
     outputs = layers.Dense(n_outputs, activation=output_activation)(x)
-    if linear_skip is not False:
-        steps = skip_steps(linear_skip, stem_shape[0])
+    steps = 0 if padded else skip_steps(linear_skip, stem_shape[0])
+    if steps:
         outputs = add_linear_skip(keras, features, outputs, steps)
     return keras.Model(inputs, outputs)
 

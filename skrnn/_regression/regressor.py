@@ -422,7 +422,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         }
 
     def _start_model(self, X, y, sample_weight, encode):
-        if self.linear_skip is not False:
+        if self.linear_skip:
             least_squares_start(self.model_, X, y, sample_weight, encode)
 
     def _relative_target(self) -> bool:
