@@ -320,9 +320,13 @@ def test_default_look_back_covers_the_longest_cycle_that_fits_when_asked():
     assert default_look_back(flat, 24, 6, False) == 8
     # a seasonal series keeps two seasons, whatever the longer cycles
     assert default_look_back(flat, 24, 6, True, (24, 168)) == 48
-    # two weekly cycles of half-hourly data are over the budget: 400 steps
+    # two weekly cycles of half-hourly data are over the budget of 400 steps:
+    # one whole week, not a week and a partial one
     long = np.random.default_rng(0).normal(size=2000)
-    assert default_look_back(long, 336, 48, True) == 400
+    assert default_look_back(long, 336, 48, True) == 336
+    assert default_look_back(long, 288, 48, True) == 288  # 5-minute data, a day
+    assert default_look_back(long, 200, 48, True) == 400  # two still fit
+    assert default_look_back(long, 168, 400, True) == 400  # the horizon, if longer
     assert default_look_back(long, 500, 48, True) == 500  # one season at least
 
 

@@ -62,8 +62,8 @@ class WindowForecaster(ForecasterFileMixin, BaseEstimator):
         Number of steps to forecast.
 
     look_back : int or "auto", default="auto"
-        Steps in each window. ``"auto"``: two seasons of ``season_`` (or the
-        horizon, if longer; at most 400 steps, at least one season) when the
+        Steps in each window. ``"auto"``: two seasons of ``season_`` (one
+        when two pass 400 steps; the horizon, if longer) when the
         series passes the M4 competition's seasonality test at it, so that
         the window shows how the last cycle differs from the one before;
         else the horizon (at least 8); at most half the steps left once
