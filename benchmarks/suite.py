@@ -86,7 +86,7 @@ PEERS = ("statsforecast", "skforecast", "neuralforecast")
 SKIP_REASON = (
     "neuralforecast's LSTM takes about a quarter of an hour per hourly series "
     "(1000 steps at each of the origins on one core), and ForecasterRnn at 20 "
-    "epochs half an hour on the half-hourly demand (400 lags): "
+    "epochs half an hour on the half-hourly demand (336 lags): "
     "`make bench-suite-peers` runs the peers on their own."
 )
 
