@@ -155,7 +155,7 @@ class RNNForecaster(WindowForecaster):
         0.027-0.051 with three, and the mean MASE down by 1.6% to 4.3%
         (``benchmarks/results/ensemble.md``); with the linear skip, the
         defaults' MASE moved over three seeds by a standard deviation of at
-        most 6% of its mean on six series of the suite
+        most 6% of its mean on the seven series of the suite
         (``benchmarks/results/suite_seeds_defaults.md``). ``"auto"``: three
         while three times the training windows (of all series) fit in
         ``max_windows``,
