@@ -135,7 +135,8 @@ class RNNForecaster(WindowForecaster):
         regression on the training windows and trained with the network (see
         :class:`~skrnn.RNNRegressor`): the network then learns what a linear
         autoregression misses, as LSTNet's "highway". It reads the steps
-        ``WindowForecaster`` would read (two seasons, or the horizon), not
+        ``WindowForecaster`` would read (two seasons, one where two pass 400
+        steps, or the horizon), not
         the longer cycles the network's window may cover. The default since
         it lowered M4 Weekly's OWA from 0.775 to 0.727
         (``benchmarks/results/m4.md``) and, for one network at two seeds,
@@ -295,8 +296,9 @@ future_covariates_, cutoff_, n_series_
         """The window's last steps the linear skip reads.
 
         Those ``WindowForecaster`` reads with ``look_back="auto"``: two
-        seasons or the horizon, not the longer cycles the network's window
-        may cover, on which a linear map overfits.
+        seasons (one where two pass 400 steps) or the horizon, not the
+        longer cycles the network's window may cover, on which a linear map
+        overfits.
         """
         series = [history.y for history in self._panel.histories]
         linear = default_look_back(series, self.season_, self.horizon, self.seasonal_)
