@@ -7,7 +7,7 @@ DOCS_STAMP := $(VENV)/.installed-docs
 JAX_STAMP := $(VENV)/.installed-jax
 export MPLBACKEND ?= Agg
 
-.PHONY: install demo test test-slow test-examples test-jax bench bench-env bench-forecast bench-m4 bench-suite bench-suite-peers bench-classify lint docs clean
+.PHONY: install demo test test-slow test-examples test-jax bench bench-env bench-forecast bench-m4 bench-suite bench-suite-held-out bench-suite-coverage bench-suite-peers bench-classify lint docs clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -91,6 +91,22 @@ bench-suite: bench-env
 		--markdown benchmarks/results/suite.md --jobs $(SUITE_JOBS) \
 		--skip "LSTM (neuralforecast)" \
 		--skip "ForecasterRnn, epochs=20@taylor" $(BENCH_ARGS)
+
+# the same defaults on series they were never chosen on (a 5-minute and a
+# half-hourly series from the bokeh-sampledata wheel; results/suite_held_out.md),
+# and the suite's 90% intervals at 15 origins spread over the last third of each
+# series (results/suite_coverage.md; the half-hourly demand left out, 45 min).
+bench-suite-held-out: bench-env
+	.venv-bench/bin/python -m pip install --quiet bokeh-sampledata
+	.venv-bench/bin/python benchmarks/suite.py --held-out --data $(SUITE_DATA) \
+		--markdown benchmarks/results/suite_held_out.md --jobs $(SUITE_JOBS) \
+		--skip "LSTM (neuralforecast)" --skip "ForecasterRnn, epochs=20" $(BENCH_ARGS)
+
+bench-suite-coverage: bench-env
+	.venv-bench/bin/python -m pip install --quiet statsmodels vega_datasets pmdarima
+	.venv-bench/bin/python benchmarks/suite.py --spread --origins 15 --data $(SUITE_DATA) \
+		--markdown benchmarks/results/suite_coverage.md --jobs $(SUITE_JOBS) \
+		--skip ForecasterRnn --skip neuralforecast --skip "@taylor" $(BENCH_ARGS)
 
 # the peers alone on the suite's series: statsforecast, skforecast's
 # ForecasterRnn (defaults, and 20 epochs) and neuralforecast's LSTM

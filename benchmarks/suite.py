@@ -54,6 +54,19 @@ The peers alone::
 ``--skip MODEL@SERIES`` (repeatable) leaves out the rows whose label holds
 MODEL and whose series name holds SERIES; ``make bench-suite-peers`` writes
 ``results/suite_peers.md``.
+
+Two more views, each its own run::
+
+    python benchmarks/suite.py --held-out     # series no default was chosen on
+    python benchmarks/suite.py --spread --origins 15   # coverage at more origins
+
+``--held-out`` backtests, instead of the suite's series, series the defaults
+were never chosen or tuned on (``make bench-suite-held-out``,
+``results/suite_held_out.md``): blood glucose every 5 minutes and the sea
+surface temperature of a Gulf of Maine buoy every 30 minutes, both shipped in
+the bokeh-sampledata wheel. ``--spread`` spreads the origins over the last
+third of each series, so that coverage is read from more than a few dozen
+values (``make bench-suite-coverage``, ``results/suite_coverage.md``).
 """
 
 import argparse
@@ -165,6 +178,46 @@ SERIES = {
 }
 
 
+def load_glucose(steps):
+    """Blood glucose of one person, every 5 minutes, 2010 (bokeh-sampledata's
+    ``glucose``, public domain): the readings' mean in each 5-minute bin, the
+    last ``steps`` bins, gaps filled."""
+    from bokeh_sampledata.glucose import data
+
+    y = data["glucose"].astype(float).resample("5min").mean()
+    return fill_gaps(y.iloc[-steps:]).rename("glucose (mg/dL)")
+
+
+def load_sea_temperature(steps):
+    """Sea surface temperature every 30 minutes at NERACOOS buoy B01 (Gulf of
+    Maine), 2016-2017 (bokeh-sampledata's ``sea_surface_temperature``): the
+    last ``steps`` half-hours, the one gap filled."""
+    from bokeh_sampledata.sea_surface_temperature import sea_surface_temperature
+
+    y = sea_surface_temperature["temperature"].astype(float)
+    y.index = y.index.tz_localize(None)
+    y = y[~y.index.duplicated()].resample("30min").mean()
+    return fill_gaps(y.iloc[-steps:]).rename("temperature (C)")
+
+
+# held out (--held-out): series the defaults were never chosen or tuned on,
+# at frequencies the suite does not hold (5 minutes) or with other cycles
+HELD_OUT = {
+    "glucose": (
+        lambda a: load_glucose(4000),
+        12,
+        "bokeh-sampledata wheel, glucose: blood glucose every 5 minutes (one "
+        "person, 2010, public domain), last 4000 steps",
+    ),
+    "sea-temperature": (
+        lambda a: load_sea_temperature(4000),
+        48,
+        "bokeh-sampledata wheel, sea_surface_temperature: NERACOOS buoy B01, "
+        "every 30 minutes, 2016-2017, last 4000 steps",
+    ),
+}
+
+
 # RNNForecaster()'s fit seconds per series in an earlier run: --jobs submits
 # the longest first, so that no core is left with the longest series last
 FIT_SECONDS = {
@@ -175,6 +228,8 @@ FIT_SECONDS = {
     "co2": 62,
     "seattle-temps": 50,
     "airline": 45,
+    "sea-temperature": 300,
+    "glucose": 290,
 }
 
 
@@ -192,9 +247,10 @@ def rescaled(result, y, m):
     return BacktestResult(forecasts, levels, result.fit_time)
 
 
-def peer_backtest(fit_predict, y, horizon, n_origins):
+def peer_backtest(fit_predict, y, horizon, n_origins, step=None):
     """A peer through the same origins as ``backtest``, refitted at each.
 
+    ``step``: steps between origins (default ``horizon``).
     ``fit_predict(head)`` gets the series up to the cutoff (a pandas Series)
     and returns the mean forecast of the next ``horizon`` steps, then the
     lower and upper bounds of its 90% interval (both ``None`` where the peer
@@ -202,8 +258,9 @@ def peer_backtest(fit_predict, y, horizon, n_origins):
     """
     values, index = y.to_numpy(dtype=float), y.index
     rows, fit_time = [], 0.0
-    for k in range(n_origins, 0, -1):
-        length = len(y) - k * horizon
+    step = horizon if step is None else step
+    for k in range(n_origins - 1, -1, -1):
+        length = len(y) - horizon - k * step
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -330,20 +387,24 @@ def models_for(
     freq=None,
     peers_only=False,
     diagnostics=False,
+    step=None,
 ):
     """``label: run(y, n_origins)`` for one series.
 
     ``peers``: the peer libraries importable here (statsforecast, skforecast,
-    neuralforecast); ``peers_only`` leaves skrnn's own models out.
+    neuralforecast); ``peers_only`` leaves skrnn's own models out. ``step``:
+    steps between origins (None: one horizon).
     """
     extra = {} if epochs is None else {"epochs": epochs}
 
     def run_skrnn(forecaster):
-        return lambda y, n: backtest(forecaster, y, n_origins=n, coverage=LEVEL)
+        return lambda y, n: backtest(
+            forecaster, y, n_origins=n, step=step, coverage=LEVEL
+        )
 
     def run_peer(make):
         # the peer is built when it runs (imports, threads), not when listed
-        return lambda y, n: peer_backtest(make(), y, horizon, n)
+        return lambda y, n: peer_backtest(make(), y, horizon, n, step)
 
     if variants:
         return variants_for(horizon, extra, run_skrnn)
@@ -418,11 +479,20 @@ def skipped(label, name, skips):
     return False
 
 
+def origin_step(n_steps, horizon, n_origins, spread):
+    """Steps between origins: one horizon, or with ``spread`` the last third
+    of the series shared among the origins (at least one step apart)."""
+    if not spread:
+        return horizon
+    return max(1, (n_steps // 3) // n_origins)
+
+
 def run_series(name, args, peers, failures):
-    loader, horizon, source = SERIES[name]
+    loader, horizon, source = {**SERIES, **HELD_OUT}[name]
     y = loader(args)
     n = args.origins
-    head = y.iloc[: len(y) - n * horizon]
+    step = origin_step(len(y), horizon, n, args.spread)
+    head = y.iloc[: len(y) - horizon - (n - 1) * step]
     probe = WindowForecaster(horizon=horizon, calibration=None).fit(head)
     seasons = tuple(int(s) for s in probe.seasons_)
     m = seasons[0] if seasons else 1
@@ -435,6 +505,7 @@ def run_series(name, args, peers, failures):
         "end": str(y.index[-1])[:16],
         "horizon": horizon,
         "origins": n,
+        "step": step,
         "seasons_": str(seasons),
         "season_source_": probe.season_source_,
         "season_": int(probe.season_),
@@ -463,6 +534,7 @@ def run_series(name, args, peers, failures):
         freq=y.index.freqstr,
         peers_only=args.peers_only,
         diagnostics=args.diagnostics,
+        step=step,
     )
     for label, run in models.items():
         if args.models is not None and args.models not in label:
@@ -495,6 +567,11 @@ def run_series(name, args, peers, failures):
             "msis": summary.get("msis", np.nan),
             "fit_time": result.fit_time,
         }
+        if "y_lower" in result.forecasts:
+            # what a 5-origin backtest of these origins could have read
+            row["coverage_5_low"], row["coverage_5_high"] = window_coverage(
+                result.forecasts, 5
+            )
         rows.append(row)
         print(
             f"  {label:28s} MASE {row['mase']:.3f}  cov90 {row['coverage']:.2f}  "
@@ -586,6 +663,18 @@ def markdown_pivot(wide, column):
     return "\n".join(lines)
 
 
+def window_coverage(forecasts, width):
+    """Lowest and highest coverage of ``width`` consecutive origins."""
+    inside = (forecasts["y_true"] >= forecasts["y_lower"]) & (
+        forecasts["y_true"] <= forecasts["y_upper"]
+    )
+    per_origin = inside.groupby(forecasts["cutoff"]).mean().sort_index().to_numpy()
+    if len(per_origin) < width:
+        return np.nan, np.nan
+    means = np.convolve(per_origin, np.ones(width) / width, mode="valid")
+    return means.min(), means.max()
+
+
 def seed_spread(table):
     """Per series and loss: MASE over the seeds, its spread, and coverage."""
     parts = table["model"].str.extract(r"loss='(\w+)', random_state=(\d+)")
@@ -674,6 +763,18 @@ def main():
         help="series run side by side, one process each, pinned to a core each",
     )
     parser.add_argument(
+        "--held-out",
+        action="store_true",
+        help="instead of the suite's series: series the defaults were never "
+        "chosen on (5-minute glucose, half-hourly sea temperature)",
+    )
+    parser.add_argument(
+        "--spread",
+        action="store_true",
+        help="origins spread over the last third of each series rather than one "
+        "horizon apart; the markdown is a coverage table",
+    )
+    parser.add_argument(
         "--variants",
         action="store_true",
         help="instead of the models: the network with loss mse and mae, 3 seeds each",
@@ -692,7 +793,8 @@ def main():
 
     started = time.perf_counter()
     infos, rows, skips, failures = [], [], [], []
-    names = [n for n in SERIES if args.series is None or args.series in n]
+    pool = HELD_OUT if args.held_out else SERIES
+    names = [n for n in pool if args.series is None or args.series in n]
     for info, series_rows, series_skips, series_failures in run_all(names, args, peers):
         infos.append(info)
         rows += series_rows
@@ -724,11 +826,74 @@ def main():
         return
     if args.markdown is None:
         return
+    if args.spread:
+        text = coverage_markdown(args, table, info, elapsed)
+        Path(args.markdown).write_text(text)
+        print("\n" + text + f"\nwritten to {args.markdown}")
+        return
     text = suite_markdown(args, table, info, peers, skips, failures, elapsed)
     print("\n" + text)
     Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)
     Path(args.markdown).write_text(text)
     print(f"written to {args.markdown}")
+
+
+def coverage_markdown(args, table, info, elapsed):
+    """``--spread``: the 90% intervals' coverage at origins over the last third."""
+    import keras
+
+    today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
+    epochs = 20 if args.epochs is None else args.epochs
+    models = list(dict.fromkeys(table["model"]))
+    cells = table.assign(
+        cell=[
+            f"{row.coverage:.0%} ({row.coverage_5_low:.0%}–{row.coverage_5_high:.0%})"
+            for row in table.itertuples()
+        ]
+    )
+    wide = cells.pivot(index="series", columns="model", values="cell")
+    wide = wide.reindex(index=list(dict.fromkeys(table["series"])), columns=models)
+    origins = info[info["series"].isin(table["series"])]
+    origins = origins[["series", "horizon", "origins", "step", "steps"]]
+    text = [
+        "# Coverage of the 90% intervals at origins spread over each series",
+        "",
+        f"Run on {today}: `{command_line()}`. Machine: {platform.platform()}, "
+        f"{os.cpu_count()} cores, {args.jobs} series at a time; keras "
+        f"{keras.__version__} ({keras.backend.backend()}); {epochs} epochs.",
+        "",
+        "`suite.md` reads coverage at its 5 last origins, one horizon apart: "
+        "a few dozen values, and the errors of one origin move together, so a "
+        "well calibrated 90% interval can read 100% there. Here each series is "
+        f"backtested at {args.origins} origins spread over its last third "
+        "(refitted at each; `step` steps apart, the last leaving exactly one "
+        "horizon), the models as in `suite.md`. Each cell: the coverage over "
+        "all the origins, then in brackets the lowest and the highest coverage "
+        "that 5 consecutive of these origins give (what a 5-origin backtest "
+        "could have read).",
+        "",
+        markdown_table(origins, list(origins.columns)),
+        "",
+        "## Coverage of the 90% intervals (nominal 90%)",
+        "",
+        "| series | " + " | ".join(models) + " |",
+        "|---" * (len(models) + 1) + "|",
+        *(
+            f"| {name} | " + " | ".join(str(v) for v in row) + " |"
+            for name, row in wide.fillna("—").iterrows()
+        ),
+        "",
+        "## MASE at these origins",
+        "",
+        markdown_pivot(pivot(table, "mase"), "mase"),
+        "",
+        "## MSIS of the 90% intervals",
+        "",
+        markdown_pivot(pivot(table, "msis"), "msis"),
+        "",
+        f"One run: {elapsed / 60:.1f} minutes in all.",
+    ]
+    return "\n".join(text) + "\n"
 
 
 def versions(peers):
@@ -841,10 +1006,22 @@ def suite_markdown(args, table, info, peers, skips, failures, elapsed):
         ]
     else:
         sections = [
-            "# The forecasters' defaults at every frequency",
+            "# The forecasters' defaults at every frequency"
+            + (", on held-out series" if args.held_out else ""),
             "",
-            f"Run on {today}. {machine}. {stack}. One seed (random_state=0), "
-            f"{epochs} epochs.",
+            f"Run on {today}: `{command_line()}`. {machine}. {stack}. One seed "
+            f"(random_state=0), {epochs} epochs.",
+            *(
+                [
+                    "",
+                    "Held out (`--held-out`): no default of the forecasters was "
+                    "chosen or tuned on these series, and the suite holds no "
+                    "5-minute series. The protocol and the models are those of "
+                    "`suite.md`.",
+                ]
+                if args.held_out
+                else []
+            ),
             "",
             "Rolling origin (`skrnn.model_selection.backtest`, refitted at every "
             f"origin): {args.origins} origins one horizon apart, the last leaving "
