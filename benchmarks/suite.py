@@ -540,14 +540,17 @@ def run_series(name, args, peers, failures):
         if args.models is not None and args.models not in label:
             continue
         if skipped(label, name, args.skip):
-            print(f"  {label}: skipped (--skip)", flush=True)
+            print(f"  {name} | {label}: skipped (--skip)", flush=True)
             skips.append((label, name))
             continue
         start = time.perf_counter()
         try:
             result = rescaled(run(y, n), y, m)
         except Exception as error:  # a failing model is reported, not fatal
-            print(f"  {label}: failed ({type(error).__name__}: {error})", flush=True)
+            print(
+                f"  {name} | {label}: failed ({type(error).__name__}: {error})",
+                flush=True,
+            )
             failures.append((label, name, f"{type(error).__name__}: {error}"))
             continue
         summary = result.summary
@@ -574,8 +577,9 @@ def run_series(name, args, peers, failures):
             )
         rows.append(row)
         print(
-            f"  {label:28s} MASE {row['mase']:.3f}  cov90 {row['coverage']:.2f}  "
-            f"MSIS {row['msis']:.2f}  fit {row['fit_time']:.1f} s "
+            f"  {name} | {label:28s} MASE {row['mase']:.3f}  "
+            f"cov90 {row['coverage']:.2f}  MSIS {row['msis']:.2f}  "
+            f"fit {row['fit_time']:.1f} s "
             f"({time.perf_counter() - start:.0f} s)",
             flush=True,
         )
@@ -927,8 +931,9 @@ def peer_settings(peers):
         lines.append(
             "- statsforecast: `AutoETS(season_length=seasons_[0])` and "
             "`MSTL(season_length=list(seasons_))`, `forecast(y, h, level=[90])`. "
-            "ETS holds at most 24 seasonal states, so on co2 (52) AutoETS has no "
-            "season."
+            "ETS holds at most 24 seasonal states, so where the first cycle is "
+            "longer (co2's 52 weeks, a day of half-hours or of 5-minute steps) "
+            "AutoETS has no season."
         )
     if "skforecast" in peers:
         lines.append(
