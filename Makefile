@@ -93,15 +93,15 @@ bench-suite: bench-env
 		--skip "ForecasterRnn, epochs=20@taylor" $(BENCH_ARGS)
 
 # the same defaults on series they were never chosen on (a 5-minute and a
-# half-hourly series from the bokeh-sampledata wheel; results/suite_held_out.md),
-# and the suite's 90% intervals at 15 origins spread over the last third of each
-# series (results/suite_coverage.md; the half-hourly demand left out, 45 min).
+# half-hourly series from the bokeh-sampledata wheel; results/suite_held_out.md)
 bench-suite-held-out: bench-env
 	.venv-bench/bin/python -m pip install --quiet bokeh-sampledata
 	.venv-bench/bin/python benchmarks/suite.py --held-out --data $(SUITE_DATA) \
 		--markdown benchmarks/results/suite_held_out.md --jobs $(SUITE_JOBS) \
 		--skip "LSTM (neuralforecast)" --skip "ForecasterRnn, epochs=20" $(BENCH_ARGS)
 
+# the suite's 90% intervals at 15 origins spread over the last third of each
+# series (results/suite_coverage.md; the half-hourly demand left out, 45 min)
 bench-suite-coverage: bench-env
 	.venv-bench/bin/python -m pip install --quiet statsmodels vega_datasets pmdarima
 	.venv-bench/bin/python benchmarks/suite.py --spread --origins 15 --data $(SUITE_DATA) \

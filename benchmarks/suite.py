@@ -851,7 +851,10 @@ def coverage_markdown(args, table, info, elapsed):
     models = list(dict.fromkeys(table["model"]))
     cells = table.assign(
         cell=[
-            f"{row.coverage:.0%} ({row.coverage_5_low:.0%}–{row.coverage_5_high:.0%})"
+            "—"  # a model without intervals
+            if pd.isna(row.coverage)
+            else f"{row.coverage:.0%} "
+            f"({row.coverage_5_low:.0%}–{row.coverage_5_high:.0%})"
             for row in table.itertuples()
         ]
     )
