@@ -496,13 +496,30 @@ def test_forecast_id_col_picks_each_series_winner(tmp_path):
     np.testing.assert_allclose(loop["y_pred"], pattern[:3])
 
 
-@pytest.mark.parametrize(
-    "flag, expected",
-    [([], True), (["--linear-skip"], True), (["--no-linear-skip"], False)],
-)
-def test_linear_skip_flag_sets_the_network(flag, expected):
+@pytest.mark.parametrize("name", ["linear_skip", "linear_fallback"])
+@pytest.mark.parametrize("given, expected", [(None, True), ("", True), ("no-", False)])
+def test_the_linear_flags_set_the_network(name, given, expected):
     from skrnn.cli._forecast import network
     from skrnn.cli._main import _build_parser
 
+    flag = [] if given is None else [f"--{given}{name.replace('_', '-')}"]
     args = _build_parser().parse_args(["forecast", "data.csv", *flag])
-    assert network(args).linear_skip is expected
+    assert getattr(network(args), name) is expected
+
+
+def test_the_fallback_is_said_when_the_network_uses_it(monkeypatch):
+    from types import SimpleNamespace
+
+    from skrnn._forecast import calibration
+    from skrnn.cli._forecast import fallback_line
+    from skrnn.forecasting import RNNForecaster
+
+    y = np.sin(np.arange(120) / 3.0) + 5.0
+    settings = {"horizon": 2, "look_back": 6, "n_models": 1, "epochs": 1}
+    network = RNNForecaster(**settings, units=2, linear_fallback=False).fit(y)
+    auto = SimpleNamespace(forecasters_={"RNN": network})
+    assert network.linear_fallback_ is False and fallback_line(auto) == ""
+    # the start chosen whatever the errors
+    monkeypatch.setattr(calibration, "best_candidate", lambda errors: len(errors) - 1)
+    network.set_params(linear_fallback=True).fit(y)
+    assert "RNN: its calibration forecasts favoured the ridge" in fallback_line(auto)

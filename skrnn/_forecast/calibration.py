@@ -25,6 +25,12 @@ that one set of errors serves series of any scale
 (:mod:`skrnn._forecast.intervals` turns them into bounds). A series
 modelled in logs is calibrated in logs: its errors and scales are those of
 the logarithms, so that its bounds can be taken back with ``exp``.
+
+The same out-of-sample errors choose how the final model forecasts when a
+forecaster offers several ways (:class:`~skrnn.RNNForecaster`: its trained
+networks, or the ridge regression their linear skip started from): each
+copy forecasts its block every way, and the way with the lowest mean scaled
+error is kept, its errors calibrating the intervals.
 """
 
 from dataclasses import dataclass
@@ -173,6 +179,9 @@ class Calibration:
         Each series' error scale (:func:`series_error_scales`).
     space : {"log", "level"}
         Whether the errors are those of the logarithms.
+    choice : int
+        The candidate way of forecasting chosen on the errors (see
+        :func:`calibrate`'s ``predict``); 0 without calibration.
     """
 
     folds: int
@@ -180,6 +189,7 @@ class Calibration:
     series: np.ndarray | None = None
     scales: np.ndarray | None = None
     space: str = "level"
+    choice: int = 0
 
 
 def calibrate(histories, calibration, folds, *, fit, predict, log, **windows):
@@ -194,7 +204,11 @@ def calibrate(histories, calibration, folds, *, fit, predict, log, **windows):
         ``fit(histories)`` returns the fitted regressors of one copy (a
         list: several when the forecaster averages an ensemble).
     predict : callable
-        ``predict(regressors, windows)`` returns their forecasts.
+        ``predict(regressors, windows)`` returns their forecasts, one array
+        of shape (n_windows, horizon) per candidate way of forecasting with
+        them (a forecaster with one way returns a list of one). The
+        candidate whose errors have the lowest mean is chosen, the first
+        on a tie, and its errors calibrate the intervals.
     log : bool
         Calibrate in logarithms if every regressor of every copy models the
         target in logs (its ``log_target_``) and every series is positive.
@@ -211,23 +225,38 @@ def calibrate(histories, calibration, folds, *, fit, predict, log, **windows):
         return Calibration(0)
     span = windows.pop("span")
     plan = calibration_plan(histories, sizes, folds, **windows)
-    forecasts = []
+    forecasts = []  # per fold, per candidate
     for fold in plan:  # one copy at a time: a network's memory is freed after it
         fitted = fit(fold.heads)
-        forecasts.append(predict(fitted, fold.windows))
+        forecasts.append([np.asarray(f) for f in predict(fitted, fold.windows)])
         log = log and all(getattr(e, "log_target_", False) for e in fitted)
     log = (
         log
         and all(np.all(h.y > 0) for h in histories)
-        and all(np.all(f > 0) for f in forecasts)
+        and all(np.all(f > 0) for candidates in forecasts for f in candidates)
     )
-    errors = np.concatenate(
-        [
-            scaled_errors(histories, fold, f, span=span, log=log)
-            for fold, f in zip(plan, forecasts, strict=True)
-        ]
-    )
+    candidates = [
+        np.concatenate(
+            [
+                scaled_errors(histories, fold, fold_forecasts[k], span=span, log=log)
+                for fold, fold_forecasts in zip(plan, forecasts, strict=True)
+            ]
+        )
+        for k in range(len(forecasts[0]))
+    ]
+    choice = best_candidate(candidates)
+    errors = candidates[choice]
     series = np.concatenate([fold.series for fold in plan])
     scales = series_error_scales(errors, series, len(histories))
     space = "log" if log else "level"
-    return Calibration(len(plan), errors, series, scales, space)
+    return Calibration(len(plan), errors, series, scales, space, choice)
+
+
+def best_candidate(errors) -> int:
+    """Index of the candidate whose scaled errors have the lowest mean.
+
+    The first on a tie, and among finite means only (the first if none is).
+    """
+    means = np.array([np.mean(e) for e in errors])
+    means = np.where(np.isfinite(means), means, np.inf)
+    return int(np.argmin(means))

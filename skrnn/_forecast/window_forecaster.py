@@ -300,9 +300,22 @@ class WindowForecaster(ForecasterFileMixin, BaseEstimator):
         """How many regressors to average (here one)."""
         return 1
 
-    def _make_estimators(self) -> list:
-        """The ``n_models_`` unfitted regressors whose forecasts are averaged."""
+    def _make_estimators(self, variant=None) -> list:
+        """The ``n_models_`` unfitted regressors whose forecasts are averaged.
+
+        ``variant``: the variant they will forecast as, when known (the
+        final fit, after calibration chose it).
+        """
         return [self._make_estimator()]
+
+    def _variants(self) -> tuple:
+        """Ways of forecasting with the fitted regressors, that calibration
+        chooses among on its out-of-sample errors (here one: as fitted)."""
+        return ("fitted",)
+
+    def _use_variant(self, estimators, variant) -> None:
+        """Make fitted ``estimators`` forecast as ``variant`` (one of
+        :meth:`_variants`); here there is nothing to change."""
 
     def _make_estimator(self):
         """An unfitted regressor for the windows."""
@@ -360,8 +373,10 @@ class WindowForecaster(ForecasterFileMixin, BaseEstimator):
         self.seasonal_ = seasonal and self.season_ <= self.look_back_
         self._panel, self.cutoff_ = panel, panel.cutoff
         self.n_models_ = self._resolve_n_models(panel)
-        self._calibrate(panel)
-        self.estimators_, self.n_windows_ = self._fit_windows(panel)
+        self._variant = self._calibrate(panel)
+        estimators, self.n_windows_ = self._fit_windows(panel, self._variant)
+        self._use_variant(estimators, self._variant)
+        self.estimators_ = estimators
         return self
 
     @property
@@ -389,10 +404,10 @@ class WindowForecaster(ForecasterFileMixin, BaseEstimator):
         )
         return settings_for(estimator, settings)
 
-    def _fit_windows(self, panel: Panel):
+    def _fit_windows(self, panel: Panel, variant=None):
         """The regressors fitted on the windows of every series, and their count."""
         return fit_windows(
-            self._make_estimators(),
+            self._make_estimators(variant),
             panel,
             look_back=self.look_back_,
             horizon=self.horizon,
@@ -401,14 +416,25 @@ class WindowForecaster(ForecasterFileMixin, BaseEstimator):
             configure=self._configure,
         )
 
-    def _calibrate(self, panel: Panel) -> None:
-        """Fit the calibration copies; keep their errors and the series' scales."""
+    def _calibrate(self, panel: Panel):
+        """Fit the calibration copies; keep their errors and the series' scales.
+
+        Returns the variant (:meth:`_variants`) whose calibration forecasts
+        erred least, the first without calibration.
+        """
+        variants = self._variants()
+
+        def forecasts(fitted, windows):
+            for variant in variants:
+                self._use_variant(fitted, variant)
+                yield predict_windows(fitted, windows, self.horizon)
+
         result = calibrate(
             panel.histories,
             self.calibration,
             self.calibration_folds,
             fit=lambda heads: self._fit_windows(panel.replace(heads))[0],
-            predict=lambda fitted, w: predict_windows(fitted, w, self.horizon),
+            predict=lambda fitted, w: list(forecasts(fitted, w)),
             log=not self.symmetric_intervals,
             look_back=self.look_back_,
             horizon=self.horizon,
@@ -417,6 +443,7 @@ class WindowForecaster(ForecasterFileMixin, BaseEstimator):
         self.calibration_folds_, self.interval_space_ = result.folds, result.space
         self.calibration_errors_ = result.errors
         self.calibration_series_, self.interval_scales_ = result.series, result.scales
+        return variants[result.choice]
 
     @property
     def _scale_span(self) -> int:

@@ -8,7 +8,9 @@ Training then starts from a linear
 autoregression and moves the recurrent part and the linear map together, so
 the network learns what the linear model misses: the "highway" of LSTNet
 (Lai et al., SIGIR 2018), started where a ridge regression ends rather than
-at zero.
+at zero. :func:`use_linear_start` turns a trained network back into that
+linear autoregression alone (its head set to zero, the skip back at its
+start), for a forecaster whose out-of-sample errors favour it.
 """
 
 import numpy as np
@@ -17,6 +19,8 @@ from skrnn._keras.backend import get_keras
 from skrnn._keras.feed import model_input
 
 WINDOW, LINEAR = "linear_skip_window", "linear_skip"
+# the network's last Dense layer, to which the skip is added
+HEAD = "head"
 # rows read per chunk while the normal equations are summed
 _CHUNK = 4096
 
@@ -95,10 +99,30 @@ def least_squares_start(model, X, y, sample_weight, encode):
     coef, intercept, alpha = ridge_from_moments(
         gram, cross, y_square, f_sum, y_sum, total
     )
-    model.get_layer(LINEAR).set_weights(
-        [coef.astype(np.float32), intercept.astype(np.float32)]
-    )
+    start = [coef.astype(np.float32), intercept.astype(np.float32)]
+    model.get_layer(LINEAR).set_weights(start)
     return alpha
+
+
+def use_linear_start(model, start) -> None:
+    """Make ``model`` forecast with its linear skip alone, at ``start``.
+
+    The head's weights are set to zero (its activation is linear: its
+    output is then zero) and the skip's to ``start``, the weights
+    :func:`least_squares_start` gave it: the model then computes the ridge
+    regression it started training from, whatever training did to the
+    recurrent layers.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Built by ``build_network(linear_skip=...)`` with a skip.
+    start : list of ndarray
+        The skip's weights before training (kernel, bias).
+    """
+    head = model.get_layer(HEAD)
+    head.set_weights([np.zeros_like(w) for w in head.get_weights()])
+    model.get_layer(LINEAR).set_weights(start)
 
 
 # penalties tried, relative to the mean variance of the scaled window's values

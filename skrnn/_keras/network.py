@@ -3,7 +3,7 @@
 import warnings
 
 from skrnn._keras.backend import get_keras
-from skrnn._keras.linear_skip import add_linear_skip, skip_steps
+from skrnn._keras.linear_skip import HEAD, add_linear_skip, skip_steps
 from skrnn._keras.rnn_decoder import decode, merge_directions
 from skrnn._keras.sequence_features import (
     FCN_KERNEL_SIZES,
@@ -186,7 +186,7 @@ def build_network(
         x = layers.Concatenate(name="features")([h, conv])
     for n_units in dense_units:
         x = layers.Dense(n_units, activation=dense_activation)(x)
-    outputs = layers.Dense(n_outputs, activation=output_activation)(x)
+    outputs = layers.Dense(n_outputs, activation=output_activation, name=HEAD)(x)
     steps = 0 if padded else skip_steps(linear_skip, stem_shape[0])
     if steps:
         outputs = add_linear_skip(keras, features, outputs, steps)

@@ -16,6 +16,8 @@ and loads as a plain Keras model, under every backend.
 
 from collections.abc import Sequence
 
+from skrnn._keras.linear_skip import HEAD
+
 
 def merge_directions(keras, states: list) -> list:
     """A Bidirectional layer's final states as one state per kind, side by side.
@@ -87,5 +89,5 @@ def decode(
         x = layer(x, initial_state=initial)
     for n_units in dense_units:
         x = layers.Dense(n_units, activation=dense_activation)(x)
-    x = layers.Dense(1, activation=output_activation)(x)
+    x = layers.Dense(1, activation=output_activation, name=HEAD)(x)
     return layers.Reshape((n_outputs,))(x)

@@ -7,7 +7,7 @@ from sklearn.base import RegressorMixin
 
 from skrnn._core.sklearn_compat import Interval, StrOptions, _fit_context
 from skrnn._keras.base import BaseRNN
-from skrnn._keras.linear_skip import least_squares_start
+from skrnn._keras.linear_skip import LINEAR, least_squares_start, use_linear_start
 from skrnn._regression.target import (
     TargetEncoder,
     as_2d_target,
@@ -422,8 +422,28 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         }
 
     def _start_model(self, X, y, sample_weight, encode):
+        self._linear_start = None
         if self.linear_skip:
             least_squares_start(self.model_, X, y, sample_weight, encode)
+            # kept for _use_linear_start: a forecaster may choose it
+            self._linear_start = self.model_.get_layer(LINEAR).get_weights()
+
+    def _use_linear_start(self) -> None:
+        """Forecast from now on with the linear skip alone, at its ridge start.
+
+        The network's head is set to zero and the skip back to the ridge
+        regression it started training from (see
+        :func:`~skrnn._keras.linear_skip.use_linear_start`).
+        :class:`~skrnn.RNNForecaster` does this when its calibration
+        forecasts say that start forecasts better than the trained network.
+        """
+        start = getattr(self, "_linear_start", None)
+        if start is None:
+            raise ValueError(
+                f"{type(self).__name__} has no linear start to use: fit it "
+                "with linear_skip set."
+            )
+        use_linear_start(self.model_, start)
 
     def _relative_target(self) -> bool:
         """Whether the target is forecast relative to its own window's history.

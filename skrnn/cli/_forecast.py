@@ -101,6 +101,13 @@ def add_forecast_command(commands: Any) -> None:
         "started at their ridge regression (default: RNNForecaster's)",
     )
     forecast.add_argument(
+        "--linear-fallback",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="forecast with that ridge regression alone when the calibration "
+        "forecasts favour it over the trained network (default: RNNForecaster's)",
+    )
+    forecast.add_argument(
         "--seed", metavar="S", type=int, default=0, help="random seed of the network"
     )
     forecast.add_argument(
@@ -114,12 +121,12 @@ def add_forecast_command(commands: Any) -> None:
 
 def network(args: argparse.Namespace, **columns: str) -> Any:
     """The RNNForecaster that --horizon, --season, --epochs, --units, --n-models,
-    --linear-skip and --seed describe."""
+    --linear-skip, --linear-fallback and --seed describe."""
     from skrnn.forecasting import RNNForecaster
 
     season = "auto" if args.season is None else args.season
     params = {"random_state": args.seed, "season": season, **columns}
-    for name in ("epochs", "units", "n_models", "linear_skip"):
+    for name in ("epochs", "units", "n_models", "linear_skip", "linear_fallback"):
         if getattr(args, name) is not None:
             params[name] = getattr(args, name)
     return RNNForecaster(horizon=args.horizon, **params)
@@ -182,6 +189,20 @@ def selection_of(model: str, rivals: dict) -> str:
 
 def _listed(parts: list) -> str:
     return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
+
+
+def fallback_line(auto: Any) -> str:
+    """What the network forecasts with, when it falls back to its linear start."""
+    from skrnn.forecasting import RNNForecaster
+
+    for name, fitted in auto.forecasters_.items():
+        if isinstance(fitted, RNNForecaster) and fitted.linear_fallback_:
+            return (
+                f"{name}: its calibration forecasts favoured the ridge regression "
+                "its linear skip started from over the trained network; it "
+                "forecasts with that (--no-linear-fallback keeps the network)"
+            )
+    return ""
 
 
 def choice_line(auto: Any, model: str) -> str:
@@ -348,6 +369,9 @@ def run_forecast(args: argparse.Namespace) -> int:
     board, used = auto.scores_, auto.selected_
     print(backtest_line(board, args.origins, args.horizon))
     print(choice_line(auto, args.model))
+    fallback = fallback_line(auto)
+    if fallback:
+        print(fallback)
 
     forecast = auto.predict(coverage=args.coverage)
     table = pd.DataFrame(
