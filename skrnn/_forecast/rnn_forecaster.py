@@ -164,8 +164,9 @@ class RNNForecaster(WindowForecaster):
         (``benchmarks/results/suite_coverage.md``) it moved MASE on ETTh2
         from 0.971 to 0.748 (Ridge 0.752) and on ETTh1 from 0.749 to 0.712,
         against 0.297 to 0.301 on Seattle's hourly temperatures and at most
-        0.7% elsewhere; M4 Weekly's OWA stayed 0.727. Without calibration (``calibration=None``) there is
-        nothing to choose on: the trained networks forecast.
+        0.7% elsewhere; M4 Weekly's OWA stayed 0.727. Without calibration
+        (``calibration=None``) there is nothing to choose on: the trained
+        networks forecast.
 
     n_models : int or "auto", default="auto"
         Networks trained alike from different seeds, whose forecasts are

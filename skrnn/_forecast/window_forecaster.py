@@ -301,21 +301,15 @@ class WindowForecaster(ForecasterFileMixin, BaseEstimator):
         return 1
 
     def _make_estimators(self, variant=None) -> list:
-        """The ``n_models_`` unfitted regressors whose forecasts are averaged.
-
-        ``variant``: the variant they will forecast as, when known (the
-        final fit, after calibration chose it).
-        """
+        """The ``n_models_`` unfitted regressors, to forecast as ``variant``."""
         return [self._make_estimator()]
 
     def _variants(self) -> tuple:
-        """Ways of forecasting with the fitted regressors, that calibration
-        chooses among on its out-of-sample errors (here one: as fitted)."""
+        """Ways to forecast that calibration chooses among (here: as fitted)."""
         return ("fitted",)
 
     def _use_variant(self, estimators, variant) -> None:
-        """Make fitted ``estimators`` forecast as ``variant`` (one of
-        :meth:`_variants`); here there is nothing to change."""
+        """Make fitted ``estimators`` forecast as ``variant`` (here: no change)."""
 
     def _make_estimator(self):
         """An unfitted regressor for the windows."""
