@@ -522,4 +522,4 @@ def test_the_fallback_is_said_when_the_network_uses_it(monkeypatch):
     # the start chosen whatever the errors
     monkeypatch.setattr(calibration, "best_candidate", lambda errors: len(errors) - 1)
     network.set_params(linear_fallback=True).fit(y)
-    assert "RNN: its calibration forecasts favoured a ridge" in fallback_line(auto)
+    assert "RNN: its calibration forecasts favoured the ridge" in fallback_line(auto)

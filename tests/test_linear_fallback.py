@@ -10,8 +10,8 @@ from numpy.testing import assert_allclose
 from skrnn import RNNForecaster, RNNRegressor
 from skrnn._forecast import calibration
 from skrnn._forecast.calibration import best_candidate
-from skrnn._forecast.rnn_forecaster import LIGHT_RIDGE
-from skrnn._keras.linear_skip import GCV, LIGHT, LINEAR
+from skrnn._forecast.rnn_forecaster import LINEAR_START
+from skrnn._keras.linear_skip import LINEAR
 
 TINY = {**FAST, "target_representation": "level"}
 
@@ -33,15 +33,14 @@ def _windows(n=160, look_back=6, seed=0):
     return X, y
 
 
-@pytest.mark.parametrize("penalty", [GCV, LIGHT])
-def test_the_ridge_fits_forecast_the_same_whatever_the_training(penalty):
+def test_the_linear_start_forecasts_the_same_whatever_the_training():
     X, y = _windows()
     short = RNNRegressor(**{**TINY, "epochs": 1}, linear_skip=True).fit(X, y)
     long = RNNRegressor(**{**TINY, "epochs": 6}, linear_skip=True).fit(X, y)
-    # trained, the two differ; their ridge fits are the same
+    # trained, the two differ; their starts are one ridge fit
     assert np.abs(short.predict(X) - long.predict(X)).max() > 1e-3
-    short._use_linear_start(penalty)
-    long._use_linear_start(penalty)
+    short._use_linear_start()
+    long._use_linear_start()
     assert_allclose(short.predict(X), long.predict(X), rtol=1e-5, atol=1e-5)
     starts = [reg.model_.get_layer(LINEAR).get_weights() for reg in (short, long)]
     for a, b in zip(*starts, strict=True):
@@ -90,8 +89,7 @@ def test_without_the_skip_or_calibration_the_networks_forecast():
 
 @pytest.fixture
 def chosen_start(monkeypatch):
-    """The last candidate (the light ridge) chosen whatever the errors (the
-    choice is tested above)."""
+    """The linear start chosen whatever the errors (the choice is tested above)."""
     monkeypatch.setattr(calibration, "best_candidate", lambda errors: len(errors) - 1)
 
 
@@ -102,7 +100,7 @@ def test_the_fallback_forecasts_with_the_start_and_its_errors(chosen_start, tmp_
     assert fc.linear_fallback_ is True
     # the same networks, untouched by calibration, switched by hand
     plain = RNNForecaster(**params, calibration=None).fit(y)
-    plain._use_variant(plain.estimators_, LIGHT_RIDGE)
+    plain._use_variant(plain.estimators_, LINEAR_START)
     assert_allclose(fc.predict(), plain.predict(), rtol=1e-5)
     # its intervals read the start's calibration errors, not the network's
     network = RNNForecaster(**params, linear_fallback=False).fit(y)

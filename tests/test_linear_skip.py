@@ -11,15 +11,7 @@ from sklearn.linear_model import Ridge
 
 from skrnn import RNNForecaster, RNNRegressor, WindowForecaster
 from skrnn._keras.backend import get_keras
-from skrnn._keras.linear_skip import (
-    ALPHAS,
-    GCV,
-    LIGHT,
-    LIGHT_ALPHA,
-    WINDOW,
-    least_squares_start,
-    ridge_starts,
-)
+from skrnn._keras.linear_skip import ALPHAS, WINDOW, least_squares_start
 
 TINY = {**FAST, "target_representation": "level"}
 
@@ -68,22 +60,15 @@ def _read_windows(model, X):
     return np.asarray(windows.predict_on_batch(X.astype("float32")), dtype=float)
 
 
-def _noisy_fit():
-    """``(X, target, reg, F, scale)``: 40 rows of 30 values, a noisy target
-    (least squares would interpolate the noise), the windows the skip reads
-    and the mean variance of their values times the rows."""
+def test_the_penalty_is_the_one_generalised_cross_validation_prefers():
     rng = np.random.default_rng(4)
+    # 40 rows of 30 values: least squares would interpolate the noise
     X = rng.normal(size=(40, 15, 2))
     target = X[:, -1, 0] + rng.normal(size=40)
     reg = RNNRegressor(**TINY, linear_skip=True).fit(X, target)
     F = _read_windows(reg.model_, X)
-    scale = np.trace(np.cov(F.T, bias=True)) / F.shape[1] * len(F)
-    return X, target, reg, F, scale
-
-
-def test_the_penalty_is_the_one_generalised_cross_validation_prefers():
-    X, target, reg, F, scale = _noisy_fit()
     alpha = least_squares_start(reg.model_, X, target, None, None)
+    scale = np.trace(np.cov(F.T, bias=True)) / F.shape[1] * len(F)
 
     def gcv(a):  # straight from the definition, one Ridge fit per penalty
         ridge = Ridge(alpha=a).fit(F, target)
@@ -110,38 +95,6 @@ def test_the_start_is_the_weighted_ridge_fit_on_the_windows_the_network_reads():
     ridge = Ridge(alpha=alpha).fit(_read_windows(model, X), target, weights)
     assert_allclose(kernel, ridge.coef_.T, rtol=1e-4, atol=1e-5)
     assert_allclose(bias, ridge.intercept_, rtol=1e-4, atol=1e-5)
-
-
-def test_the_light_fit_is_ridge_at_its_fixed_penalty_and_gcv_the_start():
-    X, target, reg, F, scale = _noisy_fit()
-    starts = ridge_starts(reg.model_, X, target, None, None)
-    (kernel, bias), alpha = starts[LIGHT]
-    assert alpha == pytest.approx(LIGHT_ALPHA * scale, rel=1e-9)
-    ridge = Ridge(alpha=alpha).fit(F, target)
-    assert_allclose(kernel[:, 0], ridge.coef_, rtol=1e-4, atol=1e-5)
-    assert_allclose(bias, [ridge.intercept_], rtol=1e-4, atol=1e-5)
-    # the network starts from GCV's, here a heavier penalty than the light one
-    assert starts[GCV][1] == least_squares_start(reg.model_, X, target, None, None)
-    assert starts[GCV][1] > alpha
-
-
-def test_the_fits_kept_for_a_fallback_read_the_validation_tail_too():
-    X, y = _linear_windows(n=120)
-    target = y + np.random.default_rng(3).normal(size=120)
-    kept = {}
-    for early in (True, False):
-        reg = RNNRegressor(**TINY, linear_skip=True, early_stopping=early)
-        # the target reaches the network as it is
-        reg.set_params(validation_fraction=0.25, scale_target=False)
-        kept[early] = reg.fit(X, target)._linear_starts
-    every_row = ridge_starts(reg.model_, X, target, None, None)
-    for name in (GCV, LIGHT):
-        for fit in (kept[True][name], kept[False][name]):
-            for a, b in zip(fit, every_row[name][0], strict=True):
-                assert_allclose(a, b, rtol=1e-4, atol=1e-5)
-    # the rows before the tail alone give another fit
-    head = ridge_starts(reg.model_, X[:90], target[:90], None, None)[LIGHT][0]
-    assert np.abs(head[0] - kept[True][LIGHT][0]).max() > 1e-2
 
 
 @pytest.mark.parametrize("seed", [0, 1])

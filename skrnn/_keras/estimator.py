@@ -88,10 +88,6 @@ class KerasEstimator(BaseEstimator):
         tail left out); the default leaves Keras's initialisation.
         """
 
-    def _end_model(self, X, y, sample_weight, encode, cut: int):
-        """Called on ``reset`` after training, with every row (those from
-        ``cut`` on were the validation tail); the default does nothing."""
-
     def _train(self, X, y, sample_weight, encode, *, reset, incremental):
         """One training run of ``model_``, built first on ``reset``.
 
@@ -151,8 +147,6 @@ class KerasEstimator(BaseEstimator):
                 verbose=int(self.verbose),
             )
         self._check_finite(history)
-        if reset:
-            self._end_model(X, y, sample_weight, encode, plan.cut)
         for key, values in history.items():
             self.history_.setdefault(key, []).extend(float(v) for v in values)
         self.n_iter_ += len(history.get("loss", []))

@@ -10,8 +10,7 @@ the network learns what the linear model misses: the "highway" of LSTNet
 (Lai et al., SIGIR 2018), started where a ridge regression ends rather than
 at zero. :func:`use_linear_start` turns a trained network back into that
 linear autoregression alone (its head set to zero, the skip back at its
-start, or at a lighter penalty), for a forecaster whose out-of-sample
-errors favour it.
+start), for a forecaster whose out-of-sample errors favour it.
 """
 
 import numpy as np
@@ -24,12 +23,6 @@ WINDOW, LINEAR = "linear_skip_window", "linear_skip"
 HEAD = "head"
 # rows read per chunk while the normal equations are summed
 _CHUNK = 4096
-# penalties tried, relative to the mean variance of the scaled window's values
-ALPHAS = np.logspace(-4, 1, 11)
-# the light penalty, on the same scale
-LIGHT_ALPHA = 1e-3
-# the two ridge fits of ridge_starts: GCV's penalty, and the light one
-GCV, LIGHT = "gcv", "light"
 
 
 def skip_steps(linear_skip, n_timesteps: int) -> int:
@@ -63,26 +56,11 @@ def add_linear_skip(keras, window, outputs, steps: int):
 def least_squares_start(model, X, y, sample_weight, encode):
     """Set ``model``'s linear skip to the ridge fit of ``y`` on the windows.
 
-    The penalty is GCV's (see :func:`ridge_starts`); returns it.
-    """
-    start, alpha = ridge_starts(model, X, y, sample_weight, encode)[GCV]
-    model.get_layer(LINEAR).set_weights(start)
-    return alpha
-
-
-def ridge_starts(model, X, y, sample_weight, encode):
-    """The skip's weights fitting ``y`` on the windows by ridge, at two penalties.
-
-    :data:`GCV`: the penalty chosen by generalised cross-validation (Golub,
-    Heath and Wahba, 1979) among :data:`ALPHAS` times the mean variance of
-    the scaled window's values, from the normal equations alone: one pass
-    over the rows, whatever their number. A window of hundreds of steps
-    over a few hundred rows is then shrunk rather than interpolated; the
-    network starts from this one. :data:`LIGHT`: :data:`LIGHT_ALPHA` times
-    that variance, close to least squares, for a forecaster to try out of
-    sample where GCV (which treats overlapping windows as independent rows)
-    shrinks too hard: on the monthly airline series it chose the largest
-    penalty at most origins.
+    The penalty is chosen by generalised cross-validation (Golub, Heath and
+    Wahba, 1979) among :data:`ALPHAS` times the mean variance of the scaled
+    window's values, from the normal equations alone: one pass over the
+    rows, whatever their number. A window of hundreds of steps over a few
+    hundred rows is then shrunk rather than interpolated.
 
     Parameters
     ----------
@@ -99,10 +77,8 @@ def ridge_starts(model, X, y, sample_weight, encode):
 
     Returns
     -------
-    starts : dict
-        ``{GCV: (weights, alpha), LIGHT: (weights, alpha)}``: the skip's
-        kernel and bias (float32, as ``set_weights`` takes them) and the
-        penalty.
+    alpha : float
+        The penalty chosen.
     """
     keras = get_keras()
     windows = keras.Model(model.inputs, model.get_layer(WINDOW).output)
@@ -120,13 +96,12 @@ def ridge_starts(model, X, y, sample_weight, encode):
         f_sum = f_sum + (weight * F).sum(axis=0)
         y_sum = y_sum + (weight * y[rows]).sum(axis=0)
         y_square = y_square + (weight * y[rows] ** 2).sum(axis=0)
-    moments = (gram, cross, y_square, f_sum, y_sum, total)
-    starts = {}
-    for name, alphas in ((GCV, ALPHAS), (LIGHT, [LIGHT_ALPHA])):
-        coef, intercept, alpha = ridge_from_moments(*moments, alphas=alphas)
-        weights = [coef.astype(np.float32), intercept.astype(np.float32)]
-        starts[name] = (weights, alpha)
-    return starts
+    coef, intercept, alpha = ridge_from_moments(
+        gram, cross, y_square, f_sum, y_sum, total
+    )
+    start = [coef.astype(np.float32), intercept.astype(np.float32)]
+    model.get_layer(LINEAR).set_weights(start)
+    return alpha
 
 
 def use_linear_start(model, start) -> None:
@@ -150,7 +125,11 @@ def use_linear_start(model, start) -> None:
     model.get_layer(LINEAR).set_weights(start)
 
 
-def ridge_from_moments(gram, cross, y_square, f_sum, y_sum, total, alphas=ALPHAS):
+# penalties tried, relative to the mean variance of the scaled window's values
+ALPHAS = np.logspace(-4, 1, 11)
+
+
+def ridge_from_moments(gram, cross, y_square, f_sum, y_sum, total):
     """``(coef, intercept, alpha)``: ridge with the GCV-chosen penalty.
 
     Parameters
@@ -165,9 +144,6 @@ def ridge_from_moments(gram, cross, y_square, f_sum, y_sum, total, alphas=ALPHAS
         Weighted sums of the features and the targets.
     total : float
         Sum of the weights (the number of rows when unweighted).
-    alphas : sequence of float, default=ALPHAS
-        Penalties GCV chooses among, relative to the mean variance of the
-        features (one: that one).
     """
     f_mean, y_mean = f_sum / total, y_sum / total
     # centred moments: the intercept is not penalised
@@ -179,7 +155,7 @@ def ridge_from_moments(gram, cross, y_square, f_sum, y_sum, total, alphas=ALPHAS
     rotated = vectors.T @ cross  # (d, k)
     scale = max(float(np.trace(gram)) / (gram.shape[0] * total), 1e-12) * total
     best = None
-    for alpha in np.asarray(alphas) * scale:
+    for alpha in ALPHAS * scale:
         shrink = 1.0 / (values + alpha)
         fitted = (rotated**2 * shrink[:, None]).sum(axis=0)
         # residual sum of squares: y'y - 2 q'Dq + q'D S D q, per output

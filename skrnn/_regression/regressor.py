@@ -7,7 +7,7 @@ from sklearn.base import RegressorMixin
 
 from skrnn._core.sklearn_compat import Interval, StrOptions, _fit_context
 from skrnn._keras.base import BaseRNN
-from skrnn._keras.linear_skip import GCV, LINEAR, ridge_starts, use_linear_start
+from skrnn._keras.linear_skip import LINEAR, least_squares_start, use_linear_start
 from skrnn._regression.target import (
     TargetEncoder,
     as_2d_target,
@@ -422,38 +422,28 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         }
 
     def _start_model(self, X, y, sample_weight, encode):
-        self._linear_starts = None
+        self._linear_start = None
         if self.linear_skip:
-            starts = ridge_starts(self.model_, X, y, sample_weight, encode)
-            self.model_.get_layer(LINEAR).set_weights(starts[GCV][0])
-            # kept for _use_linear_start: a forecaster may choose one
-            self._linear_starts = {name: start for name, (start, _) in starts.items()}
+            least_squares_start(self.model_, X, y, sample_weight, encode)
+            # kept for _use_linear_start: a forecaster may choose it
+            self._linear_start = self.model_.get_layer(LINEAR).get_weights()
 
-    def _end_model(self, X, y, sample_weight, encode, cut):
-        if self.linear_skip and cut < len(X):
-            # the linear fits used alone read every row, the most recent too
-            # (training started from the rows before the validation tail)
-            starts = ridge_starts(self.model_, X, y, sample_weight, encode)
-            self._linear_starts = {name: start for name, (start, _) in starts.items()}
+    def _use_linear_start(self) -> None:
+        """Forecast from now on with the linear skip alone, at its ridge start.
 
-    def _use_linear_start(self, penalty=GCV) -> None:
-        """Forecast from now on with the linear skip alone, a ridge fit.
-
-        The network's head is set to zero and the skip to the ridge
-        regression of the training windows at ``penalty`` (``"gcv"``: the
-        start training moved from; ``"light"``: nearly least squares; see
-        :func:`~skrnn._keras.linear_skip.ridge_starts`), so that the network
-        computes that linear autoregression alone.
+        The network's head is set to zero and the skip back to the ridge
+        regression it started training from (see
+        :func:`~skrnn._keras.linear_skip.use_linear_start`).
         :class:`~skrnn.RNNForecaster` does this when its calibration
-        forecasts say it forecasts better than the trained network.
+        forecasts say that start forecasts better than the trained network.
         """
-        starts = getattr(self, "_linear_starts", None)
-        if starts is None:
+        start = getattr(self, "_linear_start", None)
+        if start is None:
             raise ValueError(
                 f"{type(self).__name__} has no linear start to use: fit it "
                 "with linear_skip set."
             )
-        use_linear_start(self.model_, starts[penalty])
+        use_linear_start(self.model_, start)
 
     def _relative_target(self) -> bool:
         """Whether the target is forecast relative to its own window's history.

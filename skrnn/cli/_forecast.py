@@ -192,15 +192,15 @@ def _listed(parts: list) -> str:
 
 
 def fallback_line(auto: Any) -> str:
-    """What the network forecasts with, when it falls back to a ridge fit."""
+    """What the network forecasts with, when it falls back to its linear start."""
     from skrnn.forecasting import RNNForecaster
 
     for name, fitted in auto.forecasters_.items():
         if isinstance(fitted, RNNForecaster) and fitted.linear_fallback_:
             return (
-                f"{name}: its calibration forecasts favoured a ridge regression "
-                "on the windows its linear skip reads over the trained network; "
-                "it forecasts with that (--no-linear-fallback keeps the network)"
+                f"{name}: its calibration forecasts favoured the ridge regression "
+                "its linear skip started from over the trained network; it "
+                "forecasts with that (--no-linear-fallback keeps the network)"
             )
     return ""
 
