@@ -77,6 +77,8 @@ def evaluate(label, forecaster, train, test):
     forecaster.fit(train)
     fit_seconds = time.perf_counter() - start
     rss = peak_rss_mib()
+    if hasattr(forecaster, "linear_fallback_"):
+        print(f"{label}: linear_fallback_ = {forecaster.linear_fallback_}", flush=True)
     forecast = forecaster.predict(coverage=LEVEL)
     merged = test.merge(forecast, on=["unique_id", "ds"], validate="one_to_one")
     history = dict(tuple(train.groupby("unique_id")["y"]))
