@@ -1,0 +1,255 @@
+"""The linear fallback's choice against blending the network with its start.
+
+``RNNForecaster(linear_fallback=True)`` (the default) forecasts the
+calibration windows both with its trained networks and with their linear
+skip alone at its ridge start, and keeps the one whose scaled errors have
+the lower mean. A choice made on a few calibration windows is noisy; a
+blend of the two forecasts hedges it. This script fits the defaults once
+per origin (``random_state=0``, as ``suite.md``), records at each origin
+the networks' forecast, the start's forecast and the calibration means of
+each candidate (the blend's too), and scores these rules from the same
+fits:
+
+- ``network``, ``start``: one of the two, always;
+- ``choice (shipped)``: the lower calibration mean (the shipped rule; it
+  reproduces ``suite.md``'s ``RNNForecaster()`` column);
+- ``blend``: the mean of the two forecasts, always;
+- ``choice of three``: the lowest calibration mean among network, start
+  and blend;
+- ``inverse error``: the two forecasts weighted by the inverse square of
+  their calibration means (Bates and Granger, 1969).
+
+MASE over every origin and step, scaled as ``suite.py`` scales every model::
+
+    python benchmarks/fallback_blend.py --data ../shared/data \\
+        --markdown benchmarks/results/fallback_blend.md
+
+``--series`` and ``--cache`` split the series between processes that share
+the cache (per-origin forecasts as CSV); a last call with every series
+writes the table from it.
+"""
+
+import argparse
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import suite  # noqa: E402
+from ensemble import run_line  # noqa: E402
+
+import skrnn._forecast.calibration as calibration  # noqa: E402
+from skrnn import RNNForecaster, WindowForecaster  # noqa: E402
+from skrnn._forecast import window_forecaster  # noqa: E402
+from skrnn._forecast.rnn_forecaster import LINEAR_START, NETWORK  # noqa: E402
+
+SHIPPED_CALIBRATE = calibration.calibrate
+SERIES = [name for name in suite.SERIES if name != "taylor"]
+
+
+class Recording(RNNForecaster):
+    """The defaults, fitted as the network whatever the calibration chose.
+
+    ``means_`` holds the calibration means of network, start and blend.
+    """
+
+    def _calibrate(self, panel):
+        means = []
+
+        def calibrate(*args, predict, **kwargs):
+            def with_blend(fitted, windows):
+                network, start = predict(fitted, windows)
+                return [network, start, (network + start) / 2]
+
+            chosen = calibration.best_candidate
+
+            def record(errors):
+                means.extend(float(np.mean(e)) for e in errors)
+                return chosen(errors[:2])  # the shipped choice, for intervals
+
+            calibration.best_candidate = record
+            try:
+                return SHIPPED_CALIBRATE(*args, predict=with_blend, **kwargs)
+            finally:
+                calibration.best_candidate = chosen
+
+        window_forecaster.calibrate = calibrate
+        try:
+            super()._calibrate(panel)
+        finally:
+            window_forecaster.calibrate = SHIPPED_CALIBRATE
+        self.means_ = means
+        return NETWORK  # train the final networks fully
+
+    def forecasts(self):
+        """``(network, start)`` forecasts; the networks are left at the start."""
+        network = np.ravel(np.asarray(self.predict(), dtype=float))
+        self._use_variant(self.estimators_, LINEAR_START)
+        start = np.ravel(np.asarray(self.predict(), dtype=float))
+        return network, start
+
+
+def origin_rows(name, args):
+    """Per origin and step: truth, both forecasts, the calibration means, scale."""
+    cached = Path(args.cache) / f"{name}.csv" if args.cache else None
+    if cached is not None and cached.exists():
+        return pd.read_csv(cached)
+    loader, horizon, _ = suite.SERIES[name]
+    y = loader(args)
+    n = args.origins
+    step = suite.origin_step(len(y), horizon, n, args.spread)
+    first = len(y) - horizon - (n - 1) * step
+    seasons = WindowForecaster(horizon=horizon, calibration=None).fit(y.iloc[:first])
+    m = int(seasons.seasons_[0]) if len(seasons.seasons_) else 1
+    frames = []
+    for k in range(n):
+        end = first + k * step
+        train, test = y.iloc[:end], y.iloc[end : end + horizon]
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = Recording(horizon=horizon, random_state=0, epochs=args.epochs)
+            model.fit(train)
+            network, linear = model.forecasts()
+        values = train.to_numpy(dtype=float)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "origin": k,
+                    "y_true": test.to_numpy(dtype=float),
+                    "network": network,
+                    "start": linear,
+                    "cal_network": model.means_[0],
+                    "cal_start": model.means_[1],
+                    "cal_blend": model.means_[2],
+                    "scale": suite.seasonal_naive_scale(
+                        values, m if len(values) > m else 1
+                    ),
+                    "seconds": time.perf_counter() - start,
+                }
+            )
+        )
+        print(
+            f"{name} origin {k}: calibration means "
+            + ", ".join(f"{v:.3f}" for v in model.means_),
+            flush=True,
+        )
+    frame = pd.concat(frames, ignore_index=True)
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(cached, index=False)
+    return frame
+
+
+def rules(frame):
+    """Each rule's forecast, per row."""
+    net, start = frame["network"], frame["start"]
+    blend = (net + start) / 2
+    cal = frame[["cal_network", "cal_start", "cal_blend"]].to_numpy()
+    two = np.argmin(cal[:, :2], axis=1)  # the first on a tie, as shipped
+    three = np.argmin(cal, axis=1)
+    weight = cal[:, 1] ** 2 / (cal[:, 0] ** 2 + cal[:, 1] ** 2)  # the network's
+    return {
+        "network": net,
+        "start": start,
+        "choice (shipped)": np.where(two == 0, net, start),
+        "blend": blend,
+        "choice of three": np.choose(three, [net, start, blend]),
+        "inverse error": weight * net + (1 - weight) * start,
+    }
+
+
+def mase(frame, forecast):
+    return float(np.mean(np.abs(frame["y_true"] - forecast) / frame["scale"]))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=str(HERE.parent.parent / "shared" / "data"))
+    parser.add_argument("--hours", type=int, default=3000, help="hourly series kept")
+    parser.add_argument("--origins", type=int, default=5)
+    parser.add_argument("--spread", action="store_true")
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--series", nargs="+", default=SERIES)
+    parser.add_argument("--cache", default=None, help="folder of per-origin CSVs")
+    parser.add_argument("--markdown", default=None)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    rows, picks = [], []
+    for name in args.series:
+        frame = origin_rows(name, args)
+        forecasts = rules(frame)
+        rows.append(
+            {"series": name, **{r: mase(frame, f) for r, f in forecasts.items()}}
+        )
+        firsts = frame.groupby("origin").first()
+        picks.append(
+            {
+                "series": name,
+                "start chosen": int(
+                    (firsts["cal_start"] < firsts["cal_network"]).sum()
+                ),
+                "origins": len(firsts),
+                "fit s": float(firsts["seconds"].sum()),
+            }
+        )
+    table = pd.DataFrame(rows)
+    print(table.round(3).to_string(index=False))
+    if args.markdown is None:
+        return
+    columns = [c for c in table.columns if c != "series"]
+    protocol = (
+        f"{args.origins} origins spread over the last third"
+        if args.spread
+        else f"the {args.origins} last origins, one horizon apart"
+    )
+    lines = [
+        "# The linear fallback's choice against blending the network with its start",
+        "",
+        run_line("fallback_blend.py"),
+        "",
+        f"`RNNForecaster(horizon=h, random_state=0, epochs={args.epochs})`, fitted "
+        f"at {protocol}, on the series of `suite.md` (the half-hourly demand left "
+        "out); every rule of `benchmarks/fallback_blend.py` scored from the same "
+        "fits. MASE over every origin and step, scaled as in `suite.md`. Lowest "
+        "of a row in bold.",
+        "",
+        "| series | " + " | ".join(columns) + " |",
+        "|---|" + "---|" * len(columns),
+    ]
+    for row in rows:
+        best = min(row[c] for c in columns)
+        cells = [
+            f"**{row[c]:.3f}**" if row[c] == best else f"{row[c]:.3f}" for c in columns
+        ]
+        lines.append(f"| {row['series']} | " + " | ".join(cells) + " |")
+    lines.append(
+        "| mean | " + " | ".join(f"{table[c].mean():.3f}" for c in columns) + " |"
+    )
+    lines += [
+        "",
+        "| series | origins where the start was chosen | fit seconds, all origins |",
+        "|---|---|---|",
+    ]
+    for pick in picks:
+        lines.append(
+            f"| {pick['series']} | {pick['start chosen']} of {pick['origins']} | "
+            f"{pick['fit s']:.0f} |"
+        )
+    lines += ["", f"This call: {(time.perf_counter() - started) / 60:.1f} minutes."]
+    Path(args.markdown).write_text("\n".join(lines) + "\n")
+    print(f"written to {args.markdown}")
+
+
+if __name__ == "__main__":
+    main()
