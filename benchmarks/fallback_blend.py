@@ -17,7 +17,10 @@ fits:
 - ``choice of three``: the lowest calibration mean among network, start
   and blend;
 - ``inverse error``: the two forecasts weighted by the inverse square of
-  their calibration means (Bates and Granger, 1969).
+  their calibration means (Bates and Granger, 1969);
+- with ``--no-skip``, ``no skip``: ``RNNForecaster(linear_skip=False)``
+  fitted at the same origins, and ``choice with no skip``: the lowest
+  calibration mean among network, start and that network.
 
 MASE over every origin and step, scaled as ``suite.py`` scales every model::
 
@@ -99,6 +102,64 @@ class Recording(RNNForecaster):
         return network, start
 
 
+class NoSkip(RNNForecaster):
+    """``linear_skip=False``, its calibration mean kept in ``mean_``."""
+
+    def _calibrate(self, panel):
+        chosen = calibration.best_candidate
+        means = []
+
+        def record(errors):
+            means.extend(float(np.mean(e)) for e in errors)
+            return chosen(errors)
+
+        calibration.best_candidate = record
+        try:
+            variant = super()._calibrate(panel)
+        finally:
+            calibration.best_candidate = chosen
+        self.mean_ = means[0]
+        return variant
+
+
+def no_skip_rows(name, args):
+    """Per origin and step: the forecast of the network without the skip."""
+    cached = Path(args.cache) / f"{name}_noskip.csv" if args.cache else None
+    if cached is not None and cached.exists():
+        return pd.read_csv(cached)
+    loader, horizon, _ = suite.SERIES[name]
+    y = loader(args)
+    n = args.origins
+    step = suite.origin_step(len(y), horizon, n, args.spread)
+    first = len(y) - horizon - (n - 1) * step
+    frames = []
+    for k in range(n):
+        train = y.iloc[: first + k * step]
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = NoSkip(
+                horizon=horizon, random_state=0, epochs=args.epochs, linear_skip=False
+            ).fit(train)
+            forecast = np.ravel(np.asarray(model.predict(), dtype=float))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "origin": k,
+                    "no_skip": forecast,
+                    "cal_no_skip": model.mean_,
+                    "no_skip_seconds": time.perf_counter() - start,
+                }
+            )
+        )
+        print(f"{name} origin {k}: no skip, calibration mean {model.mean_:.3f}")
+    frame = pd.concat(frames, ignore_index=True)
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(cached, index=False)
+    return frame
+
+
 def origin_rows(name, args):
     """Per origin and step: truth, both forecasts, the calibration means, scale."""
     cached = Path(args.cache) / f"{name}.csv" if args.cache else None
@@ -159,7 +220,7 @@ def rules(frame):
     two = np.argmin(cal[:, :2], axis=1)  # the first on a tie, as shipped
     three = np.argmin(cal, axis=1)
     weight = cal[:, 1] ** 2 / (cal[:, 0] ** 2 + cal[:, 1] ** 2)  # the network's
-    return {
+    chosen = {
         "network": net,
         "start": start,
         "choice (shipped)": np.where(two == 0, net, start),
@@ -167,6 +228,13 @@ def rules(frame):
         "choice of three": np.choose(three, [net, start, blend]),
         "inverse error": weight * net + (1 - weight) * start,
     }
+    if "no_skip" in frame:
+        # the network without the skip as a third candidate (its own fits)
+        both = np.column_stack([cal[:, :2], frame["cal_no_skip"]])
+        pick = np.argmin(both, axis=1)
+        chosen["no skip"] = frame["no_skip"]
+        chosen["choice with no skip"] = np.choose(pick, [net, start, frame["no_skip"]])
+    return chosen
 
 
 def mase(frame, forecast):
@@ -182,12 +250,20 @@ def main():
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--series", nargs="+", default=SERIES)
     parser.add_argument("--cache", default=None, help="folder of per-origin CSVs")
+    parser.add_argument(
+        "--no-skip",
+        action="store_true",
+        help="also fit RNNForecaster(linear_skip=False) at every origin",
+    )
     parser.add_argument("--markdown", default=None)
     args = parser.parse_args()
     started = time.perf_counter()
     rows, picks = [], []
     for name in args.series:
         frame = origin_rows(name, args)
+        if args.no_skip:
+            extra = no_skip_rows(name, args).drop(columns="origin")
+            frame = pd.concat([frame, extra], axis=1)
         forecasts = rules(frame)
         rows.append(
             {"series": name, **{r: mase(frame, f) for r, f in forecasts.items()}}
@@ -214,7 +290,7 @@ def main():
         else f"the {args.origins} last origins, one horizon apart"
     )
     lines = [
-        "# The linear fallback's choice against blending the network with its start",
+        "# The linear fallback's choice against blending or a network without skip",
         "",
         run_line("fallback_blend.py"),
         "",
