@@ -94,6 +94,14 @@ def run_line(script):
     )
 
 
+def bold_lowest(row, columns) -> str:
+    """Markdown cells of ``row[c]`` for each of ``columns``, the lowest in bold."""
+    best = min(row[c] for c in columns)
+    return " | ".join(
+        f"**{row[c]:.3f}**" if row[c] == best else f"{row[c]:.3f}" for c in columns
+    )
+
+
 def mase(frame, predicted):
     """Mean absolute error over the backtest's own scale, every origin and step."""
     return float(np.mean(np.abs(frame["y_true"] - predicted) / frame["scale"]))

@@ -49,7 +49,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import suite  # noqa: E402
-from ensemble import run_line  # noqa: E402
+from ensemble import bold_lowest, run_line  # noqa: E402
 
 import skrnn._forecast.calibration as calibration  # noqa: E402
 from skrnn import RNNForecaster, WindowForecaster  # noqa: E402
@@ -122,47 +122,14 @@ class NoSkip(RNNForecaster):
         return variant
 
 
-def no_skip_rows(name, args):
-    """Per origin and step: the forecast of the network without the skip."""
-    cached = Path(args.cache) / f"{name}_noskip.csv" if args.cache else None
-    if cached is not None and cached.exists():
-        return pd.read_csv(cached)
-    loader, horizon, _ = suite.SERIES[name]
-    y = loader(args)
-    n = args.origins
-    step = suite.origin_step(len(y), horizon, n, args.spread)
-    first = len(y) - horizon - (n - 1) * step
-    frames = []
-    for k in range(n):
-        train = y.iloc[: first + k * step]
-        start = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            model = NoSkip(
-                horizon=horizon, random_state=0, epochs=args.epochs, linear_skip=False
-            ).fit(train)
-            forecast = np.ravel(np.asarray(model.predict(), dtype=float))
-        frames.append(
-            pd.DataFrame(
-                {
-                    "origin": k,
-                    "no_skip": forecast,
-                    "cal_no_skip": model.mean_,
-                    "no_skip_seconds": time.perf_counter() - start,
-                }
-            )
-        )
-        print(f"{name} origin {k}: no skip, calibration mean {model.mean_:.3f}")
-    frame = pd.concat(frames, ignore_index=True)
-    if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(cached, index=False)
-    return frame
+def per_origin(name, args, label, fit_origin):
+    """``fit_origin(train, test, m, k)``'s frames at every origin, concatenated.
 
-
-def origin_rows(name, args):
-    """Per origin and step: truth, both forecasts, the calibration means, scale."""
-    cached = Path(args.cache) / f"{name}.csv" if args.cache else None
+    Kept as ``{name}{label}.csv`` under ``args.cache`` when set, and read
+    from there when present. ``m``: the first cycle of ``seasons_`` at the
+    first origin, the scale's cycle in ``suite.py``.
+    """
+    cached = Path(args.cache) / f"{name}{label}.csv" if args.cache else None
     if cached is not None and cached.exists():
         return pd.read_csv(cached)
     loader, horizon, _ = suite.SERIES[name]
@@ -175,41 +142,67 @@ def origin_rows(name, args):
     frames = []
     for k in range(n):
         end = first + k * step
-        train, test = y.iloc[:end], y.iloc[end : end + horizon]
-        start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            model = Recording(horizon=horizon, random_state=0, epochs=args.epochs)
-            model.fit(train)
-            network, linear = model.forecasts()
-        values = train.to_numpy(dtype=float)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "origin": k,
-                    "y_true": test.to_numpy(dtype=float),
-                    "network": network,
-                    "start": linear,
-                    "cal_network": model.means_[0],
-                    "cal_start": model.means_[1],
-                    "cal_blend": model.means_[2],
-                    "scale": suite.seasonal_naive_scale(
-                        values, m if len(values) > m else 1
-                    ),
-                    "seconds": time.perf_counter() - start,
-                }
-            )
-        )
-        print(
-            f"{name} origin {k}: calibration means "
-            + ", ".join(f"{v:.3f}" for v in model.means_),
-            flush=True,
-        )
+            frame = fit_origin(y.iloc[:end], y.iloc[end : end + horizon], m, k)
+        frames.append(frame.assign(origin=k))
     frame = pd.concat(frames, ignore_index=True)
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         frame.to_csv(cached, index=False)
     return frame
+
+
+def no_skip_rows(name, args):
+    """Per origin and step: the forecast of the network without the skip."""
+
+    def fit_origin(train, test, m, k):
+        start = time.perf_counter()
+        model = NoSkip(
+            horizon=len(test), random_state=0, epochs=args.epochs, linear_skip=False
+        ).fit(train)
+        forecast = np.ravel(np.asarray(model.predict(), dtype=float))
+        print(f"{name} origin {k}: no skip, calibration mean {model.mean_:.3f}")
+        return pd.DataFrame(
+            {
+                "no_skip": forecast,
+                "cal_no_skip": model.mean_,
+                "no_skip_seconds": time.perf_counter() - start,
+            }
+        )
+
+    return per_origin(name, args, "_noskip", fit_origin)
+
+
+def origin_rows(name, args):
+    """Per origin and step: truth, both forecasts, the calibration means, scale."""
+
+    def fit_origin(train, test, m, k):
+        start = time.perf_counter()
+        model = Recording(horizon=len(test), random_state=0, epochs=args.epochs)
+        network, linear = model.fit(train).forecasts()
+        values = train.to_numpy(dtype=float)
+        print(
+            f"{name} origin {k}: calibration means "
+            + ", ".join(f"{v:.3f}" for v in model.means_),
+            flush=True,
+        )
+        return pd.DataFrame(
+            {
+                "y_true": test.to_numpy(dtype=float),
+                "network": network,
+                "start": linear,
+                "cal_network": model.means_[0],
+                "cal_start": model.means_[1],
+                "cal_blend": model.means_[2],
+                "scale": suite.seasonal_naive_scale(
+                    values, m if len(values) > m else 1
+                ),
+                "seconds": time.perf_counter() - start,
+            }
+        )
+
+    return per_origin(name, args, "", fit_origin)
 
 
 def rules(frame):
@@ -304,11 +297,7 @@ def main():
         "|---|" + "---|" * len(columns),
     ]
     for row in rows:
-        best = min(row[c] for c in columns)
-        cells = [
-            f"**{row[c]:.3f}**" if row[c] == best else f"{row[c]:.3f}" for c in columns
-        ]
-        lines.append(f"| {row['series']} | " + " | ".join(cells) + " |")
+        lines.append(f"| {row['series']} | " + bold_lowest(row, columns) + " |")
     lines.append(
         "| mean | " + " | ".join(f"{table[c].mean():.3f}" for c in columns) + " |"
     )

@@ -43,7 +43,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import suite  # noqa: E402
-from ensemble import run_line  # noqa: E402
+from ensemble import bold_lowest, run_line  # noqa: E402
 
 import skrnn._regression.regressor as regressor  # noqa: E402
 from skrnn import RNNForecaster, WindowForecaster  # noqa: E402
@@ -222,13 +222,8 @@ def main():
         "|---|---|" + "---|" * len(columns),
     ]
     for row in rows:
-        best = min(row[c] for c in columns)
-        cells = [
-            f"**{row[c]:.3f}**" if row[c] == best else f"{row[c]:.3f}" for c in columns
-        ]
-        lines.append(
-            f"| {row['origins']} | {row['series']} | " + " | ".join(cells) + " |"
-        )
+        cells = bold_lowest(row, columns)
+        lines.append(f"| {row['origins']} | {row['series']} | {cells} |")
     means = table.groupby("origins")[columns].mean()
     for origins, mean in means.iterrows():
         cells = " | ".join(f"{mean[c]:.3f}" for c in columns)
