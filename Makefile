@@ -7,7 +7,7 @@ DOCS_STAMP := $(VENV)/.installed-docs
 JAX_STAMP := $(VENV)/.installed-jax
 export MPLBACKEND ?= Agg
 
-.PHONY: install demo test test-slow test-examples test-jax bench bench-env bench-forecast bench-m4 bench-suite bench-suite-held-out bench-suite-coverage bench-suite-peers bench-classify lint docs clean
+.PHONY: install demo test test-slow test-examples test-jax bench bench-env bench-forecast bench-m4 bench-suite bench-suite-held-out bench-suite-coverage bench-suite-panels bench-suite-peers bench-classify lint docs clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -107,6 +107,13 @@ bench-suite-coverage: bench-env
 	.venv-bench/bin/python benchmarks/suite.py --spread --origins 15 --data $(SUITE_DATA) \
 		--markdown benchmarks/results/suite_coverage.md --jobs $(SUITE_JOBS) \
 		--skip ForecasterRnn --skip neuralforecast --skip "@taylor" $(BENCH_ARGS)
+
+# the same protocol on what the suite leaves out: ETTh1/ETTh2 with the six
+# loads as past covariates, the 14 ETT columns as one panel and the shipped
+# US employment panel (results/suite_panels.md; about 25 minutes)
+bench-suite-panels: bench-env
+	.venv-bench/bin/python benchmarks/suite_panels.py --data $(SUITE_DATA) \
+		--markdown benchmarks/results/suite_panels.md --jobs $(SUITE_JOBS) $(BENCH_ARGS)
 
 # the peers alone on the suite's series: statsforecast, skforecast's
 # ForecasterRnn (defaults, and 20 epochs) and neuralforecast's LSTM

@@ -592,9 +592,43 @@ def run_one(name, args, peers):
     return (*run_series(name, args, peers, failures), failures)
 
 
-def pin_to_core(cores):
-    """A worker's initializer: run on one core of the queue ``cores``."""
-    os.sched_setaffinity(0, {cores.get()})
+CORES = None  # in a worker of core_pool: the queue of free cores
+
+
+def keep_cores(cores):
+    """A worker's initializer: the queue of free cores, for :func:`on_free_core`."""
+    global CORES
+    CORES = cores
+
+
+def on_free_core(function, *args):
+    """``function(*args)`` pinned to a free core, given back when it ends."""
+    core = CORES.get()
+    os.sched_setaffinity(0, {core})
+    try:
+        return function(*args)
+    finally:
+        CORES.put(core)
+
+
+def core_pool(jobs, fresh=False):
+    """``jobs`` spawned workers whose tasks (submitted through
+    :func:`on_free_core`) run on one core each; ``fresh``: a new process per
+    task (its own peak memory)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    cores = context.Queue()
+    for core in sorted(os.sched_getaffinity(0))[:jobs]:
+        cores.put(core)
+    return ProcessPoolExecutor(
+        jobs,
+        mp_context=context,
+        initializer=keep_cores,
+        initargs=(cores,),
+        max_tasks_per_child=1 if fresh else None,
+    )
 
 
 def run_all(names, args, peers):
@@ -606,18 +640,11 @@ def run_all(names, args, peers):
     """
     if args.jobs <= 1:
         return [run_one(name, args, peers) for name in names]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("spawn")
-    cores = context.Queue()
-    for core in sorted(os.sched_getaffinity(0))[: args.jobs]:
-        cores.put(core)
     longest_first = sorted(names, key=lambda name: -FIT_SECONDS.get(name, 0))
-    with ProcessPoolExecutor(
-        args.jobs, mp_context=context, initializer=pin_to_core, initargs=(cores,)
-    ) as pool:
-        futures = {n: pool.submit(run_one, n, args, peers) for n in longest_first}
+    with core_pool(args.jobs) as pool:
+        futures = {
+            n: pool.submit(on_free_core, run_one, n, args, peers) for n in longest_first
+        }
         return [futures[name].result() for name in names]
 
 
