@@ -19,11 +19,13 @@ WINDOW_DEPENDS_ON_NEIGHBOURS = (
 )
 FLOAT32_BATCH_ROUNDING = (
     "float32 matrix products and convolutions round differently with the "
-    "number of rows in a batch, so one row predicted alone can differ from "
-    "the same row predicted among others by about 1e-7 (seen on some "
-    "machines, not others); the check's tolerance is 1e-7. Padding every "
-    "call to one fixed batch shape would remove it at the cost of a "
-    "one-row predict several times slower"
+    "number of rows in a batch and a row's place in it, so one row predicted "
+    "alone, or among the rows shuffled, can differ from the same row "
+    "predicted among the others in order by about 1e-7 (seen on some "
+    "machines and runs, not others: a fresh clone's make test on 2026-12-06 "
+    "saw 6e-8 on RNNClassifier.predict_proba); the check's tolerance is "
+    "1e-7. Padding every call to one fixed batch shape would remove it at "
+    "the cost of a one-row predict several times slower"
 )
 MINI_BATCH_WEIGHTS = (
     "mini-batch gradient descent with shuffling cannot make a weight of 2 "
@@ -51,6 +53,7 @@ def expected_failed_checks(estimator):
     return {
         "check_sample_weight_equivalence_on_dense_data": MINI_BATCH_WEIGHTS,
         "check_methods_subset_invariance": FLOAT32_BATCH_ROUNDING,
+        "check_methods_sample_order_invariance": FLOAT32_BATCH_ROUNDING,
     }
 
 
