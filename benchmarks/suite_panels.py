@@ -410,7 +410,8 @@ def markdown(args, table, infos, peers, elapsed):
         f"{platform.python_version()}, keras {keras.__version__}, "
         f"{suite.versions(peers)}.",
         "",
-        "The protocol of `suite.md` (5 rolling origins one horizon apart, "
+        f"The protocol of `suite.md` ({args.origins} rolling origins one "
+        "horizon apart, "
         "refitted at each; 90% intervals; MASE and MSIS scaled per series by "
         "the in-sample seasonal naive error at the first cycle of `seasons_`) "
         "on what the suite leaves out: past covariates, a panel of related "
