@@ -32,6 +32,29 @@ def test_tensorflow_registry_clean_up_releases_what_a_fit_registers(sequences):
     assert np.isfinite(RNNRegressor(**FAST).fit(X, y).predict(X[:2])).all()
 
 
+def test_a_fit_traces_its_training_step_once_on_tensorflow(sequences, monkeypatch):
+    """Fails when the optimizer's slots are created inside the first step again.
+
+    TensorFlow then traces the step a second time once they exist
+    (tensorflow/tensorflow#48851): on a short fit most of its time.
+    """
+    keras = get_keras()
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("the other backends do not trace through tf.function")
+    traces = []
+    train_step = keras.Model.train_step
+
+    def counting(self, data):
+        traces.append(1)
+        return train_step(self, data)
+
+    monkeypatch.setattr(keras.Model, "train_step", counting)
+    X, y = sequences
+    reg = RNNRegressor(**{**FAST, "epochs": 3}).fit(X, y)
+    assert len(traces) == 1
+    assert reg.model_.optimizer.built
+
+
 def test_other_threads_drawing_from_random_do_not_change_a_fit(sequences):
     """A Dask worker's event loop draws from ``random`` while a task fits.
 

@@ -21,7 +21,7 @@ from skrnn._keras.forward import compiled_forward
 from skrnn._keras.modes import check_combinations
 from skrnn._keras.network import CELLS, build_network
 from skrnn._keras.stem import make_stem
-from skrnn._keras.training import make_optimizer
+from skrnn._keras.training import compile_model
 
 
 class BaseRNN(KerasEstimator, metaclass=ABCMeta):
@@ -223,13 +223,7 @@ class BaseRNN(KerasEstimator, metaclass=ABCMeta):
             return_sequences=self.return_sequences,
             **self._network_options(),
         )
-        model.compile(
-            optimizer=make_optimizer(
-                self.optimizer, self.learning_rate, self.clipnorm, self.clipvalue
-            ),
-            loss=loss,
-        )
-        return model
+        return compile_model(model, self, loss)
 
     def _fit(self, X, y, sample_weight=None, *, incremental, classes=None):
         with self._all_or_nothing():

@@ -10,7 +10,7 @@ from skrnn._core.sklearn_compat import Interval, StrOptions, _fit_context
 from skrnn._keras.backend import draw_seed
 from skrnn._keras.base import BaseRNN, _as_units
 from skrnn._keras.estimator import _PREDICT_CHUNK, _PREDICT_LOCK, KerasEstimator
-from skrnn._keras.training import make_optimizer
+from skrnn._keras.training import compile_model
 from skrnn._sequences.decoding import beam_search, greedy
 from skrnn._sequences.seq2seq_network import ATTENTION, build_seq2seq, inference_models
 from skrnn._sequences.vocabulary import (
@@ -385,13 +385,7 @@ class RNNSeq2Seq(KerasEstimator):
             recurrent_dropout=self.recurrent_dropout,
             attention=self.attention,
         )
-        model.compile(
-            optimizer=make_optimizer(
-                self.optimizer, self.learning_rate, self.clipnorm, self.clipvalue
-            ),
-            loss="sparse_categorical_crossentropy",
-        )
-        return model
+        return compile_model(model, self, "sparse_categorical_crossentropy")
 
     def _holdout_order(self, y, cut):
         """``(order, cut)``: a random ``validation_fraction`` of the pairs moved last.
