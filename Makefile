@@ -7,7 +7,7 @@ DOCS_STAMP := $(VENV)/.installed-docs
 JAX_STAMP := $(VENV)/.installed-jax
 export MPLBACKEND ?= Agg
 
-.PHONY: install demo test test-slow test-examples test-jax bench bench-env bench-forecast bench-m4 bench-suite bench-suite-held-out bench-suite-coverage bench-suite-panels bench-suite-peers bench-classify lint docs clean
+.PHONY: install demo test test-slow test-examples test-jax bench bench-env bench-forecast bench-m4 bench-suite bench-suite-held-out bench-suite-coverage bench-suite-panels bench-suite-peers bench-classify bench-backend lint docs clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -127,6 +127,12 @@ bench-suite-peers: bench-env
 		--markdown benchmarks/results/suite_peers.md \
 		--skip "LSTM (neuralforecast)@ETTh2" \
 		--skip "LSTM (neuralforecast)@seattle-temps" $(BENCH_ARGS)
+
+# a fit's fixed and per-step cost on TensorFlow and JAX, and where they cross
+# (the command line's JAX_MIN_STEPS; benchmarks/results/backend_steps.md)
+bench-backend: $(JAX_STAMP)
+	$(BIN)/python benchmarks/backend_steps.py \
+		--markdown benchmarks/results/backend_steps.md $(BENCH_ARGS)
 
 # RNNClassifier against 1-NN (Euclidean, DTW), logistic regression and
 # MiniRocket on eight UCR/UEA sets (benchmarks/results/classify.md). aeon and

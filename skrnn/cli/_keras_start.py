@@ -28,10 +28,10 @@ def _configured_backend() -> str | None:
 
 
 # Training steps per fit from which JAX's cheaper steps repay its costlier
-# compile. Measured on 2 cores (airline windows, batch 16, LSTM(8)): a JAX fit
-# costs about 0.75 s more CPU to build and compile than a TensorFlow one, and
-# each step about 2.4 ms less; the demo's fits (about 100 steps) ran in 20.3 s
-# of CPU on JAX against 15.9 s on TensorFlow.
+# compile. Measured on 2 cores by benchmarks/backend_steps.py (RNNForecaster's
+# network, 120 airline-sized windows, batch 16): a JAX fit costs about 4.0 s
+# more CPU to build and compile than a TensorFlow one, each step about 13 ms
+# less; the lines cross at 297 steps (202 in wall time).
 JAX_MIN_STEPS = 300
 
 
