@@ -157,5 +157,5 @@ docs: $(DOCS_STAMP) $(JAX_STAMP)
 	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .jax_cache
 	rm -rf docs/_build docs/generated docs/auto_examples docs/sg_execution_times.rst

@@ -26,6 +26,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import skrnn  # noqa: E402
+import skrnn._keras.backend  # noqa: E402
 import skrnn.cli  # noqa: E402
 import skrnn.cli._keras_start  # noqa: E402
 
@@ -42,6 +43,11 @@ _backend, _why = skrnn.cli._keras_start._backend_choice(
 )
 if _backend is not None:
     os.environ["KERAS_BACKEND"] = _backend
+# the examples' backtests and searches fit many models of the same shapes: on
+# JAX each compiles once for the build (docs/_build/.jax_cache)
+skrnn._keras.backend.use_jax_compilation_cache(
+    Path(__file__).resolve().parent / "_build" / ".jax_cache"
+)
 
 # -- project --------------------------------------------------------------------
 

@@ -1,11 +1,17 @@
 """Shared fixtures: tiny data, and settings that keep networks small and fast."""
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from skrnn._keras.backend import use_jax_compilation_cache
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+# on JAX, the many small models of the same shapes compile once for the run
+use_jax_compilation_cache(Path(__file__).resolve().parent.parent / ".jax_cache")
 
 # Small networks and few epochs: unit tests check behaviour, not accuracy.
 FAST = {"units": 4, "epochs": 2, "batch_size": 16, "random_state": 0}

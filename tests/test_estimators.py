@@ -1,8 +1,10 @@
 """Behaviour of RNNRegressor and RNNClassifier beyond scikit-learn's common checks."""
 
+import os
 import pickle
 import subprocess
 import sys
+from pathlib import Path
 
 import cloudpickle
 import joblib
@@ -426,6 +428,29 @@ def _keras_path(reg, X):
         return reg.predict(X)
     finally:
         del reg.model_.__dict__["_skrnn_forward"]
+
+
+def test_the_tests_keep_what_jax_compiles_and_nothing_else_does(tmp_path):
+    # conftest.py asks for JAX's persistent compilation cache: on JAX the
+    # run's models compile into it, and on any other backend nothing is set
+    from skrnn._keras.backend import use_jax_compilation_cache
+
+    if _backend() != "jax":
+        assert not use_jax_compilation_cache(tmp_path)
+        assert not any(tmp_path.iterdir())
+        return
+    import jax
+
+    directory = jax.config.jax_compilation_cache_dir
+    if os.environ.get("JAX_COMPILATION_CACHE_DIR"):
+        assert directory == os.environ["JAX_COMPILATION_CACHE_DIR"]
+    else:
+        assert Path(directory).name == ".jax_cache"
+    assert not use_jax_compilation_cache(tmp_path)  # the cache chosen stays
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(40, 7, 3))
+    RNNRegressor(**{**FAST, "units": 5}).fit(X, X[:, -1, 0])
+    assert any(Path(directory).iterdir())
 
 
 def test_predict_reads_the_model_as_it_is_now():
