@@ -86,7 +86,6 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from skrnn import RNNForecaster, WindowForecaster  # noqa: E402
-from skrnn._keras.backend import use_jax_compilation_cache  # noqa: E402
 from skrnn.baselines import SeasonalNaiveRegressor  # noqa: E402
 from skrnn.datasets import load_airline  # noqa: E402
 from skrnn.forecasting import default_look_back, fill_gaps  # noqa: E402
@@ -94,25 +93,6 @@ from skrnn.metrics import seasonal_naive_scale  # noqa: E402
 from skrnn.model_selection import BacktestResult, backtest  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-# JAX's persistent compilation cache (skrnn's docs, "Many fits of one
-# architecture on JAX"): every process of a run, the peers' included, loads
-# what an earlier model of the same shapes compiled; emptied when a run starts
-# (fresh_jax_cache), so that a run's time is a first session's
-JAX_CACHE = HERE / ".jax_cache"
-JAX_CACHED = use_jax_compilation_cache(JAX_CACHE)
-JAX_CACHE_NOTE = (
-    "; JAX's persistent compilation cache on, empty at the start" if JAX_CACHED else ""
-)
-
-
-def fresh_jax_cache() -> None:
-    """Empty the run's compilation cache (in the parent, before any fit)."""
-    import shutil
-
-    if JAX_CACHED:
-        shutil.rmtree(JAX_CACHE, ignore_errors=True)
-
-
 LEVEL = 0.9
 NEURALFORECAST = "LSTM (neuralforecast)"
 PEERS = ("statsforecast", "skforecast", "neuralforecast")
@@ -831,7 +811,6 @@ def main():
         help="instead of the models: the network with loss mse and mae, 3 seeds each",
     )
     args = parser.parse_args()
-    fresh_jax_cache()
     if args.quick:
         args.origins, args.epochs = 2, args.epochs or 3
     peers = set()
@@ -1041,7 +1020,7 @@ def suite_markdown(args, table, info, peers, skips, failures, elapsed):
     stack = (
         f"Python {platform.python_version()}, keras {keras.__version__} "
         f"({keras.backend.backend()}), scikit-learn {sklearn.__version__}, "
-        f"pandas {pd.__version__}{JAX_CACHE_NOTE}"
+        f"pandas {pd.__version__}"
     )
     if args.peers_only:
         sections = [

@@ -408,7 +408,7 @@ def markdown(args, table, infos, peers, elapsed):
         f"{platform.platform()}, {os.cpu_count()} cores, {args.jobs} datasets at "
         "a time, one core each (fit seconds are indicative). Python "
         f"{platform.python_version()}, keras {keras.__version__}, "
-        f"{suite.versions(peers)}{suite.JAX_CACHE_NOTE}.",
+        f"{suite.versions(peers)}.",
         "",
         f"The protocol of `suite.md` ({args.origins} rolling origins one "
         "horizon apart, "
@@ -494,7 +494,6 @@ def main():
     )
     parser.add_argument("--no-peers", action="store_true")
     args = parser.parse_args()
-    suite.fresh_jax_cache()
     peers = set()
     if not args.no_peers:
         for library in ("statsforecast", "skforecast"):
