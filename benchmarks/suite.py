@@ -730,7 +730,6 @@ def seed_spread(table):
 
 
 def write_variants(args, table, spread, info, elapsed):
-    import keras
 
     today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
     epochs = 20 if args.epochs is None else args.epochs
@@ -740,8 +739,8 @@ def write_variants(args, table, spread, info, elapsed):
         f"Run on {today}: `python benchmarks/suite.py {shlex.join(sys.argv[1:])}`. "
         f"Machine: "
         f"{platform.platform()}, {os.cpu_count()} cores, shared with other work "
-        f"(fit seconds are indicative); keras {keras.__version__} "
-        f"({keras.backend.backend()}); {epochs} epochs; {args.origins} rolling "
+        f"(fit seconds are indicative); {keras_stack()}; "
+        f"{epochs} epochs; {args.origins} rolling "
         "origins per series, 90% intervals, MASE scaled as in `suite.md`.",
         "",
         "`RNNForecaster(horizon=h, loss=..., random_state=seed)`, every other "
@@ -871,7 +870,6 @@ def main():
 
 def coverage_markdown(args, table, info, elapsed):
     """``--spread``: the 90% intervals' coverage at origins over the last third."""
-    import keras
 
     today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
     epochs = 20 if args.epochs is None else args.epochs
@@ -893,8 +891,8 @@ def coverage_markdown(args, table, info, elapsed):
         "# Coverage of the 90% intervals at origins spread over each series",
         "",
         f"Run on {today}: `{command_line()}`. Machine: {platform.platform()}, "
-        f"{os.cpu_count()} cores, {args.jobs} series at a time; keras "
-        f"{keras.__version__} ({keras.backend.backend()}); {epochs} epochs.",
+        f"{os.cpu_count()} cores, {args.jobs} series at a time; "
+        f"{keras_stack()}; {epochs} epochs.",
         "",
         "`suite.md` reads coverage at its 5 last origins, one horizon apart: "
         "a few dozen values, and the errors of one origin move together, so a "
@@ -928,6 +926,46 @@ def coverage_markdown(args, table, info, elapsed):
         f"One run: {elapsed / 60:.1f} minutes in all.",
     ]
     return "\n".join(text) + "\n"
+
+
+def cpu_name() -> str:
+    """The CPU's model and widest vector instructions (XLA compiles for them,
+    so a network's figures can differ between machines), as Linux names them."""
+    try:
+        with open("/proc/cpuinfo") as lines:
+            info = dict(
+                (key.strip(), value.strip())
+                for key, _, value in (line.partition(":") for line in lines)
+                if key.strip() in ("model name", "flags")
+            )
+    except OSError:
+        return platform.processor() or platform.machine()
+    flags = set(info.get("flags", "").split())
+    vector = next((f for f in ("avx512f", "avx2", "avx") if f in flags), None)
+    name = info.get("model name", platform.machine())
+    return name + (f" ({vector.upper().replace('F', '')})" if vector else "")
+
+
+def keras_stack() -> str:
+    """Keras, its backend's library and numpy, versions included: the
+    networks' figures move with any of them (the suite's RNN column moved by
+    up to 6% between two builds of the benchmark environment)."""
+    import importlib.metadata as metadata
+
+    import keras
+
+    backend = keras.backend.backend()
+    libraries = {"jax": ("jax", "jaxlib"), "tensorflow": ("tensorflow",)}
+    parts = []
+    for name in libraries.get(backend, (backend,)):
+        try:
+            parts.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            continue
+    return (
+        f"keras {keras.__version__} ({', '.join(parts) or backend}), "
+        f"numpy {np.__version__}"
+    )
 
 
 def versions(peers):
@@ -1000,7 +1038,6 @@ def peer_settings(peers):
 
 
 def suite_markdown(args, table, info, peers, skips, failures, elapsed):
-    import keras
     import sklearn
 
     today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
@@ -1008,7 +1045,7 @@ def suite_markdown(args, table, info, peers, skips, failures, elapsed):
     cores = len(os.sched_getaffinity(0))
     machine = (
         f"Machine: {platform.platform()}, "
-        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores"
+        f"{cpu_name()}, {os.cpu_count()} cores"
         + (f" (this run pinned to {cores})" if cores < os.cpu_count() else "")
         + (
             f", {args.jobs} series at a time, one core each"
@@ -1018,8 +1055,8 @@ def suite_markdown(args, table, info, peers, skips, failures, elapsed):
         + "; fit seconds are indicative (the machine is shared with other work)"
     )
     stack = (
-        f"Python {platform.python_version()}, keras {keras.__version__} "
-        f"({keras.backend.backend()}), scikit-learn {sklearn.__version__}, "
+        f"Python {platform.python_version()}, {keras_stack()}, "
+        f"scikit-learn {sklearn.__version__}, "
         f"pandas {pd.__version__}"
     )
     if args.peers_only:

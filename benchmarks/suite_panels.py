@@ -407,7 +407,7 @@ def markdown(args, table, infos, peers, elapsed):
         f"benchmarks/suite_panels.py {shlex.join(sys.argv[1:])}`. Machine: "
         f"{platform.platform()}, {os.cpu_count()} cores, {args.jobs} datasets at "
         "a time, one core each (fit seconds are indicative). Python "
-        f"{platform.python_version()}, keras {keras.__version__}, "
+        f"{platform.python_version()}, {suite.keras_stack()}, "
         f"{suite.versions(peers)}.",
         "",
         f"The protocol of `suite.md` ({args.origins} rolling origins one "
