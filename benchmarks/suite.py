@@ -947,9 +947,9 @@ def cpu_name() -> str:
 
 
 def keras_stack() -> str:
-    """Keras, its backend's library and numpy, versions included: the
-    networks' figures move with any of them (the suite's RNN column moved by
-    up to 6% between two builds of the benchmark environment)."""
+    """Keras, its backend's library and numpy, with their versions: a
+    network's figures can move with any of them, and a table that does not
+    name them cannot be told apart from a stale one."""
     import importlib.metadata as metadata
 
     import keras
