@@ -730,7 +730,6 @@ def seed_spread(table):
 
 
 def write_variants(args, table, spread, info, elapsed):
-
     today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
     epochs = 20 if args.epochs is None else args.epochs
     text = [
@@ -870,7 +869,6 @@ def main():
 
 def coverage_markdown(args, table, info, elapsed):
     """``--spread``: the 90% intervals' coverage at origins over the last third."""
-
     today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
     epochs = 20 if args.epochs is None else args.epochs
     models = list(dict.fromkeys(table["model"]))
