@@ -98,6 +98,7 @@ _VALUES = {
     "dimension_shuffle": True,
     "model_fn": gru_body,
     "linear_skip": True,
+    "recurrent_steps": 2,
 }
 
 # The parameters only RNNClassifier has.

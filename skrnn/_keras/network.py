@@ -36,6 +36,7 @@ def build_network(
     fcn_kernel_sizes: tuple = FCN_KERNEL_SIZES,
     dimension_shuffle: bool = False,
     linear_skip: bool | int = False,
+    recurrent_steps: int | None = None,
 ):
     """Build ``stem's input layers -> RNN stack [+ FCN] -> Dense head`` (or ``body``).
 
@@ -98,6 +99,11 @@ def build_network(
         ``linear_skip`` steps)
         (``skrnn/_keras/linear_skip.py``). Fixed-length input, one output per
         sequence.
+    recurrent_steps : int or None, default=None
+        The recurrent stack reads the last ``recurrent_steps`` steps of each
+        sequence only; the linear skip, the FCN branch and the recurrent
+        decoder's features still read all of it. None: every step.
+        Fixed-length input.
 
     Returns
     -------
@@ -128,6 +134,12 @@ def build_network(
             "to one output per sequence: it needs sequences of one length and "
             "return_sequences=False."
         )
+    if recurrent_steps is not None and padded:
+        raise ValueError(
+            "recurrent_steps keeps the last steps of a window of one length: "
+            "it needs sequences of one length. Pad the sequences yourself or "
+            "set recurrent_steps=None."
+        )
     if dimension_shuffle and padded:
         raise ValueError(
             "dimension_shuffle needs sequences of one length: it reads each "
@@ -139,6 +151,8 @@ def build_network(
         valid = real_steps(keras, inputs, token_ids=len(inputs.shape) == 2)
     features = x
     h = keras.ops.transpose(x, (0, 2, 1)) if dimension_shuffle else x
+    if recurrent_steps is not None and recurrent_steps < stem_shape[0]:
+        h = layers.Cropping1D((stem_shape[0] - recurrent_steps, 0), name="recent")(h)
     cell_class = getattr(layers, CELLS[cell])
     recurrent_head = decoder == "rnn"
     if recurrent_head:

@@ -234,6 +234,16 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         LSTNet. Windows of one length only, and not with ``return_sequences``
         or ``model_fn``.
 
+    recurrent_steps : int or None, default=None
+        The recurrent layers read only the last ``recurrent_steps`` steps of
+        each window; the target's representation (the value a ``"change"``
+        or ``"seasonal"`` output is relative to) and the linear skip still
+        read the whole window. A recurrent layer's time grows with the steps
+        it reads: a long window kept for a seasonal reference or a linear map
+        need not be read step by step. None, or a window no longer than
+        this: every step. Windows of one length only, and not with
+        ``return_sequences`` or ``model_fn``.
+
     Attributes
     ----------
     model_ : keras.Model
@@ -316,6 +326,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         "decoder": [StrOptions({"dense", "rnn"})],
         "decoder_features": ["array-like", None],
         "linear_skip": ["boolean", Interval(Integral, 1, None, closed="left")],
+        "recurrent_steps": [Interval(Integral, 1, None, closed="left"), None],
     }
     _y_checks = {"multi_output": True, "y_numeric": True}
 
@@ -358,6 +369,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         decoder="dense",
         decoder_features=None,
         linear_skip=False,
+        recurrent_steps=None,
     ):
         super().__init__(
             cell,
@@ -397,10 +409,11 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         self.decoder = decoder
         self.decoder_features = decoder_features
         self.linear_skip = linear_skip
+        self.recurrent_steps = recurrent_steps
 
     def __setstate__(self, state):
-        # a file written before the linear skip: none
-        super().__setstate__({"linear_skip": False, **state})
+        # a file written before the linear skip, or before recurrent_steps
+        super().__setstate__({"linear_skip": False, "recurrent_steps": None, **state})
 
     def _output_spec(self):
         return self.n_outputs_, None, self.loss
@@ -419,6 +432,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             "decoder": self.decoder,
             "decoder_features": features,
             "linear_skip": self.linear_skip,
+            "recurrent_steps": self.recurrent_steps,
         }
 
     def _start_model(self, X, y, sample_weight, encode):
