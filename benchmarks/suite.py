@@ -86,6 +86,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from skrnn import RNNForecaster, WindowForecaster  # noqa: E402
+from skrnn._forecast.look_back import default_recurrent_steps  # noqa: E402
 from skrnn.baselines import SeasonalNaiveRegressor  # noqa: E402
 from skrnn.datasets import load_airline  # noqa: E402
 from skrnn.forecasting import default_look_back, fill_gaps  # noqa: E402
@@ -517,10 +518,20 @@ def run_series(name, args, peers, failures):
         ),
         "seasonal_": bool(probe.seasonal_),
     }
+    # the window's last steps the network's recurrent layer reads
+    info["RNN recurrent_steps_"] = default_recurrent_steps(
+        head.to_numpy(),
+        seasons,
+        probe.season_,
+        probe.seasonal_,
+        horizon,
+        info["RNN look_back_"],
+    )
     print(
         f"{name}: {len(y)} steps, horizon {horizon}, seasons_ {seasons} "
         f"({probe.season_source_}), season_ {probe.season_}, "
-        f"look_back_ {probe.look_back_} (RNN {info['RNN look_back_']})",
+        f"look_back_ {probe.look_back_} (RNN {info['RNN look_back_']}, "
+        f"reading {info['RNN recurrent_steps_']})",
         flush=True,
     )
     rows, skips = [], []
@@ -1141,6 +1152,7 @@ def suite_markdown(args, table, info, peers, skips, failures, elapsed):
                 "season_",
                 "look_back_",
                 "RNN look_back_",
+                "RNN recurrent_steps_",
                 "seasonal_",
             ],
         ),
@@ -1149,7 +1161,9 @@ def suite_markdown(args, table, info, peers, skips, failures, elapsed):
         "are those of `WindowForecaster(horizon=h)` fitted on the history up to "
         "the first origin. `RNNForecaster` resolves them the same way, except "
         "its look-back (`RNN look_back_`), which also covers the longest cycle "
-        "of `seasons_` when the series is not seasonal at `season_`.",
+        "of `seasons_` when the series is not seasonal at `season_`, and the "
+        "steps of it that its recurrent layer reads (`RNN recurrent_steps_`: "
+        "fewer where the forecasts follow a longer cycle than the first).",
     ]
     if peers:
         sections += [
