@@ -389,12 +389,14 @@ def models_for(
     peers_only=False,
     diagnostics=False,
     step=None,
+    seed=0,
 ):
     """``label: run(y, n_origins)`` for one series.
 
     ``peers``: the peer libraries importable here (statsforecast, skforecast,
     neuralforecast); ``peers_only`` leaves skrnn's own models out. ``step``:
-    steps between origins (None: one horizon).
+    steps between origins (None: one horizon). ``seed``: the networks'
+    ``random_state``.
     """
     extra = {} if epochs is None else {"epochs": epochs}
 
@@ -412,7 +414,8 @@ def models_for(
 
     models = {}
     if not peers_only:
-        models.update(skrnn_models(horizon, seasons, extra, run_skrnn, diagnostics))
+        seeded = {"random_state": seed, **extra}
+        models.update(skrnn_models(horizon, seasons, seeded, run_skrnn, diagnostics))
     if "statsforecast" in peers:
         from statsforecast.models import MSTL, AutoETS
 
@@ -439,24 +442,22 @@ def skrnn_models(horizon, seasons, extra, run_skrnn, diagnostics=False):
     """skrnn's own rows: the network, Ridge and the seasonal naive forecasts
     (and with ``diagnostics``, variants of the network)."""
     models = {
-        "RNNForecaster()": run_skrnn(
-            RNNForecaster(horizon=horizon, random_state=0, **extra)
-        ),
+        "RNNForecaster()": run_skrnn(RNNForecaster(horizon=horizon, **extra)),
         "Ridge (WindowForecaster)": run_skrnn(WindowForecaster(horizon=horizon)),
     }
     if diagnostics:
         models["RNNForecaster(n_models=1)"] = run_skrnn(
-            RNNForecaster(horizon=horizon, n_models=1, random_state=0, **extra)
+            RNNForecaster(horizon=horizon, n_models=1, **extra)
         )
         models["RNNForecaster(season=1)"] = run_skrnn(
-            RNNForecaster(horizon=horizon, season=1, random_state=0, **extra)
+            RNNForecaster(horizon=horizon, season=1, **extra)
         )
     if diagnostics and len(seasons) > 1:
         # the default look-back covers the cycle of season_ only: the longest
         # cycle in the window instead (a diagnostic, not a default)
         longest = max(seasons)
         models["RNNForecaster(look_back=longest cycle)"] = run_skrnn(
-            RNNForecaster(horizon=horizon, look_back=longest, random_state=0, **extra)
+            RNNForecaster(horizon=horizon, look_back=longest, **extra)
         )
         models["Ridge, look_back=longest cycle"] = run_skrnn(
             WindowForecaster(horizon=horizon, look_back=longest)
@@ -546,6 +547,7 @@ def run_series(name, args, peers, failures):
         peers_only=args.peers_only,
         diagnostics=args.diagnostics,
         step=step,
+        seed=args.seed,
     )
     for label, run in models.items():
         if args.models is not None and args.models not in label:
@@ -795,6 +797,9 @@ def main():
         action="store_true",
         help="also one network (n_models=1), the network with season=1, and the "
         "network and Ridge with look_back at the longest cycle",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="random_state of skrnn's networks"
     )
     parser.add_argument(
         "--jobs",
@@ -1091,7 +1096,7 @@ def suite_markdown(args, table, info, peers, skips, failures, elapsed):
             + (", on held-out series" if args.held_out else ""),
             "",
             f"Run on {today}: `{command_line()}`. {machine}. {stack}. One seed "
-            f"(random_state=0), {epochs} epochs.",
+            f"(random_state={args.seed}), {epochs} epochs.",
             *(
                 [
                     "",

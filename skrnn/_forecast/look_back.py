@@ -162,7 +162,8 @@ def default_recurrent_steps(
     ``seasons[0]``: two days of half-hours, four horizons for a panel). A
     recurrent layer reads a window step by step: on the half-hourly demand
     of ``benchmarks/suite.py`` (season 336, the network reading 96 steps of
-    the 336) MASE 0.174 against 0.181 reading them all, in 28% of the time.
+    the 336) MASE 0.174 and 0.171 at seeds 0 and 1, against 0.181 and 0.170
+    reading them all, in 28% and 41% of the fit time.
 
     Parameters
     ----------

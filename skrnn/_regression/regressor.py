@@ -235,14 +235,11 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         or ``model_fn``.
 
     recurrent_steps : int or None, default=None
-        The recurrent layers read only the last ``recurrent_steps`` steps of
-        each window; the target's representation (the value a ``"change"``
-        or ``"seasonal"`` output is relative to) and the linear skip still
-        read the whole window. A recurrent layer's time grows with the steps
-        it reads: a long window kept for a seasonal reference or a linear map
-        need not be read step by step. None, or a window no longer than
-        this: every step. Windows of one length only, and not with
-        ``return_sequences`` or ``model_fn``.
+        The recurrent layers read the last ``recurrent_steps`` steps of each
+        window only (their time grows with the steps read); the target's
+        representation (a ``"seasonal"`` output's reference) and the linear
+        skip read the whole window. None, or a shorter window: every step.
+        Windows of one length; not with ``return_sequences`` or ``model_fn``.
 
     Attributes
     ----------
