@@ -18,6 +18,7 @@ from skrnn._forecast.intervals import (
     series_error_scales,
     series_quantiles,
 )
+from skrnn.datasets import load_airline
 from skrnn.model_selection import backtest
 
 # -- the arithmetic, by hand -------------------------------------------------------
@@ -94,9 +95,56 @@ def test_auto_folds_follow_the_history():
     assert calibration_folds(np.array([100]), None, "auto") == 0
     assert calibration_folds(np.array([100]), "auto", 2) == 2
     # a quarter of each series, at least 20 in all, at most half of each
-    sizes = calibration_sizes(np.array([120, 400, 30]), "auto")
+    sizes = calibration_sizes(np.array([120, 400, 30]), "auto", horizon=1)
     np.testing.assert_array_equal(sizes, [30, 100, 7])
-    np.testing.assert_array_equal(calibration_sizes(np.array([20]), "auto"), [10])
+    np.testing.assert_array_equal(calibration_sizes(np.array([20]), "auto", 1), [10])
+
+
+@pytest.mark.parametrize("calibration", ["auto", 7, 500])
+@pytest.mark.parametrize("horizon", [1, 2, 12, 48])
+def test_the_first_copy_always_has_windows_to_fit_on(calibration, horizon):
+    # the first copy fits on the windows whose horizon values all come before
+    # the first calibration origin: horizon - 1 more are lost than origins
+    counts = np.arange(0, 200)
+    for count in counts:
+        size = calibration_sizes(np.array([count]), calibration, horizon)[0]
+        kept = count - size - (horizon - 1)
+        wanted = max(20, count // 4) if calibration == "auto" else calibration
+        old = min(wanted, count // 2)
+        if count - old - (horizon - 1) >= 1:
+            assert size == old  # a history that gave windows is left as it was
+        elif count >= horizon + 1:
+            assert 1 <= size <= kept  # as many windows as forecasts
+        else:
+            assert size == 0  # too short for one calibration forecast
+    # a panel of two short series: the first copy of the plan fits on windows
+    histories = [_history(n) for n in (40, 2 * horizon + 12)]
+    look_back = 5
+    n = np.array([max(len(h) - look_back - horizon + 1, 0) for h in histories])
+    sizes = calibration_sizes(n, calibration, horizon)
+    assert sizes[1] >= 1
+    plan = calibration_plan(histories, sizes, 3, look_back=look_back, horizon=horizon)
+    windows = [max(len(h) - look_back - horizon + 1, 0) for h in plan[0].heads]
+    assert sum(windows) >= 1
+
+
+def test_a_short_monthly_history_is_calibrated():
+    # 42 months, a year ahead (an M4 monthly series' shortest history): the
+    # first calibration copy once had no window to fit on
+    y = load_airline().iloc[:42]
+    fc = WindowForecaster(horizon=12).fit(y)
+    assert fc.calibration_errors_ is not None
+    forecast = fc.predict(coverage=0.9)
+    assert (forecast["y_lower"] <= forecast["y_pred"]).all()
+
+
+def test_a_history_too_short_to_calibrate_warns_and_says_so():
+    y = load_airline().iloc[:30]
+    with pytest.warns(UserWarning, match="too short to calibrate intervals"):
+        fc = WindowForecaster(horizon=12).fit(y)
+    assert len(fc.predict()) == 12  # point forecasts still work
+    with pytest.raises(ValueError, match="long enough to hold a calibration"):
+        fc.predict(coverage=0.9)
 
 
 def test_folds_are_fitted_and_reported():

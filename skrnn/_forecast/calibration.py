@@ -33,6 +33,7 @@ copy forecasts its block every way, and the way with the lowest mean scaled
 error is kept, its errors calibrating the intervals.
 """
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,14 +66,20 @@ def calibration_folds(counts: np.ndarray, calibration, folds) -> int:
     return 1 if median // 4 >= ORIGINS_PER_SERIES else FOLDS_SHORT
 
 
-def calibration_sizes(counts: np.ndarray, calibration) -> np.ndarray:
+def calibration_sizes(counts: np.ndarray, calibration, horizon: int) -> np.ndarray:
     """How many calibration forecasts from the end of each series.
 
     ``calibration`` is the forecaster's parameter. ``"auto"``: a quarter of
     each series' windows (``counts``), at least ``MIN_CALIBRATION`` in all,
     shared equally among the series; an int: that many in all, shared
-    equally. Either way each series keeps at least half of its windows for
-    the first calibration copy. None: none.
+    equally. Either way at most half of each series' windows. None: none.
+
+    The first calibration copy fits on the windows whose ``horizon`` next
+    values all come before its series' first calibration origin:
+    ``counts - sizes - (horizon - 1)`` of each series. Where that leaves it
+    none at all (a short history, a long horizon), each series keeps as many
+    as it gives calibration forecasts, and a series too short for one gets
+    none.
     """
     if calibration is None:
         return np.zeros_like(counts)
@@ -81,7 +88,10 @@ def calibration_sizes(counts: np.ndarray, calibration) -> np.ndarray:
         wanted = np.maximum(-(-MIN_CALIBRATION // n), counts // 4)
     else:
         wanted = np.full(n, -(-int(calibration) // n))
-    return np.minimum(wanted, counts // 2)
+    sizes = np.minimum(wanted, counts // 2)
+    if np.maximum(counts - sizes - (horizon - 1), 0).sum() == 0:
+        sizes = np.minimum(wanted, np.maximum(counts - (horizon - 1), 0) // 2)
+    return sizes
 
 
 @dataclass(frozen=True)
@@ -219,9 +229,11 @@ def calibrate(histories, calibration, folds, *, fit, predict, log, **windows):
         [n_windows(len(h), windows["look_back"], windows["horizon"]) for h in histories]
     )
     folds = calibration_folds(counts, calibration, folds)
-    sizes = calibration_sizes(counts, calibration)
+    sizes = calibration_sizes(counts, calibration, windows["horizon"])
     folds = min(folds, int(sizes.max(initial=0)))
     if not folds:
+        if calibration is not None:
+            warn_too_short(counts, **windows)
         return Calibration(0)
     span = windows.pop("span")
     plan = calibration_plan(histories, sizes, folds, **windows)
@@ -250,6 +262,20 @@ def calibrate(histories, calibration, folds, *, fit, predict, log, **windows):
     scales = series_error_scales(errors, series, len(histories))
     space = "log" if log else "level"
     return Calibration(len(plan), errors, series, scales, space, choice)
+
+
+def warn_too_short(counts: np.ndarray, *, look_back: int, horizon: int, **_) -> None:
+    """Warn that no series gives a calibration forecast (so no intervals)."""
+    warnings.warn(
+        f"The history is too short to calibrate intervals: the longest series "
+        f"gives {int(counts.max(initial=0))} training windows of look_back="
+        f"{look_back} and horizon={horizon}, and one calibration forecast needs "
+        f"{horizon + 1} (one to forecast, and one to fit on whose {horizon} "
+        "next values come before it). predict(coverage=...) will raise; a "
+        "shorter look_back or horizon, or a longer history, gives intervals.",
+        UserWarning,
+        stacklevel=6,  # the caller of the forecaster's fit
+    )
 
 
 def best_candidate(errors) -> int:

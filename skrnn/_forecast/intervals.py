@@ -62,7 +62,9 @@ def checked_levels(coverage, calibrated: bool) -> tuple[float, ...] | None:
     if not calibrated:
         raise ValueError(
             "This forecaster has no calibration errors to build intervals "
-            "from: fit it with calibration='auto' (the default) or an int."
+            "from: fit it with calibration='auto' (the default) or an int, on "
+            "a history long enough to hold a calibration forecast (fit warns "
+            "when it is not)."
         )
     return check_coverage(coverage)
 

@@ -102,8 +102,10 @@ class WindowForecaster(ForecasterFileMixin, BaseEstimator):
         the model fitted on the history before them, see
         ``calibration_folds``). ``"auto"``: a quarter of each series'
         training windows, at least 20 in all; an int: that many in all,
-        shared equally by the series; each series keeps at least half of
-        its windows to fit on. None: no intervals, one fit.
+        shared equally by the series; at most half of each series' windows,
+        fewer where the first copy would have no window to fit on (a
+        history too short for one gets no intervals, and fit warns). None:
+        no intervals, one fit.
 
     calibration_folds : int or "auto", default="auto"
         Number of calibration copies: the calibration origins are cut into
