@@ -13,6 +13,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
 from skrnn import RNNForecaster, WindowForecaster, WindowTargetRegressor
 from skrnn._forecast.data import check_history, training_windows
+from skrnn._forecast.look_back import most_are_seasonal
 from skrnn._forecast.window_fit import auto_members, member_seeds
 from skrnn.baselines import SeasonalNaiveRegressor
 from skrnn.datasets import load_airline
@@ -313,7 +314,7 @@ def test_default_look_back_follows_the_season_and_the_horizon():
 
 
 def test_default_look_back_covers_the_longest_cycle_that_fits_when_asked():
-    flat = np.random.default_rng(0).normal(size=400)
+    flat = np.random.default_rng(5).normal(size=400)
     # not seasonal at 24: the longest cycle that fits half the history, if asked
     assert default_look_back(flat, 24, 6, False, (24, 168)) == 168
     assert default_look_back(flat[:300], 24, 6, False, (24, 168)) == 24
@@ -330,16 +331,57 @@ def test_default_look_back_covers_the_longest_cycle_that_fits_when_asked():
     assert default_look_back(long, 500, 48, True) == 500  # one season at least
 
 
-def test_rnn_forecaster_window_covers_the_weekly_cycle_of_a_random_walk():
-    steps = np.random.default_rng(1).normal(size=400).cumsum()
-    y = pd.Series(steps, index=pd.date_range("2024-01-01", periods=400, freq="h"))
+def test_rnn_forecaster_window_covers_the_weekly_cycle_of_noise():
+    # white noise passes the seasonality test at no cycle: the window covers
+    # the longest cycle of the index that fits
+    noise = np.random.default_rng(5).normal(size=400)
+    y = pd.Series(noise, index=pd.date_range("2024-01-01", periods=400, freq="h"))
+    assert not most_are_seasonal([noise], 24) and not most_are_seasonal([noise], 168)
     ridge = WindowForecaster(horizon=6, calibration=None).fit(y)
     rnn = RNNForecaster(
         horizon=6, units=2, epochs=1, calibration=None, n_models=1, random_state=0
     ).fit(y)
     assert ridge.seasons_ == rnn.seasons_ == (24, 168)
-    assert ridge.season_ == rnn.season_ == 1  # the last value anchors a walk
+    assert ridge.season_ == rnn.season_ == 1
     assert (ridge.look_back_, rnn.look_back_) == (8, 168)
+
+
+def _persistent_with_a_daily_cycle(n, seed=0):
+    # an AR(1) at 0.95 plus a small daily sine: the autocorrelation passes the
+    # M4 test at 24 steps (0.33 against a bound of 0.12 at seed 0) and not at
+    # 168 (-0.04 against 0.13), as hourly ETTh1's oil temperature does
+    shocks = np.random.default_rng(seed).normal(size=n)
+    values = np.zeros(n)
+    for t in range(1, n):
+        values[t] = 0.95 * values[t - 1] + shocks[t]
+    return values + np.sin(2 * np.pi * np.arange(n) / 24)
+
+
+def test_window_covers_only_the_cycles_the_data_shows():
+    values = _persistent_with_a_daily_cycle(3000)
+    assert most_are_seasonal([values], 24) and not most_are_seasonal([values], 168)
+    assert default_look_back(values, 1, 6, False, (24, 168)) == 24
+    # a cycle too long for the budget is not covered, shown or not
+    assert default_look_back(values, 1, 6, False, (24, 500)) == 24
+    # nothing shown: the longest cycle that fits, as before
+    noise = np.random.default_rng(1).normal(size=3000)
+    assert not most_are_seasonal([noise], 24) and not most_are_seasonal([noise], 168)
+    assert default_look_back(noise, 1, 6, False, (24, 168)) == 168
+    # a panel: most series decide
+    panel = [values, values[::-1].copy(), noise]
+    assert default_look_back(panel, 1, 6, False, (24, 168)) == 24
+    assert default_look_back([values, noise, noise], 1, 6, False, (24, 168)) == 168
+
+
+def test_rnn_forecaster_reads_the_daily_cycle_its_series_shows():
+    values = _persistent_with_a_daily_cycle(1200, seed=1)
+    assert most_are_seasonal([values], 24) and not most_are_seasonal([values], 168)
+    y = pd.Series(values, index=pd.date_range("2024-01-01", periods=1200, freq="h"))
+    rnn = RNNForecaster(
+        horizon=6, units=2, epochs=1, calibration=None, n_models=1, random_state=0
+    ).fit(y)
+    assert rnn.seasons_ == (24, 168) and not rnn.seasonal_
+    assert rnn.look_back_ == 24
 
 
 def test_grid_search_tunes_look_back_on_rolling_origins():
