@@ -512,7 +512,7 @@ def run_series(name, args, peers, failures):
         "season_source_": probe.season_source_,
         "season_": int(probe.season_),
         "look_back_": int(probe.look_back_),
-        # RNNForecaster's look-back also covers the longest cycle when the
+        # RNNForecaster's look-back also covers the longest cycle (shown) when the
         # series is not seasonal at season_ (the rule it applies in fit)
         "RNN look_back_": default_look_back(
             head.to_numpy(), probe.season_, horizon, probe.seasonal_, seasons
@@ -1166,7 +1166,9 @@ def suite_markdown(args, table, info, peers, skips, failures, elapsed):
         "are those of `WindowForecaster(horizon=h)` fitted on the history up to "
         "the first origin. `RNNForecaster` resolves them the same way, except "
         "its look-back (`RNN look_back_`), which also covers the longest cycle "
-        "of `seasons_` when the series is not seasonal at `season_`, and the "
+        "of `seasons_` (of those at which the series passes the seasonality "
+        "test, where it passes at any) when the series is not seasonal at "
+        "`season_`, and the "
         "steps of it that its recurrent layer reads (`RNN recurrent_steps_`: "
         "fewer where the forecasts follow a longer cycle than the first).",
     ]
