@@ -1166,9 +1166,9 @@ def suite_markdown(args, table, info, peers, skips, failures, elapsed):
         "are those of `WindowForecaster(horizon=h)` fitted on the history up to "
         "the first origin. `RNNForecaster` resolves them the same way, except "
         "its look-back (`RNN look_back_`), which also covers the longest cycle "
-        "of `seasons_` (of those at which the series passes the seasonality "
-        "test, where it passes at any) when the series is not seasonal at "
-        "`season_`, and the "
+        "of `seasons_` (but for one the seasonality test fails that is a "
+        "multiple of a shorter one it passes) when the series is not "
+        "seasonal at `season_`, and the "
         "steps of it that its recurrent layer reads (`RNN recurrent_steps_`: "
         "fewer where the forecasts follow a longer cycle than the first).",
     ]

@@ -100,16 +100,18 @@ def default_look_back(y, season: int, horizon: int, seasonal=None, cycles=()) ->
     0.185 against 0.225). Else the horizon
     (at least 8 steps), or, among ``cycles``, the longest of at most
     ``MAX_CYCLE_LOOK_BACK`` steps that fits: a network that is not handed
-    the cycle by its representation must see it in the window. Where most
-    series pass the seasonality test at some of those cycles, the longest
-    of them: a cycle the index names and the data does not show (hourly
-    ETTh1 passes at 24 and not at 168) only lengthens the window, and on
-    ETTh1 one network scored MASE 0.791 and 0.733 at two seeds reading 24
-    steps against 0.798 and 0.804 reading 168
-    (``benchmarks/results/network_window.md``). Where they pass at
-    none, the window still covers the longest cycle: blood glucose every 5
-    minutes fails the test at 288 steps, and the network scored 0.380
-    reading them against 0.525 reading 12.
+    the cycle by its representation must see it in the window. A cycle
+    at which most series fail the seasonality test is left out when it is
+    a multiple of a shorter one at which they pass: the data then does not
+    tell it from whole repeats of that one. Hourly ETTh1 passes at 24 and
+    not at 168, and one network scored MASE 0.791 and 0.733 at two seeds
+    reading 24 steps against 0.798 and 0.804 reading 168
+    (``benchmarks/results/network_window.md``). Other cycles stay: the
+    test rarely passes at a long lag of a persistent series (a daily
+    series with a yearly cycle and three years of history fails it at 365
+    and passes at 7), and blood glucose every 5 minutes, which fails it at
+    its only cycle (288 steps), scored 0.380 reading them against 0.525
+    reading 12.
     At most half of what the history leaves once the horizon is set aside,
     so that training keeps windows. For a panel (``y`` a list of series),
     four horizons when longer (one network learns from many more windows),
@@ -129,8 +131,8 @@ def default_look_back(y, season: int, horizon: int, seasonal=None, cycles=()) ->
         run it).
     cycles : tuple of int, default=()
         The series' seasonal cycles (``seasons_``), which the window covers
-        (those the data shows, where it shows any) when the series is not
-        seasonal at ``season``. ``RNNForecaster``
+        (but for those the data does not tell from a shorter one, above)
+        when the series is not seasonal at ``season``. ``RNNForecaster``
         passes them; ``WindowForecaster`` does not, since the coefficients
         of a linear model on the flattened window grow with its length (Ridge
         on 365 daily lags scored MASE 0.936 against 0.776 on 14, in
@@ -151,9 +153,11 @@ def default_look_back(y, season: int, horizon: int, seasonal=None, cycles=()) ->
         look_back = max(season * whole, horizon)
     else:
         fits = [c for c in cycles if c <= min(cap, MAX_CYCLE_LOOK_BACK)]
-        # of those, the cycles the data confirms, where it confirms any
+        # the data does not tell a cycle it fails from whole repeats of a
+        # shorter one it shows (a week of hourly data from seven days)
         shown = [c for c in fits if most_are_seasonal(series, c)]
-        look_back = max(horizon, 8, *(shown or fits))
+        kept = [c for c in fits if c in shown or all(c % s for s in shown)]
+        look_back = max(horizon, 8, *kept)
     if len(series) > 1:
         look_back = max(look_back, 4 * horizon)
     return int(max(1, min(look_back, cap)))

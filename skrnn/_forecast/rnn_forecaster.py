@@ -54,9 +54,10 @@ class RNNForecaster(WindowForecaster):
         in its window, and its weights do not grow with the window's length.
         On the suite's daily Seattle temperatures (yearly cycle), mean MASE
         over three seeds 0.655 against 0.760 with the horizon
-        (``benchmarks/results/suite_seeds.md``). Of the cycles, those at
-        which the series pass the seasonality test, where they pass at any:
-        hourly ETTh1 passes at 24 and not at 168, and reads 24 steps
+        (``benchmarks/results/suite_seeds.md``). A cycle at which the
+        series fail the seasonality test is left out where it is a multiple
+        of a shorter one at which they pass: hourly ETTh1 passes at 24 and
+        not at 168, and reads 24 steps
         (``benchmarks/results/network_window.md``).
 
     season : int or "auto", default="auto"
