@@ -512,7 +512,7 @@ def run_series(name, args, peers, failures):
         "season_source_": probe.season_source_,
         "season_": int(probe.season_),
         "look_back_": int(probe.look_back_),
-        # RNNForecaster's look-back also covers the longest cycle (shown) when the
+        # RNNForecaster's look-back also covers the longest cycle when the
         # series is not seasonal at season_ (the rule it applies in fit)
         "RNN look_back_": default_look_back(
             head.to_numpy(), probe.season_, horizon, probe.seasonal_, seasons

@@ -346,6 +346,20 @@ def test_rnn_forecaster_window_covers_the_weekly_cycle_of_noise():
     assert (ridge.look_back_, rnn.look_back_) == (8, 168)
 
 
+def test_rnn_forecaster_window_covers_the_weekly_cycle_of_a_random_walk():
+    # 400 hours pass the seasonality test at 24 (persistence) and are too
+    # short for it to judge 168: the week stays
+    steps = np.random.default_rng(1).normal(size=400).cumsum()
+    y = pd.Series(steps, index=pd.date_range("2024-01-01", periods=400, freq="h"))
+    ridge = WindowForecaster(horizon=6, calibration=None).fit(y)
+    rnn = RNNForecaster(
+        horizon=6, units=2, epochs=1, calibration=None, n_models=1, random_state=0
+    ).fit(y)
+    assert ridge.seasons_ == rnn.seasons_ == (24, 168)
+    assert ridge.season_ == rnn.season_ == 1  # the last value anchors a walk
+    assert (ridge.look_back_, rnn.look_back_) == (8, 168)
+
+
 def _persistent_with_a_daily_cycle(n, seed=0):
     # an AR(1) at 0.95 plus a small daily sine: the autocorrelation passes the
     # M4 test at 24 steps (0.33 against a bound of 0.12 at seed 0) and not at
@@ -363,6 +377,10 @@ def test_window_leaves_out_a_cycle_the_data_does_not_tell_from_a_shorter_one():
     assert default_look_back(values, 1, 6, False, (24, 168)) == 24
     # a cycle too long for the budget is not covered, shown or not
     assert default_look_back(values, 1, 6, False, (24, 500)) == 24
+    # a history too short for the test to judge the week (three of them) keeps it
+    weeks = _persistent_with_a_daily_cycle(500, seed=1)  # 0.54 against 0.33 at 24
+    assert most_are_seasonal([weeks], 24)
+    assert default_look_back(weeks, 1, 6, False, (24, 168)) == 168
     # a failed cycle that is no multiple of a shown one stays (the test has
     # little power at long lags: a yearly cycle of daily data)
     assert not most_are_seasonal([values], 100)

@@ -15,7 +15,7 @@ import numpy as np
 from skrnn._forecast.data import n_windows
 from skrnn._forecast.panel import Panel
 from skrnn._forecast.window_fit import member_count
-from skrnn._time.index import is_seasonal
+from skrnn._time.index import MIN_TESTED_SEASONS, is_seasonal
 from skrnn._time.seasons import resolve_seasons, season_source
 
 
@@ -101,9 +101,10 @@ def default_look_back(y, season: int, horizon: int, seasonal=None, cycles=()) ->
     (at least 8 steps), or, among ``cycles``, the longest of at most
     ``MAX_CYCLE_LOOK_BACK`` steps that fits: a network that is not handed
     the cycle by its representation must see it in the window. A cycle
-    at which most series fail the seasonality test is left out when it is
-    a multiple of a shorter one at which they pass: the data then does not
-    tell it from whole repeats of that one. Hourly ETTh1 passes at 24 and
+    at which most series fail the seasonality test, the median series
+    holding the three cycles it needs, is left out when it is a multiple
+    of a shorter one at which they pass: the data then does not tell it
+    from whole repeats of that one. Hourly ETTh1 passes at 24 and
     not at 168, and one network scored MASE 0.791 and 0.733 at two seeds
     reading 24 steps against 0.798 and 0.804 reading 168
     (``benchmarks/results/network_window.md``). Other cycles stay: the
@@ -153,10 +154,16 @@ def default_look_back(y, season: int, horizon: int, seasonal=None, cycles=()) ->
         look_back = max(season * whole, horizon)
     else:
         fits = [c for c in cycles if c <= min(cap, MAX_CYCLE_LOOK_BACK)]
-        # the data does not tell a cycle it fails from whole repeats of a
-        # shorter one it shows (a week of hourly data from seven days)
+        # the data does not tell a cycle it fails, and is long enough to
+        # judge, from whole repeats of a shorter one it shows (a week of
+        # hourly data from seven days)
         shown = [c for c in fits if most_are_seasonal(series, c)]
-        kept = [c for c in fits if c in shown or all(c % s for s in shown)]
+        judged = [c for c in fits if length >= MIN_TESTED_SEASONS * c]
+        kept = [
+            c
+            for c in fits
+            if c in shown or c not in judged or all(c % s for s in shown)
+        ]
         look_back = max(horizon, 8, *kept)
     if len(series) > 1:
         look_back = max(look_back, 4 * horizon)

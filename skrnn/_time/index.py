@@ -232,6 +232,10 @@ def _acf(values: np.ndarray, lag: int) -> float:
     return float(centred[lag:] @ centred[:-lag]) / denominator
 
 
+# the fewest whole seasons a series needs for the seasonality test to judge it
+MIN_TESTED_SEASONS = 3
+
+
 def is_seasonal(values: np.ndarray, season: int, *, squared_lag1: bool = False) -> bool:
     """The M4 competition's seasonality test at 90% confidence.
 
@@ -245,7 +249,7 @@ def is_seasonal(values: np.ndarray, season: int, *, squared_lag1: bool = False) 
     """
     values = np.asarray(values, dtype=np.float64)
     n = len(values)
-    if season <= 1 or n < 3 * season:
+    if season <= 1 or n < MIN_TESTED_SEASONS * season:
         return False
     lag1 = _acf(values, 1)
     s = (lag1**2 if squared_lag1 else lag1) + sum(
