@@ -102,6 +102,41 @@ def bold_lowest(row, columns) -> str:
     )
 
 
+def per_origin_parser(description, series) -> argparse.ArgumentParser:
+    """The options of a script that fits a forecaster at each origin of the
+    suite's series: the data, the origins, the epochs, the series, the output."""
+    here = Path(__file__).resolve().parent
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--data", default=str(here.parent.parent / "shared" / "data"))
+    parser.add_argument("--hours", type=int, default=3000, help="hourly series kept")
+    parser.add_argument("--origins", type=int, default=5)
+    parser.add_argument("--spread", action="store_true")
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--series", nargs="+", default=series)
+    parser.add_argument("--markdown", default=None)
+    return parser
+
+
+def origins_phrase(args) -> str:
+    """Where a per-origin script fitted: ``--origins``, last or ``--spread``."""
+    if args.spread:
+        return f"{args.origins} origins spread over the last third"
+    return f"the {args.origins} last origins, one horizon apart"
+
+
+def rule_table(rows) -> list:
+    """Markdown lines of a table of rules: a ``series`` column, then the rules'
+    MASE, the lowest of each row in bold."""
+    columns = [c for c in rows[0] if c != "series"]
+    lines = [
+        "| series | " + " | ".join(columns) + " |",
+        "|---|" + "---|" * len(columns),
+    ]
+    for row in rows:
+        lines.append(f"| {row['series']} | " + bold_lowest(row, columns) + " |")
+    return lines
+
+
 def mase(frame, predicted):
     """Mean absolute error over the backtest's own scale, every origin and step."""
     return float(np.mean(np.abs(frame["y_true"] - predicted) / frame["scale"]))

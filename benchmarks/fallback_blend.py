@@ -32,7 +32,6 @@ the cache (per-origin forecasts as CSV); a last call with every series
 writes the table from it.
 """
 
-import argparse
 import os
 import sys
 import time
@@ -49,10 +48,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import suite  # noqa: E402
-from ensemble import bold_lowest, run_line  # noqa: E402
+from ensemble import origins_phrase, per_origin_parser, rule_table, run_line  # noqa: E402
+from recording import SHIPPED, candidate_means  # noqa: E402
 
 import skrnn._forecast.calibration as calibration  # noqa: E402
-from skrnn import RNNForecaster, WindowForecaster  # noqa: E402
+from skrnn import RNNForecaster  # noqa: E402
 from skrnn._forecast import window_forecaster  # noqa: E402
 from skrnn._forecast.rnn_forecaster import LINEAR_START, NETWORK  # noqa: E402
 
@@ -67,28 +67,18 @@ class Recording(RNNForecaster):
     """
 
     def _calibrate(self, panel):
-        means = []
-
         def calibrate(*args, predict, **kwargs):
             def with_blend(fitted, windows):
-                network, start = predict(fitted, windows)
+                network, start = predict(fitted, windows)[:2]
                 return [network, start, (network + start) / 2]
 
-            chosen = calibration.best_candidate
-
-            def record(errors):
-                means.extend(float(np.mean(e)) for e in errors)
-                return chosen(errors[:2])  # the shipped choice, for intervals
-
-            calibration.best_candidate = record
-            try:
-                return SHIPPED_CALIBRATE(*args, predict=with_blend, **kwargs)
-            finally:
-                calibration.best_candidate = chosen
+            return SHIPPED_CALIBRATE(*args, predict=with_blend, **kwargs)
 
         window_forecaster.calibrate = calibrate
+        # the shipped choice of the two, for the intervals
         try:
-            super()._calibrate(panel)
+            with candidate_means(lambda errors: SHIPPED(errors[:2])) as means:
+                super()._calibrate(panel)
         finally:
             window_forecaster.calibrate = SHIPPED_CALIBRATE
         self.means_ = means
@@ -106,18 +96,8 @@ class NoSkip(RNNForecaster):
     """``linear_skip=False``, its calibration mean kept in ``mean_``."""
 
     def _calibrate(self, panel):
-        chosen = calibration.best_candidate
-        means = []
-
-        def record(errors):
-            means.extend(float(np.mean(e)) for e in errors)
-            return chosen(errors)
-
-        calibration.best_candidate = record
-        try:
+        with candidate_means() as means:
             variant = super()._calibrate(panel)
-        finally:
-            calibration.best_candidate = chosen
         self.mean_ = means[0]
         return variant
 
@@ -134,14 +114,9 @@ def per_origin(name, args, label, fit_origin):
         return pd.read_csv(cached)
     loader, horizon, _ = suite.SERIES[name]
     y = loader(args)
-    n = args.origins
-    step = suite.origin_step(len(y), horizon, n, args.spread)
-    first = len(y) - horizon - (n - 1) * step
-    seasons = WindowForecaster(horizon=horizon, calibration=None).fit(y.iloc[:first])
-    m = int(seasons.seasons_[0]) if len(seasons.seasons_) else 1
+    ends, m = suite.origin_plan(y, horizon, args.origins, args.spread)
     frames = []
-    for k in range(n):
-        end = first + k * step
+    for k, end in enumerate(ends):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             frame = fit_origin(y.iloc[:end], y.iloc[end : end + horizon], m, k)
@@ -235,20 +210,13 @@ def mase(frame, forecast):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(HERE.parent.parent / "shared" / "data"))
-    parser.add_argument("--hours", type=int, default=3000, help="hourly series kept")
-    parser.add_argument("--origins", type=int, default=5)
-    parser.add_argument("--spread", action="store_true")
-    parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--series", nargs="+", default=SERIES)
+    parser = per_origin_parser(__doc__.splitlines()[0], SERIES)
     parser.add_argument("--cache", default=None, help="folder of per-origin CSVs")
     parser.add_argument(
         "--no-skip",
         action="store_true",
         help="also fit RNNForecaster(linear_skip=False) at every origin",
     )
-    parser.add_argument("--markdown", default=None)
     args = parser.parse_args()
     started = time.perf_counter()
     rows, picks = [], []
@@ -276,12 +244,7 @@ def main():
     print(table.round(3).to_string(index=False))
     if args.markdown is None:
         return
-    columns = [c for c in table.columns if c != "series"]
-    protocol = (
-        f"{args.origins} origins spread over the last third"
-        if args.spread
-        else f"the {args.origins} last origins, one horizon apart"
-    )
+    protocol = origins_phrase(args)
     lines = [
         "# The linear fallback's choice against blending or a network without skip",
         "",
@@ -293,11 +256,9 @@ def main():
         "fits. MASE over every origin and step, scaled as in `suite.md`. Lowest "
         "of a row in bold.",
         "",
-        "| series | " + " | ".join(columns) + " |",
-        "|---|" + "---|" * len(columns),
+        *rule_table(rows),
     ]
-    for row in rows:
-        lines.append(f"| {row['series']} | " + bold_lowest(row, columns) + " |")
+    columns = [c for c in table.columns if c != "series"]
     lines.append(
         "| mean | " + " | ".join(f"{table[c].mean():.3f}" for c in columns) + " |"
     )

@@ -489,6 +489,16 @@ def origin_step(n_steps, horizon, n_origins, spread):
     return max(1, (n_steps // 3) // n_origins)
 
 
+def origin_plan(y, horizon, n_origins, spread):
+    """``(ends, m)``: the history's length at each origin, oldest first, and
+    the first cycle of ``seasons_`` at the first (the scale's cycle)."""
+    step = origin_step(len(y), horizon, n_origins, spread)
+    first = len(y) - horizon - (n_origins - 1) * step
+    probe = WindowForecaster(horizon=horizon, calibration=None).fit(y.iloc[:first])
+    m = int(probe.seasons_[0]) if len(probe.seasons_) else 1
+    return [first + k * step for k in range(n_origins)], m
+
+
 def run_series(name, args, peers, failures):
     loader, horizon, source = {**SERIES, **HELD_OUT}[name]
     y = loader(args)

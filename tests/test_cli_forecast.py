@@ -496,7 +496,7 @@ def test_forecast_id_col_picks_each_series_winner(tmp_path):
     np.testing.assert_allclose(loop["y_pred"], pattern[:3])
 
 
-@pytest.mark.parametrize("name", ["linear_skip", "linear_fallback"])
+@pytest.mark.parametrize("name", ["linear_skip", "linear_fallback", "naive_fallback"])
 @pytest.mark.parametrize("given, expected", [(None, True), ("", True), ("no-", False)])
 def test_the_linear_flags_set_the_network(name, given, expected):
     from skrnn.cli._forecast import network
@@ -516,10 +516,17 @@ def test_the_fallback_is_said_when_the_network_uses_it(monkeypatch):
 
     y = np.sin(np.arange(120) / 3.0) + 5.0
     settings = {"horizon": 2, "look_back": 6, "n_models": 1, "epochs": 1}
-    network = RNNForecaster(**settings, units=2, linear_fallback=False).fit(y)
+    network = RNNForecaster(
+        **settings, units=2, linear_fallback=False, naive_fallback=False
+    ).fit(y)
     auto = SimpleNamespace(forecasters_={"RNN": network})
-    assert network.linear_fallback_ is False and fallback_line(auto) == ""
-    # the start chosen whatever the errors
+    assert network.forecast_method_ == "network" and fallback_line(auto) == ""
+    # the last candidate chosen whatever the errors: the start, then the drift
     monkeypatch.setattr(calibration, "best_candidate", lambda errors: len(errors) - 1)
     network.set_params(linear_fallback=True).fit(y)
     assert "RNN: its calibration forecasts favoured the ridge" in fallback_line(auto)
+    assert "(--no-linear-fallback keeps the network)" in fallback_line(auto)
+    network.set_params(season=1, naive_fallback=True).fit(y)
+    assert network.forecast_method_ == "drift"
+    assert "favoured the last value plus its drift" in fallback_line(auto)
+    assert "(--no-naive-fallback keeps the network)" in fallback_line(auto)

@@ -313,6 +313,10 @@ class WindowForecaster(ForecasterFileMixin, BaseEstimator):
     def _use_variant(self, estimators, variant) -> None:
         """Make fitted ``estimators`` forecast as ``variant`` (here: no change)."""
 
+    def _predict_windows(self, estimators, windows, variant) -> np.ndarray:
+        """Forecasts of ``windows`` as ``variant``: here, the regressors' mean."""
+        return predict_windows(estimators, windows, self.horizon)
+
     def _make_estimator(self):
         """An unfitted regressor for the windows."""
         if self.estimator is None:
@@ -423,7 +427,7 @@ class WindowForecaster(ForecasterFileMixin, BaseEstimator):
         def forecasts(fitted, windows):
             for variant in variants:
                 self._use_variant(fitted, variant)
-                yield predict_windows(fitted, windows, self.horizon)
+                yield self._predict_windows(fitted, windows, variant)
 
         result = calibrate(
             panel.histories,
@@ -492,7 +496,8 @@ class WindowForecaster(ForecasterFileMixin, BaseEstimator):
                 for history, future in zip(panel.histories, futures, strict=True)
             ]
         )
-        points = predict_windows(self.estimators_, windows, horizon)
+        variant = getattr(self, "_variant", None)  # None: a file from before it
+        points = self._predict_windows(self.estimators_, windows, variant)
         frames = [
             pd.DataFrame({"y_pred": point}, index=history.future_index(horizon))
             for history, point in zip(panel.histories, points, strict=True)

@@ -108,6 +108,14 @@ def add_forecast_command(commands: Any) -> None:
         "forecasts favour it over the trained network (default: RNNForecaster's)",
     )
     forecast.add_argument(
+        "--naive-fallback",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="where the series are not seasonal, forecast the last value, or the "
+        "last value plus its drift, when the calibration forecasts favour it "
+        "over the network (default: RNNForecaster's)",
+    )
+    forecast.add_argument(
         "--seed", metavar="S", type=int, default=0, help="random seed of the network"
     )
     forecast.add_argument(
@@ -121,12 +129,13 @@ def add_forecast_command(commands: Any) -> None:
 
 def network(args: argparse.Namespace, **columns: str) -> Any:
     """The RNNForecaster that --horizon, --season, --epochs, --units, --n-models,
-    --linear-skip, --linear-fallback and --seed describe."""
+    --linear-skip, --linear-fallback, --naive-fallback and --seed describe."""
     from skrnn.forecasting import RNNForecaster
 
     season = "auto" if args.season is None else args.season
     params = {"random_state": args.seed, "season": season, **columns}
-    for name in ("epochs", "units", "n_models", "linear_skip", "linear_fallback"):
+    names = ("epochs", "units", "n_models", "linear_skip", "linear_fallback")
+    for name in (*names, "naive_fallback"):
         if getattr(args, name) is not None:
             params[name] = getattr(args, name)
     return RNNForecaster(horizon=args.horizon, **params)
@@ -192,15 +201,27 @@ def _listed(parts: list) -> str:
 
 
 def fallback_line(auto: Any) -> str:
-    """What the network forecasts with, when it falls back to its linear start."""
+    """What the network forecasts with, when calibration chose something simpler."""
     from skrnn.forecasting import RNNForecaster
 
+    said = {
+        "linear start": (
+            "the ridge regression its linear skip started from",
+            "--no-linear-fallback",
+        ),
+        "last value": ("repeating the last value", "--no-naive-fallback"),
+        "drift": (
+            "the last value plus its drift over the last horizon",
+            "--no-naive-fallback",
+        ),
+    }
     for name, fitted in auto.forecasters_.items():
-        if isinstance(fitted, RNNForecaster) and fitted.linear_fallback_:
+        if isinstance(fitted, RNNForecaster) and fitted.forecast_method_ in said:
+            what, flag = said[fitted.forecast_method_]
             return (
-                f"{name}: its calibration forecasts favoured the ridge regression "
-                "its linear skip started from over the trained network; it "
-                "forecasts with that (--no-linear-fallback keeps the network)"
+                f"{name}: its calibration forecasts favoured {what} over the "
+                f"trained network; it forecasts with that ({flag} keeps the "
+                "network)"
             )
     return ""
 
