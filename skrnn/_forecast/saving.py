@@ -61,5 +61,6 @@ class ForecasterFileMixin:
         if "estimators_" in state:
             old |= {"interval_space_": "level", "calibration_folds_": 1}
             old |= {"calibration_series_": None, "interval_scales_": None}
+            old |= {"_variant": None}  # before the calibration chose a variant
             old |= {"n_models_": len(state["estimators_"])}
         super().__setstate__({**old, **state})

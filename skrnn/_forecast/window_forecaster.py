@@ -496,8 +496,7 @@ class WindowForecaster(ForecasterFileMixin, BaseEstimator):
                 for history, future in zip(panel.histories, futures, strict=True)
             ]
         )
-        variant = getattr(self, "_variant", None)  # None: a file from before it
-        points = self._predict_windows(self.estimators_, windows, variant)
+        points = self._predict_windows(self.estimators_, windows, self._variant)
         frames = [
             pd.DataFrame({"y_pred": point}, index=history.future_index(horizon))
             for history, point in zip(panel.histories, points, strict=True)
@@ -552,8 +551,8 @@ class WindowForecaster(ForecasterFileMixin, BaseEstimator):
 
         Higher is better, as scikit-learn's searches expect; the error is
         scaled by the in-sample mean absolute error of the seasonal naive
-        forecast (the first of ``seasons_``) on the history. For a panel, the mean
-        of the series' MASE (the M4 competition's average).
+        forecast (the first of ``seasons_``) on the history. For a panel,
+        the mean of the series' MASE (the M4 competition's average).
 
         Parameters
         ----------
@@ -576,10 +575,8 @@ class WindowForecaster(ForecasterFileMixin, BaseEstimator):
 
     def _score(self, y, X, frames) -> float:
         """:meth:`score` of the forecasts ``frames`` (one per series, as made here)."""
-        panel = self._panel
-        parts = panel.layout.following(
-            panel, y, None if panel.layout.covariates_inside else X
-        )
+        panel, inside = self._panel, self._panel.layout.covariates_inside
+        parts = panel.layout.following(panel, y, None if inside else X)
         forecast = [frame["y_pred"] for frame in frames]
         errors = []
         for k, new_y, _ in parts:
