@@ -320,6 +320,23 @@ def test_forecast_id_col_continues_every_series(tmp_path, capsys):
         assert name in backtest
 
 
+def test_forecast_id_col_says_when_the_network_falls_back(
+    tmp_path, capsys, monkeypatch
+):
+    from skrnn._forecast import calibration
+
+    _panel_csv(tmp_path / "panel.csv")
+    argv = ["forecast", str(tmp_path / "panel.csv"), *PANEL, "--horizon", "3"]
+    argv += [*ONE_EPOCH, "--origins", "1", "--model", "rnn", "--season", "1"]
+    # the last candidate chosen whatever the errors: the drift, at season 1
+    monkeypatch.setattr(calibration, "best_candidate", lambda errors: len(errors) - 1)
+    assert main([*argv, "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    assert "RNNForecaster: its calibration forecasts favoured the last value" in printed
+    assert main([*argv, "--no-naive-fallback", "--out", str(tmp_path / "o2")]) == 0
+    assert "favoured the ridge regression" in capsys.readouterr().out
+
+
 def test_forecast_id_col_uses_the_model_chosen(tmp_path, capsys):
     frame = _panel_csv(tmp_path / "panel.csv")
     out = tmp_path / "out"

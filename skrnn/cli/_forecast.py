@@ -226,6 +226,12 @@ def fallback_line(auto: Any) -> str:
     return ""
 
 
+def said_choice(auto: Any, model: str) -> str:
+    """:func:`choice_line`, and :func:`fallback_line` under it when there is one."""
+    fallback = fallback_line(auto)
+    return choice_line(auto, model) + (f"\n{fallback}" if fallback else "")
+
+
 def choice_line(auto: Any, model: str) -> str:
     """Which model forecasts, and its backtest MASE against the others'.
 
@@ -389,10 +395,7 @@ def run_forecast(args: argparse.Namespace) -> int:
         raise CommandError(f"backtest: {error}") from None
     board, used = auto.scores_, auto.selected_
     print(backtest_line(board, args.origins, args.horizon))
-    print(choice_line(auto, args.model))
-    fallback = fallback_line(auto)
-    if fallback:
-        print(fallback)
+    print(said_choice(auto, args.model))
 
     forecast = auto.predict(coverage=args.coverage)
     table = pd.DataFrame(

@@ -17,10 +17,10 @@ from skrnn.cli._args import CELL_NAMES, CommandError, _given
 from skrnn.cli._data import _load_panel, _out_folder, _PanelData
 from skrnn.cli._forecast import (
     backtest_line,
-    choice_line,
     first_season,
     network,
     plain_number,
+    said_choice,
     season_line,
     selection_of,
     steps_per_fit,
@@ -377,7 +377,7 @@ def _forecast_panel(args: argparse.Namespace) -> int:
     board = _owa_board(auto.scores_, reference)
     used = auto.selected_
     print(backtest_line(board, args.origins, args.horizon, panel=True))
-    print(choice_line(auto, args.model))
+    print(said_choice(auto, args.model))
 
     forecast = auto.predict(coverage=args.coverage)
     table = pd.DataFrame(
