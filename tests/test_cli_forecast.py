@@ -545,5 +545,7 @@ def test_the_fallback_is_said_when_the_network_uses_it(monkeypatch):
     assert "(--no-linear-fallback keeps the network)" in fallback_line(auto)
     network.set_params(season=1, naive_fallback=True).fit(y)
     assert network.forecast_method_ == "drift"
-    assert "favoured the last value plus its drift" in fallback_line(auto)
+    assert "favoured the last value plus its drift in the last 2 steps over the" in (
+        fallback_line(auto)
+    )
     assert "(--no-naive-fallback keeps the network)" in fallback_line(auto)

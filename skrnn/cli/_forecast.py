@@ -204,22 +204,21 @@ def fallback_line(auto: Any) -> str:
     """What the network forecasts with, when calibration chose something simpler."""
     from skrnn.forecasting import RNNForecaster
 
+    naive = "--no-naive-fallback"
     said = {
         "linear start": (
             "the ridge regression its linear skip started from",
             "--no-linear-fallback",
         ),
-        "last value": ("repeating the last value", "--no-naive-fallback"),
-        "drift": (
-            "the last value plus its drift over the last horizon",
-            "--no-naive-fallback",
-        ),
+        "last value": ("repeating the last value", naive),
+        "drift": ("the last value plus its drift in the last {} steps", naive),
     }
     for name, fitted in auto.forecasters_.items():
         if isinstance(fitted, RNNForecaster) and fitted.forecast_method_ in said:
             what, flag = said[fitted.forecast_method_]
             return (
-                f"{name}: its calibration forecasts favoured {what} over the "
+                f"{name}: its calibration forecasts favoured "
+                f"{what.format(fitted.horizon)} over the "
                 f"trained network; it forecasts with that ({flag} keeps the "
                 "network)"
             )
