@@ -191,9 +191,9 @@ class RNNForecaster(WindowForecaster):
         over the suite's 5 origins (AutoETS 0.256, Ridge 0.552; the drift
         chosen at four, the last value at one). On the suite's other series
         that are not seasonal (ETTh1 with or without its loads, Seattle's
-        daily maxima, the held-out glucose and sea temperature) the naive
-        forecasts erred more on the calibration windows at every origin,
-        and nothing moved; on statsmodels' quarterly ``macrodata`` (held
+        daily maxima, the held-out glucose and sea temperature, M4 Weekly)
+        the naive forecasts erred more on the calibration windows at every
+        origin, and nothing moved; on statsmodels' quarterly ``macrodata`` (held
         out) the drift was chosen at every origin and cost 4% (1.125 ->
         1.170; AutoETS 1.003) (``benchmarks/results/naive_fallback.md``).
         Seasonal series are not offered them: their forecasts are already
