@@ -634,6 +634,51 @@ def on_free_core(function, *args):
         CORES.put(core)
 
 
+def compilation_cache(enabled: bool) -> str:
+    """Point JAX's persistent compilation cache at a new, empty folder.
+
+    For this process and the workers it spawns (they inherit the
+    environment), removed when the run ends: every network of one
+    architecture and shapes after the first (the ensemble's members, the
+    calibration copies, the next origins) loads its compiled steps rather
+    than compiling them again, with the same results to the bit
+    (``docs/user_guide/backends.rst``), and the run starts as cold as the
+    one before it. Returns the phrase the tables print; nothing is set off
+    JAX or when the caller chose a cache already.
+    """
+    if not enabled or os.environ.get("KERAS_BACKEND") != "jax":
+        return "no compilation cache"
+    if os.environ.get("JAX_COMPILATION_CACHE_DIR"):
+        return f"JAX's compilation cache in {os.environ['JAX_COMPILATION_CACHE_DIR']}"
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="skrnn-bench-jax-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    os.environ["JAX_COMPILATION_CACHE_DIR"] = folder
+    # a small network's steps compile in well under JAX's 1 s threshold
+    os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] = "0"
+    if "jax" in sys.modules:  # imported already: its config read the old values
+        import jax
+
+        jax.config.update("jax_compilation_cache_dir", folder)
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
+    return "JAX's compilation cache in a folder empty at the start"
+
+
+def add_cache_argument(parser) -> None:
+    """``--no-compilation-cache``: compile every network's steps anew."""
+    parser.add_argument(
+        "--compilation-cache",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="on JAX, keep the compiled steps of the run's networks in a new "
+        "folder (removed after) so that the next network of the same shapes "
+        "loads them; the same results, less time (default: on)",
+    )
+
+
 def core_pool(jobs, fresh=False):
     """``jobs`` spawned workers whose tasks (submitted through
     :func:`on_free_core`) run on one core each; ``fresh``: a new process per
@@ -761,7 +806,7 @@ def write_variants(args, table, spread, info, elapsed):
         f"Run on {today}: `python benchmarks/suite.py {shlex.join(sys.argv[1:])}`. "
         f"Machine: "
         f"{platform.platform()}, {os.cpu_count()} cores, shared with other work "
-        f"(fit seconds are indicative); {keras_stack()}; "
+        f"(fit seconds are indicative); {keras_stack()}, {args.cache}; "
         f"{epochs} epochs; {args.origins} rolling "
         "origins per series, 90% intervals, MASE scaled as in `suite.md`.",
         "",
@@ -834,7 +879,9 @@ def main():
         action="store_true",
         help="instead of the models: the network with loss mse and mae, 3 seeds each",
     )
+    add_cache_argument(parser)
     args = parser.parse_args()
+    args.cache = compilation_cache(args.compilation_cache)
     if args.quick:
         args.origins, args.epochs = 2, args.epochs or 3
     peers = set()
@@ -916,7 +963,7 @@ def coverage_markdown(args, table, info, elapsed):
         "",
         f"Run on {today}: `{command_line()}`. Machine: {platform.platform()}, "
         f"{os.cpu_count()} cores, {args.jobs} series at a time; "
-        f"{keras_stack()}; {epochs} epochs.",
+        f"{keras_stack()}, {args.cache}; {epochs} epochs.",
         "",
         "`suite.md` reads coverage at its 5 last origins, one horizon apart: "
         "a few dozen values, and the errors of one origin move together, so a "
@@ -1076,7 +1123,8 @@ def suite_markdown(args, table, info, peers, skips, failures, elapsed):
             if args.jobs > 1
             else ", one series at a time"
         )
-        + "; fit seconds are indicative (the machine is shared with other work)"
+        + f"; {args.cache}; fit seconds are indicative (the machine is shared "
+        "with other work)"
     )
     stack = (
         f"Python {platform.python_version()}, {keras_stack()}, "

@@ -406,7 +406,8 @@ def markdown(args, table, infos, peers, elapsed):
         f"Run on {today}: `KERAS_BACKEND={keras.backend.backend()} python "
         f"benchmarks/suite_panels.py {shlex.join(sys.argv[1:])}`. Machine: "
         f"{platform.platform()}, {os.cpu_count()} cores, {args.jobs} datasets at "
-        "a time, one core each (fit seconds are indicative). Python "
+        f"a time, one core each, {args.cache} (fit seconds are indicative). "
+        "Python "
         f"{platform.python_version()}, {suite.keras_stack()}, "
         f"{suite.versions(peers)}.",
         "",
@@ -493,7 +494,9 @@ def main():
         "--skip", action="append", default=[], help="MODEL@DATASET substrings"
     )
     parser.add_argument("--no-peers", action="store_true")
+    suite.add_cache_argument(parser)
     args = parser.parse_args()
+    args.cache = suite.compilation_cache(args.compilation_cache)
     peers = set()
     if not args.no_peers:
         for library in ("statsforecast", "skforecast"):

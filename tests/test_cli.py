@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -255,6 +256,91 @@ def test_short_fits_stay_on_tensorflow():
     assert _backend_choice({}, steps_per_fit=5000, **choice)[0] == "jax"
     args = _build_parser().parse_args(["compare"])  # the demo's settings
     assert _steps_per_fit(144, args) < JAX_MIN_STEPS
+
+
+def test_networks_alike_count_their_steps_together():
+    # with the command's compilation cache, networks of one shape compile once
+    choice = dict(keras_imported=False, jax_installed=True, configured=None)
+    backend, why = _backend_choice({}, steps_per_fit=100, networks=2, **choice)
+    assert backend is None and "2 networks alike" in why
+    backend, why = _backend_choice({}, steps_per_fit=100, networks=3, **choice)
+    assert backend == "jax" and "3 networks alike share one compile" in why
+
+
+def test_forecast_counts_members_and_calibration_copies():
+    # the demo's forecast: 3 members, each fitted 3 times for the calibration
+    # and once at the end, 140 steps each: jax (with its cache) over tensorflow
+    from skrnn._forecast.look_back import network_members
+    from skrnn.cli._forecast import network, networks_per_fit, steps_per_fit
+    from skrnn.datasets import load_airline
+    from skrnn.forecasting import WindowForecaster
+
+    args = _build_parser().parse_args(["forecast"])
+    rnn = network(args)
+    probe = WindowForecaster(horizon=args.horizon, calibration=None)
+    probe.fit(load_airline())
+    members = network_members(probe, rnn.n_models, rnn.max_windows)
+    assert members == 3
+    assert networks_per_fit(rnn, probe, members) == 12
+    assert networks_per_fit(rnn.set_params(calibration=None), probe, 1) == 1
+    assert steps_per_fit(rnn, probe.n_windows_) < JAX_MIN_STEPS
+    assert steps_per_fit(rnn, probe.n_windows_) * 12 >= JAX_MIN_STEPS
+
+
+def test_private_compilation_cache_is_removed_at_exit(tmp_path, monkeypatch):
+    # the command's JAX cache is a new folder of its own, removed at exit;
+    # where a cache was chosen already, the new folder is not left behind
+    import atexit
+
+    import skrnn._keras.backend as backend
+    from skrnn.cli._keras_start import _private_compilation_cache
+
+    exits, chosen = [], []
+    monkeypatch.setattr(atexit, "register", lambda f, *a, **k: exits.append((f, a, k)))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    monkeypatch.setattr(
+        backend, "use_jax_compilation_cache", lambda d: chosen.append(d) or True
+    )
+    assert _private_compilation_cache()
+    folder = Path(chosen[0])
+    assert folder.parent == tmp_path and folder.is_dir()
+    (folder / "program").write_bytes(b"compiled")
+    function, args, kwargs = exits[0]
+    function(*args, **kwargs)
+    assert not folder.exists()
+
+    monkeypatch.setattr(backend, "use_jax_compilation_cache", lambda d: False)
+    assert not _private_compilation_cache()
+    assert list(tmp_path.iterdir()) == [] and len(exits) == 1
+
+
+def test_command_on_jax_caches_its_programs_in_a_private_folder(tmp_path):
+    # a real process: the cache is set to a new folder that exists while the
+    # command runs and is gone once it exits
+    pytest.importorskip("jax")
+    code = (
+        "import jax, os\n"
+        "from skrnn.cli._keras_start import _start_keras\n"
+        "_start_keras()\n"
+        "print(jax.config.jax_compilation_cache_dir)\n"
+        "print(os.path.isdir(jax.config.jax_compilation_cache_dir))\n"
+    )
+    environ = {
+        k: v for k, v in os.environ.items() if not k.startswith("JAX_COMPILATION")
+    }
+    environ.update(KERAS_BACKEND="jax", TMPDIR=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=environ,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    folder, existed = result.stdout.split()[-2:]
+    assert Path(folder).parent == tmp_path and existed == "True"
+    assert not Path(folder).exists()
 
 
 def test_python_dash_m_skrnn():

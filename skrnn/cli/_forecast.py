@@ -301,6 +301,22 @@ def steps_per_fit(rnn: Any, n_windows: int) -> int:
     return rnn.epochs * -(-n_windows // batch_size)
 
 
+def networks_per_fit(rnn: Any, probe: Any, members: int) -> int:
+    """Networks of one architecture and shapes that one fit of ``rnn`` trains.
+
+    Its ``members``, for the final model and for each calibration copy (as
+    many as ``rnn.calibration_folds`` resolves to on the median series'
+    windows, read from ``probe``, a fitted :class:`WindowForecaster`).
+    """
+    import numpy as np
+
+    from skrnn._forecast.calibration import calibration_folds
+
+    per_series = np.array([probe.n_windows_ // max(probe.n_series_, 1)])
+    folds = calibration_folds(per_series, rnn.calibration, rnn.calibration_folds)
+    return members * (1 + folds)
+
+
 def plain_number(value: float) -> str:
     """A number of a printed table: about 4 significant digits, never 1.3e+04."""
     if value == 0 or not math.isfinite(value):
@@ -366,13 +382,14 @@ def run_forecast(args: argparse.Namespace) -> int:
     probe.fit(series, covariates)
     for note in data.notes:
         print(note)
+    members = network_members(probe, rnn.n_models, rnn.max_windows)
     # the network's training steps: short fits stay on TensorFlow
-    print(_start_keras(steps_per_fit=steps_per_fit(rnn, probe.n_windows_)))
+    steps = steps_per_fit(rnn, probe.n_windows_)
+    print(_start_keras(steps, networks_per_fit(rnn, probe, members)))
     print(
         f"Data: {source}: {len(series)} rows of {series.name!r}, "
         f"{format_time(series.index[0])} to {format_time(series.index[-1])}"
     )
-    members = network_members(probe, rnn.n_models, rnn.max_windows)
     print(
         f"{season_line(probe)}, {look_back_words(probe)}, "
         + (f"{members} networks averaged, " if members > 1 else "")

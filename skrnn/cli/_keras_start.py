@@ -42,6 +42,7 @@ def _backend_choice(
     jax_installed: bool,
     configured: Any,
     steps_per_fit: float | None = None,
+    networks: int = 1,
 ) -> tuple[str | None, str]:
     """Decide the Keras backend of this process: ``(backend to set, why)``.
 
@@ -52,7 +53,10 @@ def _backend_choice(
     steps cost the least on CPU, but each new model pays a longer compile,
     so for fits of fewer than ``JAX_MIN_STEPS`` training steps
     (``steps_per_fit``, None: unknown, taken as long) TensorFlow is as fast
-    and costs less CPU. Nothing can change once Keras is imported.
+    and costs less CPU. ``networks`` of one architecture and shapes compile
+    once between them (the command caches what JAX compiles,
+    :func:`_private_compilation_cache`): their steps count together. Nothing
+    can change once Keras is imported.
     """
     if environ.get("KERAS_BACKEND"):
         return None, "set by KERAS_BACKEND"
@@ -62,16 +66,22 @@ def _backend_choice(
         return None, "set in keras.json"
     if not jax_installed:
         return None, "Keras's default; with jax installed skrnn would choose jax"
-    if steps_per_fit is not None and steps_per_fit < JAX_MIN_STEPS:
+    if steps_per_fit is not None and steps_per_fit * networks < JAX_MIN_STEPS:
+        shared = f", {networks} networks alike" if networks > 1 else ""
         return None, (
             f"Keras's default: these fits are short (about {steps_per_fit:.0f} "
-            "training steps each), where compiling each model on jax costs "
+            f"training steps each{shared}), where compiling on jax costs "
             "more than its faster steps save. Set KERAS_BACKEND to choose"
         )
+    long = (
+        "the fits are long"
+        if networks == 1
+        else f"{networks} networks alike share one compile"
+    )
     return "jax", (
-        "chosen by skrnn: KERAS_BACKEND is not set, jax is installed and the "
-        "fits are long, where jax's training steps are the fastest on CPU. Set "
-        "KERAS_BACKEND to choose another"
+        f"chosen by skrnn: KERAS_BACKEND is not set, jax is installed and {long}, "
+        "where jax's training steps are the fastest on CPU. Set KERAS_BACKEND "
+        "to choose another"
     )
 
 
@@ -116,11 +126,41 @@ def _initialise_devices(backend: str) -> None:
         jax.devices()
 
 
-def _start_keras(steps_per_fit: float | None = None) -> str:
+def _private_compilation_cache() -> bool:
+    """On JAX, keep what this process compiles in a folder of its own.
+
+    A command fits many networks of one architecture and shapes (the
+    ensemble's members, the calibration copies, the folds of a comparison):
+    with JAX's compilation cache each compiles once and the next loads it.
+    The folder is new and is removed when the process exits, so nothing
+    compiled by another process is ever loaded and nothing is left behind.
+    A cache the user chose (``JAX_COMPILATION_CACHE_DIR``) is kept.
+
+    Returns
+    -------
+    used : bool
+        Whether this process now caches in a folder of its own.
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    from skrnn._keras.backend import use_jax_compilation_cache
+
+    folder = tempfile.mkdtemp(prefix="skrnn-jax-cache-")
+    if not use_jax_compilation_cache(folder):
+        os.rmdir(folder)
+        return False
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return True
+
+
+def _start_keras(steps_per_fit: float | None = None, networks: int = 1) -> str:
     """Choose the backend, import Keras, and return a line saying which it is.
 
     ``steps_per_fit`` (training steps of a typical fit) lets short fits stay
-    on TensorFlow; see :func:`_backend_choice`.
+    on TensorFlow, unless ``networks`` alike share their compile; see
+    :func:`_backend_choice`.
     """
     new, why = _backend_choice(
         os.environ,
@@ -130,6 +170,7 @@ def _start_keras(steps_per_fit: float | None = None) -> str:
         ),
         configured=_configured_backend(),
         steps_per_fit=steps_per_fit,
+        networks=networks,
     )
     if new is not None:
         os.environ["KERAS_BACKEND"] = new
@@ -142,6 +183,8 @@ def _start_keras(steps_per_fit: float | None = None) -> str:
         keras = get_keras()
         backend = keras.backend.backend()
         _initialise_devices(backend)
+    if backend == "jax":
+        _private_compilation_cache()
     # every fit builds a new model, and so new tf.functions: TensorFlow's
     # "excessive retracing" warnings are expected here and say nothing useful
     logging.getLogger("tensorflow").setLevel(logging.ERROR)

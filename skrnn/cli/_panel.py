@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from skrnn._forecast.look_back import look_back_words
+from skrnn._forecast.look_back import look_back_words, network_members
 from skrnn._selection.auto import AutoForecaster, default_forecasters, season_spec
 from skrnn.cli._args import CELL_NAMES, CommandError, _given
 from skrnn.cli._data import _load_panel, _out_folder, _PanelData
@@ -19,6 +19,7 @@ from skrnn.cli._forecast import (
     backtest_line,
     first_season,
     network,
+    networks_per_fit,
     plain_number,
     said_choice,
     season_line,
@@ -354,7 +355,9 @@ def _forecast_panel(args: argparse.Namespace) -> int:
     data, probe, out = _prepare(args, args.origins, "--origins")
     id_col, time_col, target = data.columns
     rnn = network(args, **_column_params(data))
-    print(_start_keras(steps_per_fit=steps_per_fit(rnn, probe.n_windows_)))
+    members = network_members(probe, rnn.n_models, rnn.max_windows)
+    steps = steps_per_fit(rnn, probe.n_windows_)
+    print(_start_keras(steps, networks_per_fit(rnn, probe, members)))
     _describe(data, args, probe, f", {args.coverage:.0%} interval")
 
     rivals = default_forecasters(
