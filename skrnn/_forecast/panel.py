@@ -17,6 +17,7 @@ import pandas as pd
 from skrnn._forecast.data import (
     History,
     check_history,
+    continuation,
     n_windows,
     training_windows,
 )
@@ -63,6 +64,20 @@ class Panel:
     def replace(self, histories) -> "Panel":
         """The same series with other histories (cut, or extended)."""
         return Panel(tuple(histories), self.ids, self.layout, self.columns)
+
+    def extended(self, y, X, reads: tuple) -> "Panel":
+        """The panel with the observations ``y`` (and covariates ``X``) after it.
+
+        ``y`` and ``X`` are in the panel's layout (for a long panel, rows of
+        any of its series, each continuing its series); ``reads`` are the
+        past and future covariates read and the horizon, as
+        :func:`~skrnn._forecast.data.continuation` takes them.
+        """
+        histories = list(self.histories)
+        for k, new_y, new_X in self.layout.following(self, y, X):
+            new = continuation(histories[k], new_y, new_X, *reads)
+            histories[k] = concatenate(histories[k], new)
+        return self.replace(histories)
 
 
 def _check_step(index: pd.Index, step: Any, name: str) -> None:

@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skrnn._core.sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
 from skrnn._forecast.calibration import calibrate
-from skrnn._forecast.data import continuation, following, last_window
+from skrnn._forecast.data import last_window
 from skrnn._forecast.intervals import add_bounds, checked_levels
 from skrnn._forecast.look_back import (
     best_cycle,
@@ -25,15 +25,15 @@ from skrnn._forecast.look_back import (
     panel_seasons,
     resolve_look_back,
 )
-from skrnn._forecast.panel import Panel, check_panel, concatenate
+from skrnn._forecast.panel import Panel, check_panel
 from skrnn._forecast.saving import ForecasterFileMixin
+from skrnn._forecast.scoring import mean_mase
 from skrnn._forecast.window_fit import (
     WindowSettings,
     fit_windows,
     predict_windows,
     settings_for,
 )
-from skrnn.metrics import mase
 
 
 class WindowForecaster(ForecasterFileMixin, BaseEstimator):
@@ -537,12 +537,8 @@ class WindowForecaster(ForecasterFileMixin, BaseEstimator):
             The forecaster, its history extended.
         """
         check_is_fitted(self, "estimators_")
-        histories = list(self._panel.histories)
         reads = (self.past_covariates_, self.future_covariates_, self.horizon)
-        for k, new_y, new_X in self._panel.layout.following(self._panel, y, X):
-            new = continuation(histories[k], new_y, new_X, *reads)
-            histories[k] = concatenate(histories[k], new)
-        self._panel = self._panel.replace(histories)
+        self._panel = self._panel.extended(y, X, reads)
         self.cutoff_ = self._panel.cutoff
         return self
 
@@ -575,23 +571,15 @@ class WindowForecaster(ForecasterFileMixin, BaseEstimator):
 
     def _score(self, y, X, frames) -> float:
         """:meth:`score` of the forecasts ``frames`` (one per series, as made here)."""
-        panel, inside = self._panel, self._panel.layout.covariates_inside
-        parts = panel.layout.following(panel, y, None if inside else X)
-        forecast = [frame["y_pred"] for frame in frames]
-        errors = []
-        for k, new_y, _ in parts:
-            history = panel.histories[k]
-            if len(new_y) > self.horizon:
-                raise ValueError(
-                    f"y has {len(new_y)} steps, more than horizon={self.horizon}: "
-                    "score the first horizon steps, or fit a longer horizon."
-                )
-            truth = following(history, new_y, self.horizon)
-            predicted = forecast[k].reindex(truth.index).to_numpy()
-            first = self.seasons_[0] if self.seasons_ else 1
-            season = first if len(history) > first else 1
-            errors.append(mase(truth.to_numpy(), predicted, history.y, season))
-        return -float(np.mean(errors))
+        inside = self._panel.layout.covariates_inside
+        return -mean_mase(
+            self._panel,
+            y,
+            None if inside else X,
+            frames,
+            horizon=self.horizon,
+            seasons=self.seasons_,
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
