@@ -9,7 +9,11 @@ from numpy.testing import assert_allclose
 
 from skrnn import RNNForecaster, RNNRegressor
 from skrnn._forecast import calibration
-from skrnn._forecast.calibration import best_candidate
+from skrnn._forecast.calibration import (
+    FIRST_MARGIN,
+    best_candidate,
+    chosen_candidate,
+)
 from skrnn._forecast.rnn_forecaster import LINEAR_START
 from skrnn._keras.linear_skip import LINEAR
 
@@ -63,6 +67,21 @@ def test_the_candidate_with_the_lowest_mean_error_is_chosen():
     assert best_candidate([low, low.copy()]) == 0  # a tie keeps the first
     assert best_candidate([np.full((5, 2), np.nan), high]) == 1
     assert best_candidate([np.full((5, 2), np.inf)] * 2) == 0
+
+
+def test_the_fitted_model_is_kept_unless_another_is_clearly_better():
+    # another candidate must beat the first by more than FIRST_MARGIN of its
+    # mean; past that, the lowest of the others is chosen
+    first = np.full((4, 3), 1.0)
+    close = first * (1 - FIRST_MARGIN / 2)
+    clear = first * (1 - 2 * FIRST_MARGIN)
+    clearer = first * (1 - 3 * FIRST_MARGIN)
+    assert best_candidate([first, close]) == 0
+    assert best_candidate([first, clear]) == 1
+    assert best_candidate([first, clear, close, clearer]) == 3
+    assert chosen_candidate([1.0, np.nan, 1 - 2 * FIRST_MARGIN]) == 2
+    assert chosen_candidate([np.nan, 2.0, 1.0]) == 2  # no finite first
+    assert chosen_candidate([1.0, 1 - FIRST_MARGIN]) == 0  # exactly the margin
 
 
 def test_a_network_far_worse_than_its_start_falls_back_to_it():
