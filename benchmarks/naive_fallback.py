@@ -50,7 +50,10 @@ from ensemble import origins_phrase, per_origin_parser, rule_table, run_line  # 
 from recording import candidate_means  # noqa: E402
 
 from skrnn import RNNForecaster  # noqa: E402
-from skrnn._forecast.calibration import chosen_candidate  # noqa: E402
+from skrnn._forecast.calibration import (  # noqa: E402
+    FIRST_MARGIN,
+    chosen_candidate,
+)
 from skrnn._forecast.naive_candidates import (  # noqa: E402
     DRIFT,
     LAST_VALUE,
@@ -184,8 +187,24 @@ def rules(frame):
         **{c: frame[c] for c in CANDIDATES},
         "without (two)": np.choose(np.argmin(cal[:, :2], axis=1), values[:2]),
         "with (four)": np.choose(lowest(cal), values),
-        "margin (shipped)": np.choose(shipped(cal), values),
+        **{
+            f"margin {margin:.0%}": np.choose(with_margin(cal, margin), values)
+            for margin in MARGINS
+        },
+        f"margin {FIRST_MARGIN:.0%} (shipped)": np.choose(shipped(cal), values),
     }
+
+
+# the network's margins weighed against the shipped one (FIRST_MARGIN)
+MARGINS = (0.01, 0.02, 0.05, 0.10)
+
+
+def with_margin(cal, margin):
+    """The network unless another's mean is lower by more than ``margin`` of
+    its own; then the lowest."""
+    best = lowest(cal)
+    kept = cal[np.arange(len(cal)), best] >= cal[:, 0] * (1 - margin)
+    return np.where(kept, 0, best)
 
 
 def lowest(cal):
@@ -209,16 +228,28 @@ def main():
     parser.add_argument(
         "--rows", default=None, help="also write every origin's rows (CSV) here"
     )
+    parser.add_argument(
+        "--from-rows",
+        default=None,
+        help="score the rows a run wrote with --rows (its series, origins and "
+        "protocol) rather than fit again",
+    )
     suite.add_cache_argument(parser)
     args = parser.parse_args()
     suite.compilation_cache(args.compilation_cache)
     started = time.perf_counter()
     rows, picks, frames = [], [], []
+    recorded = None if args.from_rows is None else pd.read_csv(args.from_rows)
+    if recorded is not None:
+        args.series = list(dict.fromkeys(recorded["dataset"]))
     for name in args.series:
-        frame = origin_rows(name, args)
-        frames.append(frame.assign(dataset=name))
-        if args.rows is not None:
-            pd.concat(frames, ignore_index=True).to_csv(args.rows, index=False)
+        if recorded is not None:
+            frame = recorded[recorded["dataset"] == name].reset_index(drop=True)
+        else:
+            frame = origin_rows(name, args)
+            frames.append(frame.assign(dataset=name))
+            if args.rows is not None:
+                pd.concat(frames, ignore_index=True).to_csv(args.rows, index=False)
         rows.append(
             {"series": name, **{r: mase(frame, f) for r, f in rules(frame).items()}}
         )
@@ -232,6 +263,9 @@ def main():
                 "fit s": float(firsts["seconds"].sum()),
             }
         )
+    if len(rows) > 1:
+        means = pd.DataFrame(rows).drop(columns="series").mean()
+        rows.append({"series": "mean", **means.to_dict()})
     table = pd.DataFrame(rows)
     print(table.round(3).to_string(index=False))
     print(pd.DataFrame(picks).to_string(index=False))
@@ -252,8 +286,9 @@ def main():
     ]
     lines += [
         "",
-        "Origins at which each candidate had the lowest calibration mean (the "
-        "shipped choice):",
+        "Origins at which each candidate was chosen by the shipped rule (the "
+        f"network unless another's calibration mean is lower by more than "
+        f"{FIRST_MARGIN:.0%}):",
         "",
         "| series | " + " | ".join(CANDIDATES) + " | fit seconds, all origins |",
         "|---|" + "---|" * (len(CANDIDATES) + 1),
