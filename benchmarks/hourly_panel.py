@@ -77,8 +77,9 @@ def evaluate(label, forecaster, train, test):
     forecaster.fit(train)
     fit_seconds = time.perf_counter() - start
     rss = peak_rss_mib()
-    if hasattr(forecaster, "linear_fallback_"):
-        print(f"{label}: linear_fallback_ = {forecaster.linear_fallback_}", flush=True)
+    # what the calibration chose (RNNForecaster: network, linear start, ...)
+    method = getattr(forecaster, "forecast_method_", "fitted")
+    print(f"{label}: forecasts with {method}", flush=True)
     forecast = forecaster.predict(coverage=LEVEL)
     merged = test.merge(forecast, on=["unique_id", "ds"], validate="one_to_one")
     history = dict(tuple(train.groupby("unique_id")["y"]))
@@ -95,6 +96,7 @@ def evaluate(label, forecaster, train, test):
     covered = np.array(covered)
     row = {
         "model": label,
+        "forecasts with": method,
         "fit s": round(fit_seconds, 1),
         "peak RSS MiB": round(rss),
         # a stretch with a flat day (a load switched off) has no in-sample
