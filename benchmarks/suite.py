@@ -660,10 +660,9 @@ def compilation_cache(enabled: bool) -> str:
     # a small network's steps compile in well under JAX's 1 s threshold
     os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] = "0"
     if "jax" in sys.modules:  # imported already: its config read the old values
-        import jax
+        from skrnn._keras.backend import use_jax_compilation_cache
 
-        jax.config.update("jax_compilation_cache_dir", folder)
-        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
+        use_jax_compilation_cache(folder)
     return "JAX's compilation cache in a folder empty at the start"
 
 

@@ -419,8 +419,9 @@ class WindowForecaster(ForecasterFileMixin, BaseEstimator):
     def _calibrate(self, panel: Panel):
         """Fit the calibration copies; keep their errors and the series' scales.
 
-        Returns the variant (:meth:`_variants`) whose calibration forecasts
-        erred least, the first without calibration.
+        Returns the variant (:meth:`_variants`) that
+        :func:`~skrnn._forecast.calibration.best_candidate` keeps from their
+        calibration errors, the first without calibration.
         """
         variants = self._variants()
 

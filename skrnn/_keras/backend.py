@@ -123,8 +123,10 @@ def use_jax_compilation_cache(directory) -> bool:
     so are the results (two fits' predictions were equal to the bit
     without the cache, with it empty and with it filled). Nothing is set
     when the process's backend is not JAX or the caller chose a cache
-    already (``JAX_COMPILATION_CACHE_DIR`` or ``jax.config``); the library
-    itself never calls this: the test suite and the documentation build do.
+    already (``JAX_COMPILATION_CACHE_DIR`` or ``jax.config``). The
+    estimators never call this (a process-wide setting is the user's); the
+    test suite, the documentation build and the ``skrnn`` command (in a
+    folder of its own, removed at exit) do.
 
     Returns
     -------
